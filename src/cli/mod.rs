@@ -1,0 +1,10 @@
+//! One file per subcommand: its clap arguments and its `run`.
+
+pub mod analogy;
+pub mod convert;
+pub mod evaluate;
+pub mod info;
+pub mod neighbors;
+pub mod project;
+pub mod train;
+pub mod view;

@@ -1,0 +1,1 @@
+//! Embedding file formats (to be filled in by the formats work).

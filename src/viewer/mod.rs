@@ -1,0 +1,1 @@
+//! The bevy desktop app (being built).

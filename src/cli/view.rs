@@ -1,8 +1,119 @@
-//! `embedscape view` (being built).
+//! `embedscape view` (and `embedscape` with no subcommand): open the viewer.
 
-#[derive(clap::Args, Default)]
-pub struct ViewArgs {}
+use std::path::PathBuf;
 
+#[derive(clap::Args, Debug, Default)]
+#[command(group = clap::ArgGroup::new("data").multiple(false))]
+pub struct ViewArgs {
+    /// Train on this text corpus (one sentence or paragraph per line) and watch the space form.
+    /// Without --corpus, --vectors or --timeline the bundled Chinese/English demo is used.
+    #[arg(long, group = "data", value_name = "FILE")]
+    pub corpus: Option<PathBuf>,
+    /// Explore these vectors (word2vec text/binary, GloVe, fastText .vec, Projector TSV) without training.
+    #[arg(long, group = "data", value_name = "FILE")]
+    pub vectors: Option<PathBuf>,
+    /// Replay a training timeline saved by `embedscape train --timeline`.
+    #[arg(long, group = "data", value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
+    /// Relation pairs to draw as arrows and score: TSV of head, tail, relation.
+    #[arg(long, value_name = "FILE")]
+    pub relations: Option<PathBuf>,
+    /// Word categories for colouring: TSV of word, category.
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// Initialise training from these pretrained vectors instead of random ones.
+    #[arg(long, value_name = "FILE")]
+    pub pretrained: Option<PathBuf>,
+    /// Vector dimensions when training (default: 50 for the demo, 100 otherwise).
+    #[arg(long)]
+    pub dim: Option<usize>,
+    /// Context window when training.
+    #[arg(long)]
+    pub window: Option<usize>,
+    /// Training epochs.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Random seed for training and clustering.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Treat the corpus as already tokenised: split on whitespace only.
+    #[arg(long)]
+    pub pre_tokenized: bool,
+    /// Run a scripted session (one step per line: train-until N|end, click-word W, click X Y,
+    /// key K, wait FRAMES, screenshot PATH, dump PATH, quit) and exit when it quits.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Window size in logical pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1400x860", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once('x')
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, got {text:?}"))?;
+    let parse = |v: &str| {
+        v.parse::<u32>()
+            .ok()
+            .filter(|v| (200..=10_000).contains(v))
+            .ok_or_else(|| format!("window size {v:?} is not a number between 200 and 10000"))
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+#[cfg(feature = "viewer")]
+pub fn run(args: ViewArgs) -> anyhow::Result<()> {
+    use embedscape::viewer::{self, DataSource, ViewerOptions};
+    let source = match (&args.corpus, &args.vectors, &args.timeline) {
+        (Some(path), _, _) => DataSource::Corpus(path.clone()),
+        (_, Some(path), _) => DataSource::Vectors(path.clone()),
+        (_, _, Some(path)) => DataSource::Timeline(path.clone()),
+        _ => DataSource::Demo,
+    };
+    let mut train = if source == DataSource::Demo {
+        viewer::bridge::demo_config()
+    } else {
+        embedscape::train::TrainConfig::default()
+    };
+    if let Some(dim) = args.dim {
+        train.dim = dim;
+    }
+    if let Some(window) = args.window {
+        train.window = window;
+    }
+    if let Some(epochs) = args.epochs {
+        train.epochs = epochs;
+    }
+    if let Some(seed) = args.seed {
+        train.seed = seed;
+    }
+    train.pre_tokenized |= args.pre_tokenized;
+    train.validate()?;
+    for path in [&args.corpus, &args.vectors, &args.timeline, &args.relations, &args.metadata]
+        .into_iter()
+        .flatten()
+    {
+        anyhow::ensure!(path.exists(), "{} does not exist", path.display());
+    }
+    let (window_width, window_height) = args.size.unwrap_or((1400, 860));
+    viewer::run(ViewerOptions {
+        source,
+        relations: args.relations,
+        metadata: args.metadata,
+        script: args.script,
+        pretrained: args.pretrained,
+        train,
+        window_width,
+        window_height,
+        ..ViewerOptions::default()
+    })?;
+    Ok(())
+}
+
+#[cfg(not(feature = "viewer"))]
 pub fn run(_args: ViewArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`view` is not built yet")
+    anyhow::bail!(
+        "this embedscape was built without the viewer (the `viewer` cargo feature); \
+         rebuild with default features to open the window"
+    )
 }

@@ -1,0 +1,187 @@
+//! The orbit camera: left drag orbits, right or middle drag pans, the wheel zooms, a double
+//! click focuses a word. Until the user moves the camera it auto-fits the cloud, so the view
+//! follows the cloud as it grows out of the tiny random init.
+
+use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
+use bevy::prelude::*;
+use bevy_egui::input::EguiWantsInput;
+
+use super::picking::FocusWord;
+use super::playback::DisplayedCloud;
+
+/// Marks the 3D camera.
+#[derive(Component)]
+pub struct MainCamera;
+
+/// Orbit state: the camera looks at `focus` from `radius` away at `yaw`/`pitch` (radians).
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct OrbitCamera {
+    pub focus: Vec3,
+    pub radius: f32,
+    pub yaw: f32,
+    pub pitch: f32,
+    /// Keep framing the whole cloud until the user takes over.
+    pub auto_fit: bool,
+}
+
+impl Default for OrbitCamera {
+    fn default() -> Self {
+        Self {
+            focus: Vec3::ZERO,
+            radius: 40.0,
+            yaw: 0.6,
+            pitch: 0.35,
+            auto_fit: true,
+        }
+    }
+}
+
+impl OrbitCamera {
+    /// The camera's transform in the world (`world_from_camera`).
+    pub fn world_from_camera(&self) -> Transform {
+        let rotation = Quat::from_euler(EulerRot::YXZ, self.yaw, -self.pitch, 0.0);
+        let position = self.focus + rotation * Vec3::new(0.0, 0.0, self.radius);
+        Transform::from_translation(position).looking_at(self.focus, Vec3::Y)
+    }
+}
+
+/// Ask the camera to frame the whole cloud again.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct ResetView;
+
+pub struct OrbitCameraPlugin;
+
+impl Plugin for OrbitCameraPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_message::<ResetView>()
+            .add_systems(Startup, spawn_camera)
+            .add_systems(
+                Update,
+                (orbit_input, focus_and_fit, apply_orbit)
+                    .chain()
+                    .in_set(super::ViewerSet::Draw),
+            );
+    }
+}
+
+fn spawn_camera(mut commands: Commands) {
+    let orbit = OrbitCamera::default();
+    commands.spawn((
+        Camera3d::default(),
+        // Software rasterisers pay 6-7x for MSAA; points are discs drawn by alpha mask anyway.
+        Msaa::Off,
+        orbit.world_from_camera(),
+        orbit,
+        MainCamera,
+    ));
+}
+
+fn orbit_input(
+    buttons: Res<ButtonInput<MouseButton>>,
+    motion: Res<AccumulatedMouseMotion>,
+    scroll: Res<AccumulatedMouseScroll>,
+    egui_input: Option<Res<EguiWantsInput>>,
+    mut cameras: Query<&mut OrbitCamera>,
+) {
+    if egui_input.is_some_and(|e| e.wants_pointer_input() || e.is_pointer_over_area()) {
+        return;
+    }
+    let Ok(mut orbit) = cameras.single_mut() else {
+        return;
+    };
+    let delta = motion.delta;
+    if buttons.pressed(MouseButton::Left) && delta != Vec2::ZERO {
+        orbit.yaw -= delta.x * 0.008;
+        orbit.pitch = (orbit.pitch + delta.y * 0.008).clamp(-1.5, 1.5);
+        orbit.auto_fit = false;
+    }
+    if (buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle))
+        && delta != Vec2::ZERO
+    {
+        let frame = orbit.world_from_camera();
+        let scale = orbit.radius * 0.0015;
+        let pan = (frame.left() * delta.x + frame.up() * delta.y) * scale;
+        orbit.focus += pan;
+        orbit.auto_fit = false;
+    }
+    let lines = match scroll.unit {
+        MouseScrollUnit::Line => scroll.delta.y,
+        MouseScrollUnit::Pixel => scroll.delta.y / 40.0,
+    };
+    if lines != 0.0 {
+        orbit.radius = (orbit.radius * 0.9_f32.powf(lines)).clamp(0.5, 5_000.0);
+        orbit.auto_fit = false;
+    }
+}
+
+fn focus_and_fit(
+    mut focus: MessageReader<FocusWord>,
+    mut reset: MessageReader<ResetView>,
+    cloud: Res<DisplayedCloud>,
+    mut cameras: Query<&mut OrbitCamera>,
+) {
+    let Ok(mut orbit) = cameras.single_mut() else {
+        return;
+    };
+    for FocusWord(row) in focus.read() {
+        if let Some(&position) = cloud.positions.get(*row) {
+            orbit.focus = position;
+            orbit.radius = (orbit.radius * 0.5).max(2.0);
+            orbit.auto_fit = false;
+        }
+    }
+    if reset.read().count() > 0 {
+        orbit.auto_fit = true;
+    }
+    if orbit.auto_fit && !cloud.positions.is_empty() {
+        let (centre, radius) = bounding_sphere(&cloud.positions);
+        // Ease rather than snap, so growth reads as growth.
+        orbit.focus = orbit.focus.lerp(centre, 0.2);
+        let target = (radius * 2.6).max(1.0);
+        orbit.radius += (target - orbit.radius) * 0.2;
+    }
+}
+
+/// Centre and a robust radius (95th percentile distance) of a point set.
+pub fn bounding_sphere(points: &[Vec3]) -> (Vec3, f32) {
+    let centre = points.iter().copied().sum::<Vec3>() / points.len().max(1) as f32;
+    let mut distances: Vec<f32> = points.iter().map(|p| p.distance(centre)).collect();
+    let at = (distances.len() * 95 / 100).min(distances.len().saturating_sub(1));
+    let radius = if distances.is_empty() {
+        1.0
+    } else {
+        *distances.select_nth_unstable_by(at, f32::total_cmp).1
+    };
+    (centre, radius)
+}
+
+fn apply_orbit(mut cameras: Query<(&OrbitCamera, &mut Transform), Changed<OrbitCamera>>) {
+    for (orbit, mut transform) in &mut cameras {
+        *transform = orbit.world_from_camera();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camera_looks_at_focus() {
+        let orbit = OrbitCamera {
+            focus: Vec3::new(1.0, 2.0, 3.0),
+            ..default()
+        };
+        let t = orbit.world_from_camera();
+        assert!((t.translation.distance(orbit.focus) - orbit.radius).abs() < 1e-3);
+        let looking = t.forward().dot((orbit.focus - t.translation).normalize());
+        assert!(looking > 0.999);
+    }
+
+    #[test]
+    fn bounding_sphere_ignores_outliers() {
+        let mut points: Vec<Vec3> = (0..100).map(|i| Vec3::X * (i % 3) as f32).collect();
+        points.push(Vec3::splat(1_000.0));
+        let (_, radius) = bounding_sphere(&points);
+        assert!(radius < 50.0);
+    }
+}

@@ -1,0 +1,55 @@
+//! Chinese text everywhere: the bundled CJK font (WenQuanYi Micro Hei, which also has arrows
+//! such as →) is added to egui as a fallback after egui's own fonts, for panels and 3D labels.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::model::UserError;
+use super::options::assets_dir;
+
+pub const CJK_FONT_FILE: &str = "wqy-microhei.ttc";
+
+pub struct FontsPlugin;
+
+impl Plugin for FontsPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(EguiPrimaryContextPass, install_cjk_font);
+    }
+}
+
+fn install_cjk_font(
+    mut contexts: EguiContexts,
+    mut installed: Local<bool>,
+    mut errors: MessageWriter<UserError>,
+) {
+    if *installed {
+        return;
+    }
+    let Ok(ctx) = contexts.ctx_mut() else {
+        return;
+    };
+    *installed = true;
+    let path = assets_dir().join("fonts").join(CJK_FONT_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            errors.write(UserError(format!(
+                "cannot read the CJK font {}: {e}; Chinese text will show as boxes",
+                path.display()
+            )));
+            return;
+        }
+    };
+    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+        .into_iter()
+        .map(|family| egui::epaint::text::InsertFontFamily {
+            family,
+            priority: egui::epaint::text::FontPriority::Lowest,
+        })
+        .collect();
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "wqy-microhei",
+        egui::FontData::from_owned(bytes),
+        families,
+    ));
+}

@@ -1,0 +1,98 @@
+//! Word labels over the 3D view, drawn with egui so they use the same CJK font as the panels
+//! and always face the camera. Highlighted words (the selection, its neighbours, relation
+//! endpoints, analogy words) always get a label; the rest get one, most frequent first, while
+//! there is room on screen (a coarse occupancy grid prevents overlaps).
+
+use std::collections::HashSet;
+
+use bevy_egui::egui;
+
+use super::model::SpaceModel;
+use super::panels::analogy::AnalogyState;
+use super::scene::DisplaySettings;
+use super::screen::ScreenPoints;
+use super::selection::Selection;
+
+/// Grid cell size in logical pixels for label de-cluttering.
+const CELL_W: f32 = 60.0;
+const CELL_H: f32 = 16.0;
+
+/// Everything the label pass reads.
+pub struct LabelInputs<'a> {
+    pub model: &'a SpaceModel,
+    pub screen: &'a ScreenPoints,
+    pub selection: &'a Selection,
+    pub settings: &'a DisplaySettings,
+    pub analogy: &'a AnalogyState,
+}
+
+/// Draws the labels on egui's background layer, clipped to the 3D viewport.
+pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
+    let viewport = inputs.screen.viewport;
+    let clip = egui::Rect::from_min_max(
+        egui::pos2(viewport.min.x, viewport.min.y),
+        egui::pos2(viewport.max.x, viewport.max.y),
+    );
+    let painter = ctx.layer_painter(egui::LayerId::background()).with_clip_rect(clip);
+    let mut occupied: HashSet<(i32, i32)> = HashSet::new();
+    let mut draw = |row: usize, strong: bool, occupied: &mut HashSet<(i32, i32)>| {
+        let Some(Some(position)) = inputs.screen.positions.get(row) else {
+            return;
+        };
+        let Some(word) = inputs.model.words.get(row) else {
+            return;
+        };
+        let cell = ((position.x / CELL_W) as i32, (position.y / CELL_H) as i32);
+        if !strong && (occupied.contains(&cell) || occupied.contains(&(cell.0 + 1, cell.1))) {
+            return;
+        }
+        occupied.insert(cell);
+        occupied.insert((cell.0 + 1, cell.1));
+        let (size, color) = if strong {
+            (15.0, egui::Color32::from_rgb(255, 250, 220))
+        } else {
+            (12.0, egui::Color32::from_gray(185))
+        };
+        let at = egui::pos2(position.x + 6.0, position.y - 6.0);
+        painter.text(
+            at + egui::vec2(1.0, 1.0),
+            egui::Align2::LEFT_BOTTOM,
+            word,
+            egui::FontId::proportional(size),
+            egui::Color32::from_black_alpha(200),
+        );
+        painter.text(
+            at,
+            egui::Align2::LEFT_BOTTOM,
+            word,
+            egui::FontId::proportional(size),
+            color,
+        );
+    };
+    for row in highlighted_rows(inputs) {
+        draw(row, true, &mut occupied);
+    }
+    let count = inputs.model.words.len();
+    let budget = (count as f32 * inputs.settings.label_density).ceil() as usize;
+    // Rows are in frequency order (trainer vocabularies and most vector files are).
+    for row in 0..budget.min(count).min(3_000) {
+        draw(row, false, &mut occupied);
+    }
+}
+
+/// Rows that must be labelled: selection, neighbours, relation endpoints, analogy words.
+fn highlighted_rows(inputs: &LabelInputs) -> Vec<usize> {
+    let mut rows = Vec::new();
+    rows.extend(inputs.selection.row);
+    rows.extend(inputs.selection.neighbors.iter().map(|n| n.row));
+    for (from, to) in inputs.analogy.arrows(inputs.model) {
+        rows.extend([from, to]);
+    }
+    for pair in &inputs.model.relations {
+        if inputs.settings.shows_relation(&pair.relation) {
+            rows.extend(inputs.model.row_of(&pair.head));
+            rows.extend(inputs.model.row_of(&pair.tail));
+        }
+    }
+    rows
+}

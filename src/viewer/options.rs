@@ -1,0 +1,72 @@
+//! What the viewer is asked to show, from the command line or a test.
+
+use std::path::PathBuf;
+
+/// The data the viewer opens with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataSource {
+    /// Train on the bundled demo corpus (the default).
+    Demo,
+    /// Train on a corpus file.
+    Corpus(PathBuf),
+    /// Explore a vectors file without training.
+    Vectors(PathBuf),
+    /// Replay a saved training timeline.
+    Timeline(PathBuf),
+    /// Train on text held in memory (tests).
+    Text(String),
+}
+
+/// Everything the viewer needs to start.
+#[derive(Debug, Clone)]
+pub struct ViewerOptions {
+    pub source: DataSource,
+    pub relations: Option<PathBuf>,
+    pub metadata: Option<PathBuf>,
+    pub script: Option<PathBuf>,
+    /// Initialise training from these vectors instead of random ones.
+    pub pretrained: Option<PathBuf>,
+    /// Training parameters for corpus sources (dim, window, epochs...).
+    pub train: crate::train::TrainConfig,
+    /// Start training immediately (otherwise wait for the Start button).
+    pub autostart: bool,
+    pub window_width: u32,
+    pub window_height: u32,
+    /// Add the rendering plugins (off in headless tests).
+    pub with_rendering: bool,
+}
+
+impl Default for ViewerOptions {
+    fn default() -> Self {
+        Self {
+            source: DataSource::Demo,
+            relations: None,
+            metadata: None,
+            script: None,
+            pretrained: None,
+            train: crate::train::TrainConfig::default(),
+            autostart: true,
+            window_width: 1400,
+            window_height: 860,
+            with_rendering: true,
+        }
+    }
+}
+
+/// The folder of bundled assets: `EMBEDSCAPE_ASSETS` if set, else `assets/` next to the
+/// executable or in one of its parents (covers `target/release/embedscape`), else the source
+/// tree's `assets/` known at compile time.
+pub fn assets_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("EMBEDSCAPE_ASSETS") {
+        return PathBuf::from(dir);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(4) {
+            let candidate = dir.join("assets");
+            if candidate.join("corpus").is_dir() {
+                return candidate;
+            }
+        }
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets")
+}

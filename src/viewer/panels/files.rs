@@ -1,0 +1,265 @@
+//! Open and export: a path box with buttons, drag and drop onto the window, and exports of
+//! the screenshot (PNG), the current vectors, the selected word's neighbours (TSV) and the
+//! training timeline. Every file is written under a temporary name and renamed into place.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use bevy::window::FileDragAndDrop;
+use bevy_egui::egui;
+
+use super::PanelContext;
+use crate::atomic_file::write_atomically;
+use crate::viewer::bridge::TrainCommand;
+use crate::viewer::model::{SpaceModel, UserError};
+use crate::viewer::options::DataSource;
+use crate::viewer::playback::Playhead;
+use crate::viewer::selection::Selection;
+
+/// Something to write to disk.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum ExportRequest {
+    Screenshot(PathBuf),
+    /// The vectors of the frame under the playhead, word2vec text.
+    Vectors(PathBuf),
+    Neighbors(PathBuf),
+    Timeline(PathBuf),
+}
+
+/// Screenshots asked for and written so far (scripts wait on this).
+#[derive(Resource, Default, Clone)]
+pub struct ScreenshotLog {
+    pub requested: usize,
+    pub written: Arc<Mutex<Vec<Result<PathBuf, String>>>>,
+}
+
+impl ScreenshotLog {
+    pub fn written_count(&self) -> usize {
+        self.written.lock().map(|w| w.len()).unwrap_or(0)
+    }
+}
+
+pub struct FilesPlugin;
+
+impl Plugin for FilesPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_message::<ExportRequest>()
+            .init_resource::<ScreenshotLog>()
+            .add_systems(
+                Update,
+                (open_dropped_files, run_exports).in_set(crate::viewer::ViewerSet::Input),
+            );
+    }
+}
+
+#[derive(Default)]
+pub struct FilesPanel {
+    path: String,
+}
+
+impl FilesPanel {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        ui.weak("Type a path or drop a file on the window.");
+        ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(f32::INFINITY));
+        let path = PathBuf::from(self.path.trim());
+        let has_path = !self.path.trim().is_empty();
+        ui.horizontal_wrapped(|ui| {
+            ui.add_enabled_ui(has_path, |ui| {
+                if ui.button("Train on corpus").clicked() {
+                    cx.train_commands
+                        .write(TrainCommand::Open(DataSource::Corpus(path.clone())));
+                }
+                if ui.button("Open vectors").clicked() {
+                    cx.train_commands
+                        .write(TrainCommand::Open(DataSource::Vectors(path.clone())));
+                }
+                if ui.button("Open timeline").clicked() {
+                    cx.train_commands
+                        .write(TrainCommand::Open(DataSource::Timeline(path.clone())));
+                }
+                if ui.button("Relations TSV").clicked() {
+                    cx.train_commands
+                        .write(TrainCommand::OpenRelations(path.clone()));
+                }
+                if ui.button("Metadata TSV").clicked() {
+                    cx.train_commands.write(TrainCommand::OpenMetadata(path.clone()));
+                }
+            });
+            if ui.button("Demo").clicked() {
+                cx.train_commands.write(TrainCommand::Open(DataSource::Demo));
+            }
+        });
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            ui.add_enabled_ui(has_path, |ui| {
+                if ui.button("Save screenshot").clicked() {
+                    cx.exports.write(ExportRequest::Screenshot(path.clone()));
+                }
+                if ui.button("Save vectors").clicked() {
+                    cx.exports.write(ExportRequest::Vectors(path.clone()));
+                }
+                if ui.button("Save neighbours").clicked() {
+                    cx.exports.write(ExportRequest::Neighbors(path.clone()));
+                }
+                if ui.button("Save timeline").clicked() {
+                    cx.exports.write(ExportRequest::Timeline(path.clone()));
+                }
+            });
+        });
+    }
+}
+
+/// Decides what a dropped file is from its name (and, for `.txt`, its content).
+pub fn classify_dropped(path: &Path) -> TrainCommand {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if extension == "timeline" {
+        TrainCommand::Open(DataSource::Timeline(path.to_owned()))
+    } else if name.contains("relation") {
+        TrainCommand::OpenRelations(path.to_owned())
+    } else if name.contains("metadata") || name.contains("categor") {
+        TrainCommand::OpenMetadata(path.to_owned())
+    } else if crate::embeddings::formats::detect(path).is_ok() {
+        TrainCommand::Open(DataSource::Vectors(path.to_owned()))
+    } else {
+        TrainCommand::Open(DataSource::Corpus(path.to_owned()))
+    }
+}
+
+fn open_dropped_files(
+    mut drops: MessageReader<FileDragAndDrop>,
+    mut commands: MessageWriter<TrainCommand>,
+) {
+    for drop in drops.read() {
+        if let FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
+            commands.write(classify_dropped(path_buf));
+        }
+    }
+}
+
+fn run_exports(
+    mut requests: MessageReader<ExportRequest>,
+    mut commands: Commands,
+    mut log: ResMut<ScreenshotLog>,
+    model: Res<SpaceModel>,
+    playhead: Res<Playhead>,
+    selection: Res<Selection>,
+    run: Res<crate::viewer::bridge::TrainingRun>,
+    mut errors: MessageWriter<UserError>,
+) {
+    for request in requests.read() {
+        let result = match request {
+            ExportRequest::Screenshot(path) => {
+                request_screenshot(&mut commands, &mut log, path.clone());
+                Ok(())
+            }
+            ExportRequest::Vectors(path) => export_vectors(&model, &playhead, path),
+            ExportRequest::Neighbors(path) => export_neighbors(&model, &selection, path),
+            ExportRequest::Timeline(path) => export_timeline(&model, &run, path),
+        };
+        if let Err(message) = result {
+            errors.write(UserError(message));
+        }
+    }
+}
+
+/// Captures the window and writes it as PNG (atomically) once the frame is rendered.
+pub fn request_screenshot(commands: &mut Commands, log: &mut ScreenshotLog, path: PathBuf) {
+    log.requested += 1;
+    let written = log.written.clone();
+    commands
+        .spawn(Screenshot::primary_window())
+        .observe(move |captured: On<ScreenshotCaptured>| {
+            let result = save_png(&captured.image, &path).map(|()| path.clone());
+            if let Err(e) = &result {
+                error!("{e}");
+            }
+            if let Ok(mut written) = written.lock() {
+                written.push(result);
+            }
+        });
+}
+
+fn save_png(image: &Image, path: &Path) -> Result<(), String> {
+    let rgb = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| format!("cannot convert screenshot: {e}"))?
+        .to_rgb8();
+    let (width, height) = rgb.dimensions();
+    write_atomically(path, |w| {
+        image::codecs::png::PngEncoder::new(w)
+            .write_image(rgb.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| format!("cannot write screenshot {}: {e}", path.display()))
+}
+
+use image::ImageEncoder;
+
+fn export_vectors(model: &SpaceModel, playhead: &Playhead, path: &Path) -> Result<(), String> {
+    let frame = playhead
+        .nearest_frame(model.frames.len())
+        .and_then(|f| model.frames.get(f))
+        .ok_or("nothing to export yet")?;
+    let embeddings = crate::embeddings::Embeddings::from_words(
+        model.words.clone(),
+        (*frame.vectors).clone(),
+    )
+    .map_err(|e| e.to_string())?;
+    let format = crate::embeddings::formats::Format::from_path(path);
+    crate::embeddings::formats::save(&embeddings, path, format).map_err(|e| e.to_string())
+}
+
+fn export_neighbors(model: &SpaceModel, selection: &Selection, path: &Path) -> Result<(), String> {
+    let row = selection.row.ok_or("select a word first")?;
+    let query = model.words.get(row).cloned().unwrap_or_default();
+    write_atomically(path, |w| {
+        use std::io::Write;
+        writeln!(w, "query\tneighbor\tcosine")?;
+        for n in &selection.neighbors {
+            let word = model.words.get(n.row).map_or("", String::as_str);
+            writeln!(w, "{query}\t{word}\t{:.6}", n.similarity)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn export_timeline(
+    model: &SpaceModel,
+    run: &crate::viewer::bridge::TrainingRun,
+    path: &Path,
+) -> Result<(), String> {
+    if model.frames.is_empty() {
+        return Err("nothing to export yet".into());
+    }
+    let snapshots = model
+        .frames
+        .iter()
+        .map(|f| crate::train::Snapshot {
+            index: f.meta.index,
+            epoch: f.meta.epoch,
+            words_processed: f.meta.words_processed,
+            learning_rate: f.meta.learning_rate,
+            loss: f.meta.loss,
+            vectors: (*f.vectors).clone(),
+        })
+        .collect();
+    let timeline = crate::train::Timeline {
+        words: model.words.clone(),
+        params_json: serde_json::to_string(&run.config).unwrap_or_default(),
+        snapshots,
+    };
+    timeline
+        .save(path, crate::train::Precision::F32)
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,148 @@
+//! Training panel: start, pause, resume, step one snapshot, cancel; restart with other
+//! parameters or another initialisation; live progress and the loss curve.
+
+use bevy_egui::egui;
+use egui_plot::{Line, Plot, PlotPoints};
+
+use super::PanelContext;
+use crate::train::TrainConfig;
+use crate::viewer::bridge::{RunState, TrainCommand};
+
+#[derive(Default)]
+pub struct TrainingPanel {
+    /// Parameters being edited for the next (re)start.
+    draft: Option<TrainConfig>,
+    /// Pretrained vectors path typed by the user (empty = random init).
+    pretrained: String,
+}
+
+impl TrainingPanel {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let run = &*cx.run;
+        ui.label(format!("state: {}", state_name(run.state)));
+        ui.horizontal_wrapped(|ui| {
+            let training = run.is_training();
+            if ui
+                .add_enabled(run.state == RunState::Running, egui::Button::new("Pause"))
+                .clicked()
+            {
+                cx.train_commands.write(TrainCommand::Pause);
+            }
+            if ui
+                .add_enabled(run.state == RunState::Paused, egui::Button::new("Resume"))
+                .clicked()
+            {
+                cx.train_commands.write(TrainCommand::Resume);
+            }
+            if ui
+                .add_enabled(training, egui::Button::new("Step"))
+                .on_hover_text("Run to the next snapshot, then pause")
+                .clicked()
+            {
+                cx.train_commands.write(TrainCommand::Step);
+            }
+            if ui.add_enabled(training, egui::Button::new("Cancel")).clicked() {
+                cx.train_commands.write(TrainCommand::Cancel);
+            }
+        });
+        if let Some(progress) = &run.progress {
+            let share = if progress.total_words > 0 {
+                progress.words_processed as f32 / progress.total_words as f32
+            } else {
+                0.0
+            };
+            ui.add(egui::ProgressBar::new(share).show_percentage());
+            ui.label(format!(
+                "epoch {} · {:.0}k words/s · ETA {}",
+                progress.epoch + 1,
+                progress.words_per_sec / 1000.0,
+                progress
+                    .eta_secs
+                    .map_or("–".to_owned(), |s| format!("{s:.0} s")),
+            ));
+            ui.label(format!(
+                "loss {} (epoch {}) · lr {:.5}",
+                progress
+                    .loss_window
+                    .map_or("–".to_owned(), |l| format!("{l:.4}")),
+                progress
+                    .loss_epoch
+                    .map_or("–".to_owned(), |l| format!("{l:.4}")),
+                progress.learning_rate,
+            ));
+        }
+        ui.label(format!(
+            "vocabulary {} words · {} on screen",
+            run.vocab_size,
+            cx.model.words.len()
+        ));
+        if run.loss_history.len() > 1 {
+            let points: PlotPoints = run.loss_history.iter().copied().collect();
+            Plot::new("loss-curve")
+                .height(110.0)
+                .allow_scroll(false)
+                .allow_drag(false)
+                .x_axis_label("words")
+                .y_axis_label("loss")
+                .show(ui, |plot| plot.line(Line::new("SGNS loss", points)));
+        }
+        egui::CollapsingHeader::new("Parameters / restart")
+            .default_open(false)
+            .show(ui, |ui| self.parameters_ui(ui, cx));
+    }
+
+    fn parameters_ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let draft = self.draft.get_or_insert_with(|| cx.run.config.clone());
+        egui::Grid::new("train-params").num_columns(2).show(ui, |ui| {
+            ui.label("dimensions");
+            ui.add(egui::DragValue::new(&mut draft.dim).range(2..=1000));
+            ui.end_row();
+            ui.label("window");
+            ui.add(egui::DragValue::new(&mut draft.window).range(1..=50));
+            ui.end_row();
+            ui.label("epochs");
+            ui.add(egui::DragValue::new(&mut draft.epochs).range(1..=1000));
+            ui.end_row();
+            ui.label("negative");
+            ui.add(egui::DragValue::new(&mut draft.negative).range(1..=50));
+            ui.end_row();
+            ui.label("alpha");
+            ui.add(
+                egui::DragValue::new(&mut draft.alpha)
+                    .range(0.0001..=1.0)
+                    .speed(0.001),
+            );
+            ui.end_row();
+            ui.label("seed");
+            ui.add(egui::DragValue::new(&mut draft.seed));
+            ui.end_row();
+            ui.label("pretrained");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.pretrained)
+                    .hint_text("vectors file (empty: random)"),
+            );
+            ui.end_row();
+        });
+        if ui.button("Restart training").clicked() {
+            let pretrained = self.pretrained.trim();
+            let config = draft.clone();
+            cx.train_commands.write(TrainCommand::SetPretrained(
+                (!pretrained.is_empty()).then(|| pretrained.into()),
+            ));
+            cx.train_commands
+                .write(TrainCommand::Start(Box::new(config)));
+        }
+    }
+}
+
+fn state_name(state: RunState) -> &'static str {
+    match state {
+        RunState::Idle => "idle",
+        RunState::Loading => "loading…",
+        RunState::Running => "training",
+        RunState::Paused => "paused",
+        RunState::Finished => "finished",
+        RunState::Cancelled => "cancelled",
+        RunState::Failed => "failed",
+    }
+}

@@ -1,0 +1,113 @@
+//! Clicking a point selects its word.
+//!
+//! Two halves: [`PickingPlugin`] turns real mouse input (press and release without a drag,
+//! outside egui) into [`PointerClick`] messages; [`PickingLogicPlugin`] turns clicks into
+//! selections using [`ScreenPoints`]. Headless tests drive the second half directly.
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::EguiWantsInput;
+
+use super::screen::ScreenPoints;
+use super::selection::SelectWord;
+
+/// A click at a window position (logical pixels).
+#[derive(Message, Debug, Clone, Copy, PartialEq)]
+pub struct PointerClick {
+    pub position: Vec2,
+    pub double: bool,
+}
+
+/// Ask the camera to centre on a word.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FocusWord(pub usize);
+
+/// How close (logical pixels) a click must land to a point to pick it.
+pub const PICK_RADIUS_PX: f32 = 12.0;
+/// A press and release farther apart than this is a drag (camera), not a click.
+const CLICK_SLOP_PX: f32 = 4.0;
+const DOUBLE_CLICK_SECS: f64 = 0.4;
+
+/// Clicks → selection (no window needed).
+pub struct PickingLogicPlugin;
+
+impl Plugin for PickingLogicPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<ScreenPoints>()
+            .add_message::<PointerClick>()
+            .add_message::<FocusWord>()
+            .add_systems(Update, pick_on_click.in_set(super::ViewerSet::Input));
+    }
+}
+
+/// Mouse → clicks, plus [`PickingLogicPlugin`].
+pub struct PickingPlugin;
+
+impl Plugin for PickingPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(PickingLogicPlugin)
+            .init_resource::<PressState>()
+            .add_systems(
+                Update,
+                detect_clicks
+                    .in_set(super::ViewerSet::Input)
+                    .before(pick_on_click),
+            );
+    }
+}
+
+#[derive(Resource, Default)]
+struct PressState {
+    pressed_at: Option<Vec2>,
+    last_click_secs: Option<f64>,
+}
+
+fn detect_clicks(
+    buttons: Res<ButtonInput<MouseButton>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    egui_input: Option<Res<EguiWantsInput>>,
+    time: Res<Time>,
+    mut state: ResMut<PressState>,
+    mut clicks: MessageWriter<PointerClick>,
+) {
+    let cursor = window.cursor_position();
+    let over_egui = egui_input.is_some_and(|e| e.wants_pointer_input());
+    if buttons.just_pressed(MouseButton::Left) {
+        state.pressed_at = if over_egui { None } else { cursor };
+    }
+    if buttons.just_released(MouseButton::Left) {
+        let (Some(start), Some(end)) = (state.pressed_at.take(), cursor) else {
+            return;
+        };
+        if start.distance(end) > CLICK_SLOP_PX {
+            return;
+        }
+        let now = time.elapsed_secs_f64();
+        let double = state
+            .last_click_secs
+            .is_some_and(|t| now - t < DOUBLE_CLICK_SECS);
+        state.last_click_secs = Some(now);
+        clicks.write(PointerClick {
+            position: end,
+            double,
+        });
+    }
+}
+
+fn pick_on_click(
+    mut clicks: MessageReader<PointerClick>,
+    screen: Res<ScreenPoints>,
+    mut select: MessageWriter<SelectWord>,
+    mut focus: MessageWriter<FocusWord>,
+) {
+    for click in clicks.read() {
+        if !screen.viewport.contains(click.position) && screen.viewport.width() > 0.0 {
+            continue;
+        }
+        let picked = screen.pick(click.position, PICK_RADIUS_PX);
+        select.write(SelectWord(picked));
+        if let (Some(row), true) = (picked, click.double) {
+            focus.write(FocusWord(row));
+        }
+    }
+}

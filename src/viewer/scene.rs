@@ -1,0 +1,265 @@
+//! The 3D scene: every word a point, relation and analogy arrows.
+//!
+//! Points are one merged mesh of camera-facing quads (two triangles a point) textured with a
+//! disc and alpha-masked: ~40x fewer triangles than sphere meshes, which is what keeps 100k
+//! points usable, even under software rendering. The quads are re-faced when the camera or the
+//! cloud moves; colours follow clusters or categories through one stable palette.
+
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::NoFrustumCulling;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+
+use super::camera::{MainCamera, OrbitCamera};
+use super::model::SpaceModel;
+use super::panels::analogy::AnalogyState;
+use super::playback::DisplayedCloud;
+use super::selection::Selection;
+use crate::space;
+
+/// What colours the points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorBy {
+    #[default]
+    Cluster,
+    Category,
+}
+
+/// User-facing display options (the display panel edits these).
+#[derive(Resource, Debug, Clone)]
+pub struct DisplaySettings {
+    pub color_by: ColorBy,
+    /// Point size as a fraction of the camera distance.
+    pub point_size: f32,
+    /// Share of words that get a label when space permits (0 = only highlighted words).
+    pub label_density: f32,
+    /// Relation names whose arrows are hidden.
+    pub hidden_relations: Vec<String>,
+}
+
+impl Default for DisplaySettings {
+    fn default() -> Self {
+        Self {
+            color_by: ColorBy::Cluster,
+            point_size: 1.0,
+            label_density: 0.3,
+            hidden_relations: Vec::new(),
+        }
+    }
+}
+
+impl DisplaySettings {
+    pub fn shows_relation(&self, relation: &str) -> bool {
+        !self.hidden_relations.iter().any(|r| r == relation)
+    }
+}
+
+#[derive(Resource)]
+struct PointCloudMesh(Handle<Mesh>);
+
+/// Draws the cloud and the arrows.
+pub struct ScenePlugin;
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<DisplaySettings>()
+            .add_systems(Startup, spawn_point_cloud)
+            .add_systems(
+                PostUpdate,
+                update_point_mesh.after(bevy::transform::TransformSystems::Propagate),
+            )
+            .add_systems(Update, draw_arrows.in_set(super::ViewerSet::Draw));
+    }
+}
+
+/// A white disc with a soft dark rim, alpha 0 outside: the sprite every point is drawn with.
+fn disc_image() -> Image {
+    const SIZE: u32 = 64;
+    let mut data = Vec::with_capacity((SIZE * SIZE * 4) as usize);
+    let centre = (SIZE as f32 - 1.0) / 2.0;
+    for y in 0..SIZE {
+        for x in 0..SIZE {
+            let r = Vec2::new(x as f32 - centre, y as f32 - centre).length() / centre;
+            let shade = if r > 0.8 { 150 } else { 255 };
+            let alpha = if r <= 1.0 { 255 } else { 0 };
+            data.extend_from_slice(&[shade, shade, shade, alpha]);
+        }
+    }
+    Image::new(
+        Extent3d {
+            width: SIZE,
+            height: SIZE,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        data,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    )
+}
+
+fn spawn_point_cloud(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let mesh = meshes.add(empty_mesh());
+    let material = materials.add(StandardMaterial {
+        base_color: Color::WHITE,
+        base_color_texture: Some(images.add(disc_image())),
+        unlit: true,
+        alpha_mode: AlphaMode::Mask(0.5),
+        cull_mode: None,
+        double_sided: true,
+        ..default()
+    });
+    commands.insert_resource(PointCloudMesh(mesh.clone()));
+    // The cloud moves every frame: its bounding box at spawn time would cull it wrongly.
+    commands.spawn((
+        Mesh3d(mesh),
+        MeshMaterial3d(material),
+        Transform::IDENTITY,
+        NoFrustumCulling,
+    ));
+}
+
+fn empty_mesh() -> Mesh {
+    let mut mesh = Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::RENDER_WORLD | RenderAssetUsages::MAIN_WORLD,
+    );
+    write_quads(&mut mesh, Vec::new(), Vec::new(), Vec::new());
+    mesh
+}
+
+fn write_quads(mesh: &mut Mesh, positions: Vec<[f32; 3]>, uvs: Vec<[f32; 2]>, colors: Vec<[f32; 4]>) {
+    let quads = positions.len() / 4;
+    let mut indices = Vec::with_capacity(quads * 6);
+    for q in 0..quads as u32 {
+        let b = q * 4;
+        indices.extend_from_slice(&[b, b + 1, b + 2, b, b + 2, b + 3]);
+    }
+    mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
+    mesh.insert_attribute(Mesh::ATTRIBUTE_UV_0, uvs);
+    mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, colors);
+    mesh.insert_indices(Indices::U32(indices));
+}
+
+/// The colour of each point as linear RGBA, with the selection highlighted and the rest dimmed.
+pub fn point_colors(
+    model: &SpaceModel,
+    frame: Option<usize>,
+    settings: &DisplaySettings,
+    selection: &Selection,
+) -> Vec<[f32; 4]> {
+    let count = model.words.len();
+    let clusters = frame.and_then(|f| model.frames.get(f)).map(|f| &f.clusters);
+    (0..count)
+        .map(|row| {
+            let label = match settings.color_by {
+                ColorBy::Cluster => clusters.and_then(|c| c.get(row).copied()),
+                ColorBy::Category => model.categories.get(row).copied().flatten(),
+            };
+            let [r, g, b] = match label {
+                Some(label) => space::palette_color(label),
+                None => [0.55, 0.57, 0.6],
+            };
+            let mut color = Color::srgb(r, g, b).to_linear();
+            if let Some(selected) = selection.row
+                && row != selected
+                && !selection.is_neighbor(row)
+            {
+                color = color * 0.3;
+            }
+            [color.red, color.green, color.blue, 1.0]
+        })
+        .collect()
+}
+
+/// Relative size of each point: the selection and its neighbours stand out.
+fn point_scale(row: usize, selection: &Selection) -> f32 {
+    match selection.row {
+        Some(selected) if selected == row => 2.4,
+        Some(_) if selection.is_neighbor(row) => 1.6,
+        _ => 1.0,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_point_mesh(
+    cloud: Res<DisplayedCloud>,
+    model: Res<SpaceModel>,
+    settings: Res<DisplaySettings>,
+    selection: Res<Selection>,
+    camera: Single<(&GlobalTransform, &OrbitCamera), With<MainCamera>>,
+    handle: Res<PointCloudMesh>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut last: Local<Option<(u64, Mat4, usize)>>,
+) {
+    let (camera_transform, orbit) = *camera;
+    let camera_matrix = camera_transform.to_matrix();
+    let key = (cloud.generation, camera_matrix, model.frames.len());
+    let unchanged = *last == Some(key) && !settings.is_changed() && !selection.is_changed();
+    if unchanged {
+        return;
+    }
+    *last = Some(key);
+    let Some(mut mesh) = meshes.get_mut(&handle.0) else {
+        return;
+    };
+    let right = camera_transform.right().as_vec3();
+    let up = camera_transform.up().as_vec3();
+    let half_size = orbit.radius * 0.006 * settings.point_size;
+    let base_colors = point_colors(&model, cloud.frame, &settings, &selection);
+    let count = cloud.positions.len().min(base_colors.len());
+    let mut positions = Vec::with_capacity(count * 4);
+    let mut uvs = Vec::with_capacity(count * 4);
+    let mut colors = Vec::with_capacity(count * 4);
+    const CORNERS: [(f32, f32); 4] = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)];
+    for row in 0..count {
+        let centre = cloud.positions[row];
+        let size = half_size * point_scale(row, &selection);
+        for (cx, cy) in CORNERS {
+            let corner = centre + (right * cx + up * cy) * size;
+            positions.push(corner.to_array());
+            uvs.push([(cx + 1.0) * 0.5, (1.0 - cy) * 0.5]);
+            colors.push(base_colors[row]);
+        }
+    }
+    write_quads(&mut mesh, positions, uvs, colors);
+}
+
+/// Relation arrows head → tail, coloured per relation, and the analogy's arrows.
+fn draw_arrows(
+    mut gizmos: Gizmos,
+    cloud: Res<DisplayedCloud>,
+    model: Res<SpaceModel>,
+    settings: Res<DisplaySettings>,
+    analogy: Res<AnalogyState>,
+) {
+    let position = |word: &str| model.row_of(word).and_then(|r| cloud.positions.get(r)).copied();
+    let mut relation_ids: Vec<&str> = Vec::new();
+    for pair in &model.relations {
+        let id = match relation_ids.iter().position(|r| *r == pair.relation) {
+            Some(id) => id,
+            None => {
+                relation_ids.push(&pair.relation);
+                relation_ids.len() - 1
+            }
+        };
+        if !settings.shows_relation(&pair.relation) {
+            continue;
+        }
+        if let (Some(head), Some(tail)) = (position(&pair.head), position(&pair.tail)) {
+            let [r, g, b] = space::palette_color(id + 3);
+            gizmos.arrow(head, tail, Color::srgb(r, g, b));
+        }
+    }
+    for (from, to) in analogy.arrows(&model) {
+        if let (Some(from), Some(to)) = (cloud.positions.get(from), cloud.positions.get(to)) {
+            gizmos.arrow(*from, *to, Color::srgb(1.0, 0.95, 0.4));
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Scripted sessions for tests and demos: `embedscape view --script FILE`, one step per line.
+//!
+//! ```text
+//! # comments and blank lines are ignored
+//! train-until 3        # wait for snapshot 3 (or `end` for the end of training)
+//! click-word 法国       # move the real cursor onto the word's point, press and release
+//! click 640 400        # the same at a window position (logical pixels)
+//! key Escape           # press and release a key
+//! wait 30              # let 30 frames pass
+//! screenshot out.png   # save the window (waits until it is written)
+//! dump state.json      # the app state as JSON
+//! quit
+//! ```
+//!
+//! Clicks go through bevy's input messages and the window's cursor, so picking is exercised
+//! exactly as a user's click would.
+
+use std::path::{Path, PathBuf};
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::mouse::MouseButtonInput;
+use bevy::prelude::*;
+use bevy::window::{CursorMoved, PrimaryWindow};
+
+use super::bridge::{RunState, TrainingRun};
+use super::model::{ErrorLog, SpaceModel};
+use super::panels::files::{ScreenshotLog, request_screenshot};
+use super::playback::Playhead;
+use super::screen::ScreenPoints;
+use super::selection::Selection;
+
+/// One scripted step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Wait until this snapshot exists (`None`: until training ends).
+    TrainUntil(Option<usize>),
+    ClickWord(String),
+    Click(Vec2),
+    Key(KeyCode),
+    Wait(u32),
+    Screenshot(PathBuf),
+    Dump(PathBuf),
+    Quit,
+}
+
+/// A script that does not parse.
+#[derive(Debug, thiserror::Error)]
+pub enum ScriptError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("line {line}: {message}")]
+    Syntax { line: usize, message: String },
+}
+
+/// A parsed script.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Script {
+    pub steps: Vec<Step>,
+}
+
+impl Script {
+    pub fn read(path: &Path) -> Result<Self, ScriptError> {
+        Self::parse(&std::fs::read_to_string(path)?)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, ScriptError> {
+        let mut steps = Vec::new();
+        for (number, raw) in text.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let syntax = |message: String| ScriptError::Syntax {
+                line: number + 1,
+                message,
+            };
+            let (command, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let rest = rest.trim();
+            let step = match command {
+                "train-until" => match rest {
+                    "end" => Step::TrainUntil(None),
+                    n => Step::TrainUntil(Some(n.parse().map_err(|_| {
+                        syntax(format!("train-until needs a snapshot number or `end`, got {n:?}"))
+                    })?)),
+                },
+                "click-word" if !rest.is_empty() => Step::ClickWord(rest.to_owned()),
+                "click" => {
+                    let coords: Vec<f32> = rest
+                        .split_whitespace()
+                        .map(str::parse)
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| syntax(format!("click needs X Y, got {rest:?}")))?;
+                    match coords[..] {
+                        [x, y] => Step::Click(Vec2::new(x, y)),
+                        _ => return Err(syntax(format!("click needs X Y, got {rest:?}"))),
+                    }
+                }
+                "key" => Step::Key(
+                    key_code(rest).ok_or_else(|| syntax(format!("unknown key {rest:?}")))?,
+                ),
+                "wait" => Step::Wait(
+                    rest.parse()
+                        .map_err(|_| syntax(format!("wait needs a frame count, got {rest:?}")))?,
+                ),
+                "screenshot" if !rest.is_empty() => Step::Screenshot(rest.into()),
+                "dump" if !rest.is_empty() => Step::Dump(rest.into()),
+                "quit" => Step::Quit,
+                _ => return Err(syntax(format!("unknown or incomplete step {line:?}"))),
+            };
+            steps.push(step);
+        }
+        Ok(Self { steps })
+    }
+}
+
+fn key_code(name: &str) -> Option<KeyCode> {
+    Some(match name {
+        "Escape" | "Esc" => KeyCode::Escape,
+        "Space" => KeyCode::Space,
+        "Enter" | "Return" => KeyCode::Enter,
+        "Tab" => KeyCode::Tab,
+        "Left" => KeyCode::ArrowLeft,
+        "Right" => KeyCode::ArrowRight,
+        _ => return None,
+    })
+}
+
+fn logical_key(code: KeyCode) -> Key {
+    match code {
+        KeyCode::Escape => Key::Escape,
+        KeyCode::Space => Key::Space,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::ArrowLeft => Key::ArrowLeft,
+        KeyCode::ArrowRight => Key::ArrowRight,
+        _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
+    }
+}
+
+/// Frames to let pass before the first screenshot: meshes and pipelines appear a few to ~20
+/// frames after start, and the camera eases onto the cloud.
+const SCENE_READY_FRAMES: u32 = 45;
+/// A step that has not finished after this long fails the script.
+const STEP_TIMEOUT_SECS: f64 = 900.0;
+
+#[derive(Resource)]
+struct ScriptRunner {
+    steps: Vec<Step>,
+    current: usize,
+    phase: u32,
+    frames_in_step: u32,
+    frames_total: u32,
+    step_started_secs: f64,
+    click_at: Option<Vec2>,
+}
+
+/// Runs a [`Script`], one step at a time, then exits.
+pub struct ScriptPlugin {
+    script: Script,
+}
+
+impl ScriptPlugin {
+    pub fn new(script: Script) -> Self {
+        Self { script }
+    }
+}
+
+impl Plugin for ScriptPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(ScriptRunner {
+            steps: self.script.steps.clone(),
+            current: 0,
+            phase: 0,
+            frames_in_step: 0,
+            frames_total: 0,
+            step_started_secs: 0.0,
+            click_at: None,
+        })
+        .add_systems(
+            Update,
+            run_script
+                .in_set(super::ViewerSet::Input)
+                .after(super::ViewerSet::Ingest),
+        );
+    }
+}
+
+/// The state a `dump` step writes.
+#[derive(serde::Serialize)]
+struct Dump<'a> {
+    selected_word: Option<&'a str>,
+    neighbors: Vec<(&'a str, f32)>,
+    snapshot_index: Option<usize>,
+    snapshot_count: usize,
+    run_state: RunState,
+    loss: Option<f32>,
+    /// Per relation: consistency at every snapshot.
+    relation_scores: Vec<RelationDump<'a>>,
+    words_on_screen: usize,
+    errors: &'a [String],
+}
+
+#[derive(serde::Serialize)]
+struct RelationDump<'a> {
+    relation: &'a str,
+    consistency: Vec<Option<f32>>,
+    analogy_accuracy_last: Option<f32>,
+}
+
+fn dump_state(
+    model: &SpaceModel,
+    run: &TrainingRun,
+    playhead: &Playhead,
+    selection: &Selection,
+    errors: &ErrorLog,
+    path: &Path,
+) -> Result<(), String> {
+    let word = |row: usize| model.words.get(row).map_or("", String::as_str);
+    let snapshot_index = playhead.nearest_frame(model.frames.len());
+    let relation_names: Vec<&str> = model
+        .frames
+        .last()
+        .map(|f| f.relation_scores.iter().map(|s| s.relation.as_str()).collect())
+        .unwrap_or_default();
+    let relation_scores = relation_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| RelationDump {
+            relation: name,
+            consistency: model
+                .frames
+                .iter()
+                .map(|f| f.relation_scores.get(i).and_then(|s| s.consistency))
+                .collect(),
+            analogy_accuracy_last: model
+                .frames
+                .last()
+                .and_then(|f| f.relation_scores.get(i))
+                .and_then(|s| s.analogy_accuracy),
+        })
+        .collect();
+    let dump = Dump {
+        selected_word: selection.row.map(word),
+        neighbors: selection
+            .neighbors
+            .iter()
+            .map(|n| (word(n.row), n.similarity))
+            .collect(),
+        snapshot_index,
+        snapshot_count: model.frames.len(),
+        run_state: run.state,
+        loss: snapshot_index.and_then(|i| model.frames[i].meta.loss),
+        relation_scores,
+        words_on_screen: model.words.len(),
+        errors: &errors.messages,
+    };
+    let json = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
+    crate::atomic_file::write_atomically(path, |w| {
+        use std::io::Write;
+        w.write_all(json.as_bytes())
+    })
+    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_script(
+    mut runner: ResMut<ScriptRunner>,
+    mut commands: Commands,
+    time: Res<Time>,
+    model: Res<SpaceModel>,
+    run: Res<TrainingRun>,
+    mut playhead: ResMut<Playhead>,
+    selection: Res<Selection>,
+    errors: Res<ErrorLog>,
+    screen: Res<ScreenPoints>,
+    mut screenshots: ResMut<ScreenshotLog>,
+    mut window: Single<(Entity, &mut Window), With<PrimaryWindow>>,
+    mut cursor_moves: MessageWriter<CursorMoved>,
+    mut buttons: MessageWriter<MouseButtonInput>,
+    mut keys: MessageWriter<KeyboardInput>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    runner.frames_total += 1;
+    let Some(step) = runner.steps.get(runner.current).cloned() else {
+        return;
+    };
+    if runner.frames_in_step == 0 {
+        runner.step_started_secs = time.elapsed_secs_f64();
+        info!("script step {}: {step:?}", runner.current + 1);
+    }
+    runner.frames_in_step += 1;
+    if time.elapsed_secs_f64() - runner.step_started_secs > STEP_TIMEOUT_SECS {
+        error!("script step {} timed out: {step:?}", runner.current + 1);
+        exit.write(AppExit::from_code(2));
+        return;
+    }
+    let (window_entity, window) = &mut *window;
+    let window_entity = *window_entity;
+    let mut fail = |message: String| {
+        error!("script step failed: {message}");
+        exit.write(AppExit::from_code(3));
+    };
+    let done = match &step {
+        Step::TrainUntil(target) => {
+            let ended = matches!(
+                run.state,
+                RunState::Finished | RunState::Cancelled | RunState::Failed
+            );
+            let reached = match target {
+                Some(n) => model.frames.len() > *n,
+                None => ended && run.state != RunState::Loading,
+            };
+            if reached || ended {
+                let last = model.frames.len().saturating_sub(1);
+                let frame = target.map_or(last, |n| n.min(last));
+                playhead.scrub_to(frame as f32, model.frames.len());
+                playhead.follow_latest = target.is_none();
+                true
+            } else {
+                false
+            }
+        }
+        Step::ClickWord(word) | Step::Click(_) if runner.phase == 0 => {
+            let target = match &step {
+                Step::ClickWord(word) => {
+                    let Some(row) = model.row_of(word) else {
+                        fail(format!("click-word: {word:?} is not on screen"));
+                        return;
+                    };
+                    screen.positions.get(row).copied().flatten()
+                }
+                Step::Click(at) => Some(*at),
+                _ => None,
+            };
+            match target {
+                Some(at) if runner.frames_in_step > 3 => {
+                    window.set_cursor_position(Some(at));
+                    cursor_moves.write(CursorMoved {
+                        window: window_entity,
+                        position: at,
+                        delta: None,
+                    });
+                    buttons.write(MouseButtonInput {
+                        button: MouseButton::Left,
+                        state: ButtonState::Pressed,
+                        window: window_entity,
+                    });
+                    runner.click_at = Some(at);
+                    runner.phase = 1;
+                }
+                None if runner.frames_in_step > 300 => {
+                    fail(format!("{step:?}: the point never appeared on screen ({word:?})"));
+                }
+                _ => {}
+            }
+            false
+        }
+        Step::ClickWord(_) | Step::Click(_) => {
+            if runner.phase == 1 {
+                buttons.write(MouseButtonInput {
+                    button: MouseButton::Left,
+                    state: ButtonState::Released,
+                    window: window_entity,
+                });
+                runner.phase = 2;
+                false
+            } else {
+                runner.phase += 1;
+                runner.phase > 5
+            }
+        }
+        Step::Key(code) => {
+            let state = if runner.phase == 0 {
+                ButtonState::Pressed
+            } else {
+                ButtonState::Released
+            };
+            if runner.phase < 2 {
+                keys.write(KeyboardInput {
+                    key_code: *code,
+                    logical_key: logical_key(*code),
+                    state,
+                    text: None,
+                    repeat: false,
+                    window: window_entity,
+                });
+            }
+            runner.phase += 1;
+            runner.phase > 4
+        }
+        Step::Wait(frames) => runner.frames_in_step > *frames,
+        Step::Screenshot(path) => {
+            if runner.phase == 0 && runner.frames_total >= SCENE_READY_FRAMES {
+                request_screenshot(&mut commands, &mut screenshots, path.clone());
+                runner.phase = 1;
+            }
+            runner.phase == 1 && screenshots.written_count() >= screenshots.requested
+        }
+        Step::Dump(path) => {
+            if let Err(message) = dump_state(&model, &run, &playhead, &selection, &errors, path) {
+                fail(message);
+                return;
+            }
+            true
+        }
+        Step::Quit => {
+            exit.write(AppExit::Success);
+            true
+        }
+    };
+    if done {
+        runner.current += 1;
+        runner.phase = 0;
+        runner.frames_in_step = 0;
+        if runner.current == runner.steps.len() && !matches!(step, Step::Quit) {
+            info!("script finished");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_step() {
+        let script = Script::parse(
+            "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
+             wait 5 # frames\nscreenshot a.png\ndump s.json\nquit\n",
+        )
+        .unwrap();
+        assert_eq!(
+            script.steps,
+            vec![
+                Step::TrainUntil(Some(3)),
+                Step::TrainUntil(None),
+                Step::ClickWord("法国".into()),
+                Step::Click(Vec2::new(10.0, 20.5)),
+                Step::Key(KeyCode::Escape),
+                Step::Wait(5),
+                Step::Screenshot("a.png".into()),
+                Step::Dump("s.json".into()),
+                Step::Quit,
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = Script::parse("wait 1\nclick 1\n").unwrap_err();
+        assert!(err.to_string().starts_with("line 2:"), "{err}");
+        assert!(Script::parse("fly away").is_err());
+        assert!(Script::parse("key NoSuchKey").is_err());
+    }
+}

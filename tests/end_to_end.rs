@@ -1,0 +1,183 @@
+//! End-to-end tests that run the real `embedscape` binary: the viewer in a real window under
+//! Xvfb (a scripted session that trains the demo, clicks 法国 and saves a screenshot), and the
+//! command line on files these tests write.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_embedscape"))
+}
+
+fn has_command(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+        .unwrap_or(false)
+}
+
+#[cfg(feature = "viewer")]
+mod viewer {
+    use super::*;
+
+    /// Words of a category in the bundled categories.tsv.
+    fn words_in_category(category: &str) -> Vec<String> {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/categories.tsv"),
+        )
+        .unwrap();
+        text.lines()
+            .filter_map(|line| line.split_once('\t'))
+            .filter(|(_, c)| *c == category)
+            .map(|(w, _)| w.to_owned())
+            .collect()
+    }
+
+    /// Share of pixels that differ from the most common colour, and the number of distinct colours.
+    fn image_variety(path: &Path) -> (f64, usize) {
+        let image = image::open(path).unwrap().to_rgb8();
+        let mut counts = std::collections::HashMap::new();
+        for pixel in image.pixels() {
+            *counts.entry(pixel.0).or_insert(0usize) += 1;
+        }
+        let total = image.pixels().len();
+        let background = counts.values().copied().max().unwrap_or(0);
+        (1.0 - background as f64 / total as f64, counts.len())
+    }
+
+    #[test]
+    fn scripted_session_trains_the_demo_and_selects_france() {
+        if !has_command("xvfb-run") {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have Xvfb (apt-get install xvfb mesa-vulkan-drivers)"
+            );
+            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = |name: &str| dir.path().join(name);
+        let script = format!(
+            "train-until 1\nscreenshot {start}\ntrain-until end\nclick-word 法国\nwait 10\n\
+             dump {dump}\nscreenshot {end}\nquit\n",
+            start = out("start.png").display(),
+            dump = out("state.json").display(),
+            end = out("selected.png").display(),
+        );
+        std::fs::write(out("session.txt"), script).unwrap();
+        let runtime_dir = out("xdg");
+        std::fs::create_dir_all(&runtime_dir).unwrap();
+        let output = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x860x24"])
+            .arg(binary())
+            .args(["view", "--script"])
+            .arg(out("session.txt"))
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "viewer failed: {}\n{log}", output.status);
+
+        let dump: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out("state.json")).unwrap()).unwrap();
+        assert_eq!(dump["selected_word"], "法国", "{dump:#}");
+        let neighbors: Vec<&str> = dump["neighbors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(5)
+            .map(|n| n[0].as_str().unwrap())
+            .collect();
+        let countries = words_in_category("国家/country");
+        assert!(
+            neighbors
+                .iter()
+                .any(|w| *w == "巴黎" || (countries.iter().any(|c| c == w) && *w != "法国")),
+            "法国's top neighbours {neighbors:?} hold no country and not 巴黎"
+        );
+        let relation = dump["relation_scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["relation"] == "国家→首都")
+            .expect("国家→首都 scored");
+        let series = relation["consistency"].as_array().unwrap();
+        let first = series.first().unwrap().as_f64().unwrap();
+        let last = series.last().unwrap().as_f64().unwrap();
+        assert!(series.len() >= 3, "{series:?}");
+        assert!(last > first + 0.2, "consistency {first} -> {last} did not rise");
+
+        for name in ["start.png", "selected.png"] {
+            let (varied, colours) = image_variety(&out(name));
+            assert!(varied > 0.05 && colours > 50, "{name} looks blank: {varied} {colours}");
+        }
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for name in ["start.png", "selected.png", "state.json"] {
+                std::fs::copy(out(name), Path::new(&keep).join(name)).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let output = Command::new(binary()).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in [
+        "view", "train", "neighbors", "analogy", "convert", "info", "evaluate", "project",
+    ] {
+        assert!(help.contains(command), "--help lacks {command}:\n{help}");
+    }
+}
+
+#[test]
+fn bad_vectors_file_is_a_clear_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.txt");
+    std::fs::write(&path, "2 3\nparis 0.1 0.2 0.3\nberlin 0.1 zz 0.3\n").unwrap();
+    let output = Command::new(binary())
+        .args(["info"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("broken.txt") && stderr.contains('3'), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn train_then_query_neighbors_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.txt");
+    let mut text = String::new();
+    for i in 0..200 {
+        text.push_str(&format!("the cat sat on the mat number {i}\n"));
+        text.push_str("a dog sat on the rug\n");
+    }
+    std::fs::write(&corpus, text).unwrap();
+    let vectors = dir.path().join("vectors.txt");
+    let output = Command::new(binary())
+        .arg("train")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&vectors)
+        .args(["--dim", "16", "--epochs", "2", "--min-count", "5", "--threads", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = Command::new(binary())
+        .args(["neighbors", "--vectors"])
+        .arg(&vectors)
+        .args(["cat", "-k", "3"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.lines().count() >= 3, "{stdout}");
+    assert!(!stdout.lines().any(|l| l.split_whitespace().next() == Some("cat")));
+}

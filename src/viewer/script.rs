@@ -7,6 +7,7 @@
 //! click 640 400        # the same at a window position (logical pixels)
 //! key Escape           # press and release a key
 //! wait 30              # let 30 frames pass
+//! orbit 120            # turn the camera a little every frame for 120 frames
 //! screenshot out.png   # save the window (waits until it is written)
 //! dump state.json      # the app state as JSON
 //! quit
@@ -39,6 +40,8 @@ pub enum Step {
     Click(Vec2),
     Key(KeyCode),
     Wait(u32),
+    /// Orbit the camera for this many frames (exercises re-facing every point each frame).
+    Orbit(u32),
     Screenshot(PathBuf),
     Dump(PathBuf),
     Quit,
@@ -103,6 +106,10 @@ impl Script {
                     rest.parse()
                         .map_err(|_| syntax(format!("wait needs a frame count, got {rest:?}")))?,
                 ),
+                "orbit" => Step::Orbit(
+                    rest.parse()
+                        .map_err(|_| syntax(format!("orbit needs a frame count, got {rest:?}")))?,
+                ),
                 "screenshot" if !rest.is_empty() => Step::Screenshot(rest.into()),
                 "dump" if !rest.is_empty() => Step::Dump(rest.into()),
                 "quit" => Step::Quit,
@@ -144,6 +151,28 @@ const SCENE_READY_FRAMES: u32 = 45;
 /// A step that has not finished after this long fails the script.
 const STEP_TIMEOUT_SECS: f64 = 900.0;
 
+/// Recent frame durations, for the `mean_frame_ms` figure in dumps (used by the benchmark).
+#[derive(Resource, Default)]
+struct FrameTimes {
+    recent_secs: std::collections::VecDeque<f32>,
+}
+
+impl FrameTimes {
+    const WINDOW: usize = 120;
+
+    fn record(&mut self, secs: f32) {
+        if self.recent_secs.len() == Self::WINDOW {
+            self.recent_secs.pop_front();
+        }
+        self.recent_secs.push_back(secs);
+    }
+
+    fn mean_ms(&self) -> Option<f32> {
+        let n = self.recent_secs.len();
+        (n > 0).then(|| self.recent_secs.iter().sum::<f32>() / n as f32 * 1000.0)
+    }
+}
+
 #[derive(Resource)]
 struct ScriptRunner {
     steps: Vec<Step>,
@@ -177,6 +206,7 @@ impl Plugin for ScriptPlugin {
             step_started_secs: 0.0,
             click_at: None,
         })
+        .init_resource::<FrameTimes>()
         .add_systems(
             Update,
             run_script
@@ -198,6 +228,8 @@ struct Dump<'a> {
     /// Per relation: consistency at every snapshot.
     relation_scores: Vec<RelationDump<'a>>,
     words_on_screen: usize,
+    /// Mean frame time over the last 120 frames.
+    mean_frame_ms: Option<f32>,
     errors: &'a [String],
 }
 
@@ -214,6 +246,7 @@ fn dump_state(
     playhead: &Playhead,
     selection: &Selection,
     errors: &ErrorLog,
+    mean_frame_ms: Option<f32>,
     path: &Path,
 ) -> Result<(), String> {
     let word = |row: usize| model.words.get(row).map_or("", String::as_str);
@@ -253,6 +286,7 @@ fn dump_state(
         loss: snapshot_index.and_then(|i| model.frames[i].meta.loss),
         relation_scores,
         words_on_screen: model.words.len(),
+        mean_frame_ms,
         errors: &errors.messages,
     };
     let json = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
@@ -261,6 +295,15 @@ fn dump_state(
         w.write_all(json.as_bytes())
     })
     .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The messages a script writes as if a user had acted.
+#[derive(bevy::ecs::system::SystemParam)]
+struct InputInjector<'w> {
+    cursor_moves: MessageWriter<'w, CursorMoved>,
+    buttons: MessageWriter<'w, MouseButtonInput>,
+    keys: MessageWriter<'w, KeyboardInput>,
+    exit: MessageWriter<'w, AppExit>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -276,12 +319,18 @@ fn run_script(
     screen: Res<ScreenPoints>,
     mut screenshots: ResMut<ScreenshotLog>,
     mut window: Single<(Entity, &mut Window), With<PrimaryWindow>>,
-    mut cursor_moves: MessageWriter<CursorMoved>,
-    mut buttons: MessageWriter<MouseButtonInput>,
-    mut keys: MessageWriter<KeyboardInput>,
-    mut exit: MessageWriter<AppExit>,
+    mut inject: InputInjector,
+    mut cameras: Query<&mut super::camera::OrbitCamera>,
+    mut frame_times: ResMut<FrameTimes>,
 ) {
     runner.frames_total += 1;
+    frame_times.record(time.delta_secs());
+    let InputInjector {
+        cursor_moves,
+        buttons,
+        keys,
+        exit,
+    } = &mut inject;
     let Some(step) = runner.steps.get(runner.current).cloned() else {
         return;
     };
@@ -390,6 +439,13 @@ fn run_script(
             runner.phase > 4
         }
         Step::Wait(frames) => runner.frames_in_step > *frames,
+        Step::Orbit(frames) => {
+            for mut orbit in &mut cameras {
+                orbit.yaw += 0.01;
+                orbit.auto_fit = false;
+            }
+            runner.frames_in_step > *frames
+        }
         Step::Screenshot(path) => {
             if runner.phase == 0 && runner.frames_total >= SCENE_READY_FRAMES {
                 request_screenshot(&mut commands, &mut screenshots, path.clone());
@@ -398,7 +454,15 @@ fn run_script(
             runner.phase == 1 && screenshots.written_count() >= screenshots.requested
         }
         Step::Dump(path) => {
-            if let Err(message) = dump_state(&model, &run, &playhead, &selection, &errors, path) {
+            if let Err(message) = dump_state(
+                &model,
+                &run,
+                &playhead,
+                &selection,
+                &errors,
+                frame_times.mean_ms(),
+                path,
+            ) {
                 fail(message);
                 return;
             }
@@ -427,7 +491,7 @@ mod tests {
     fn parses_every_step() {
         let script = Script::parse(
             "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
-             wait 5 # frames\nscreenshot a.png\ndump s.json\nquit\n",
+             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\nquit\n",
         )
         .unwrap();
         assert_eq!(
@@ -439,6 +503,7 @@ mod tests {
                 Step::Click(Vec2::new(10.0, 20.5)),
                 Step::Key(KeyCode::Escape),
                 Step::Wait(5),
+                Step::Orbit(2),
                 Step::Screenshot("a.png".into()),
                 Step::Dump("s.json".into()),
                 Step::Quit,

@@ -1,0 +1,116 @@
+//! Format sniffing from a file's first bytes.
+//!
+//! Extensions lie (`.txt` is used for both word2vec and GloVe, fastText's `.vec` is word2vec
+//! text), so the content decides: a `ROWS DIM` first line means word2vec, text or binary
+//! depending on whether what follows is text; tab-separated numbers mean Projector TSV; a
+//! word followed by numbers means GloVe. The extension only breaks ties.
+
+use super::error::{Location, Problem};
+use super::float::parse_f32;
+use super::source::read_head;
+use super::text::{count_tokens, first_line_of};
+use super::{Format, FormatError};
+use std::path::Path;
+
+/// How much of the file to look at: enough for a header and a few long rows.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// Detects the format of the file at `path` from its content.
+pub fn detect(path: &Path) -> Result<Format, FormatError> {
+    let head = read_head(path, SNIFF_BYTES)?;
+    detect_bytes(path, &head)
+}
+
+/// [`detect`] on already-read leading bytes (`path` is for the extension and messages).
+pub(crate) fn detect_bytes(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
+    let by_extension = Format::from_extension(path);
+    let data = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if data.iter().all(u8::is_ascii_whitespace) {
+        return Err(FormatError::parse(path, Location::File, Problem::Empty));
+    }
+    let first = first_line_of(data);
+    if is_count_header(first) {
+        let header_bytes = memchr::memchr(b'\n', data).map_or(data.len(), |n| n + 1);
+        let rest = &data[header_bytes..];
+        if rest.iter().all(u8::is_ascii_whitespace) {
+            return Ok(if by_extension == Some(Format::Word2VecBinary) {
+                Format::Word2VecBinary
+            } else {
+                Format::Word2VecText
+            });
+        }
+        let text_row = looks_textual(rest) && is_word_and_numbers(first_line_of(rest));
+        return Ok(if text_row {
+            Format::Word2VecText
+        } else {
+            Format::Word2VecBinary
+        });
+    }
+    if !looks_textual(first) {
+        return Err(unrecognised(path, "the first line is not text"));
+    }
+    let tab_fields_are_numbers = first.split(|&b| b == b'\t').all(is_number);
+    if tab_fields_are_numbers
+        && (first.contains(&b'\t')
+            || by_extension == Some(Format::ProjectorTsv)
+            || count_tokens(first) == 1)
+    {
+        return Ok(Format::ProjectorTsv);
+    }
+    if is_word_and_numbers(first) {
+        return Ok(Format::GloveText);
+    }
+    Err(unrecognised(
+        path,
+        "the first line is neither a `ROWS DIM` header, a word followed by numbers, nor \
+         tab-separated numbers",
+    ))
+}
+
+fn unrecognised(path: &Path, why: &str) -> FormatError {
+    FormatError::parse(path, Location::File, Problem::Unrecognised(why.to_owned()))
+}
+
+/// Exactly two unsigned integers.
+fn is_count_header(line: &[u8]) -> bool {
+    let mut fields = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|f| !f.is_empty());
+    let is_integer = |f: &[u8]| f.iter().all(u8::is_ascii_digit);
+    matches!(
+        (fields.next(), fields.next(), fields.next()),
+        (Some(a), Some(b), None) if is_integer(a) && is_integer(b)
+    )
+}
+
+/// A non-numeric-or-numeric word followed by at least one number.
+fn is_word_and_numbers(line: &[u8]) -> bool {
+    let mut fields = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|f| !f.is_empty());
+    fields.next().is_some() && {
+        let mut numbers = 0;
+        fields.all(|f| {
+            numbers += 1;
+            is_number(f)
+        }) && numbers > 0
+    }
+}
+
+fn is_number(field: &[u8]) -> bool {
+    let field = field.strip_suffix(b"\r").unwrap_or(field);
+    parse_f32(field).is_some()
+}
+
+/// Valid UTF-8 (allowing a character cut off at the end of the sample) with no control bytes
+/// other than tab and line breaks — packed floats almost always break one of the two.
+fn looks_textual(bytes: &[u8]) -> bool {
+    let utf8_ok = match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(err) => err.error_len().is_none(),
+    };
+    utf8_ok
+        && !bytes
+            .iter()
+            .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+}

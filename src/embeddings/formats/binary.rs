@@ -26,8 +26,10 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
     let dim = header.dim;
     let row_value_bytes = dim as u64 * 4;
     let body_bytes = data.len() - header.line_bytes;
-    check_header_plausible(path, &header, body_bytes, 4)?;
-    let min_bytes = header.rows * (row_value_bytes + MIN_ROW_OVERHEAD_BYTES);
+    check_header_plausible(path, &header)?;
+    let min_bytes = header
+        .rows
+        .saturating_mul(row_value_bytes + MIN_ROW_OVERHEAD_BYTES);
     if min_bytes > body_bytes as u64 {
         return Err(FormatError::parse(
             path,
@@ -36,7 +38,7 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
                 "the header promises {} rows x {dim} dimensions (at least {} bytes) but the \
                  file is {} bytes: truncated or not a word2vec binary file",
                 header.rows,
-                min_bytes + header.line_bytes as u64,
+                min_bytes.saturating_add(header.line_bytes as u64),
                 data.len()
             )),
         ));

@@ -39,7 +39,15 @@ pub(crate) fn detect_bytes(path: &Path, head: &[u8]) -> Result<Format, FormatErr
                 Format::Word2VecText
             });
         }
-        let text_row = looks_textual(rest) && is_word_and_numbers(first_line_of(rest));
+        // Skip the word (it may hold bad UTF-8, which lossy loading tolerates): in a text file
+        // the rest of the first row is numbers, in a binary one packed floats.
+        let row = first_line_of(rest);
+        let after_word = row
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t')
+            .map_or(&row[row.len()..], |space| &row[space..]);
+        let text_row =
+            looks_textual(after_word) && is_word_and_numbers(&[b"w", after_word].concat());
         return Ok(if text_row {
             Format::Word2VecText
         } else {

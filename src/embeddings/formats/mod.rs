@@ -161,3 +161,5 @@ pub fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatE
 
 #[cfg(test)]
 mod roundtrip_tests;
+#[cfg(test)]
+mod test_util;

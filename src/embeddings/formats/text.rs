@@ -21,6 +21,8 @@ const CHUNKS_PER_THREAD: usize = 8;
 /// A word longer than this in an error message is shortened.
 const MAX_TOKEN_IN_MESSAGE: usize = 40;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Largest dimension a header may claim; real embeddings have at most a few thousand.
+pub(crate) const MAX_DIM: usize = 1 << 20;
 
 /// Loads word2vec text (with its `ROWS DIM` header) or GloVe text (no header).
 pub(crate) fn load(path: &Path, format: Format, opts: &LoadOptions) -> Result<Loaded, FormatError> {
@@ -32,7 +34,7 @@ pub(crate) fn load(path: &Path, format: Format, opts: &LoadOptions) -> Result<Lo
     let (body_start, first_line, dim, expected_rows) = if format == Format::Word2VecText {
         let header = parse_header(path, &data[start..])?;
         let body_start = start + header.line_bytes;
-        check_header_plausible(path, &header, data.len() - body_start, 2)?;
+        check_header_plausible(path, &header)?;
         (body_start, 2, header.dim, Some(header.rows))
     } else {
         let first = first_line_of(&data[start..]);
@@ -121,34 +123,27 @@ pub(crate) fn parse_header(path: &Path, data: &[u8]) -> Result<Header, FormatErr
     })
 }
 
-/// Rejects a header whose matrix could not possibly fit in the rest of the file (each value
-/// needs at least `min_bytes_per_value`), before allocating anything for it.
-pub(crate) fn check_header_plausible(
-    path: &Path,
-    header: &Header,
-    body_bytes: usize,
-    min_bytes_per_value: u64,
-) -> Result<(), FormatError> {
-    let needed = header
-        .rows
-        .checked_mul(header.dim as u64)
-        .and_then(|values| values.checked_mul(min_bytes_per_value));
-    match needed {
-        Some(needed) if needed <= body_bytes as u64 => Ok(()),
-        _ => Err(FormatError::parse(
-            path,
-            Location::Line(1),
-            Problem::AbsurdHeader {
-                rows: header.rows,
-                dim: header.dim as u64,
-                reason: format!(
-                    "needs at least {} bytes of values but only {body_bytes} follow the \
-                     header (wrong header or truncated file)",
-                    needed.map_or_else(|| "more than 2^64".to_owned(), |n| n.to_string())
-                ),
-            },
-        )),
-    }
+/// Rejects a header whose matrix could not exist: more than [`MAX_DIM`] dimensions or more
+/// values than fit in memory. Truncation is reported separately (and more helpfully) by the
+/// readers once they know how much data there really is.
+pub(crate) fn check_header_plausible(path: &Path, header: &Header) -> Result<(), FormatError> {
+    let values = header.rows.checked_mul(header.dim as u64);
+    let reason = if header.dim > MAX_DIM {
+        format!("(more than {MAX_DIM} dimensions)")
+    } else if values.is_none_or(|v| v.checked_mul(4).is_none_or(|b| b > isize::MAX as u64)) {
+        "(the matrix would not fit in memory)".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(FormatError::parse(
+        path,
+        Location::Line(1),
+        Problem::AbsurdHeader {
+            rows: header.rows,
+            dim: header.dim as u64,
+            reason,
+        },
+    ))
 }
 
 /// What the rows look like.
@@ -431,5 +426,227 @@ fn shorten(token: &[u8]) -> String {
         let mut short: String = text.chars().take(MAX_TOKEN_IN_MESSAGE).collect();
         short.push('…');
         short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{expect_error, fixture, load_default};
+    use super::super::{Format, LoadOptions};
+    use super::*;
+
+    fn w2v() -> LoadOptions {
+        LoadOptions {
+            format: Some(Format::Word2VecText),
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn reads_word2vec_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(
+            dir.path(),
+            "v.txt",
+            "3 2\r\nking 0.5 -1.25\r\n巴黎 1e-3 2\r\nx\t3 4\r\n\n",
+        );
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.format, Format::Word2VecText);
+        assert_eq!(loaded.embeddings.words(), ["king", "巴黎", "x"]);
+        assert_eq!(loaded.embeddings.row(1).to_vec(), [1e-3, 2.0]);
+        assert_eq!(loaded.embeddings.row(0).to_vec(), [0.5, -1.25]);
+        assert!(loaded.warnings.is_empty());
+    }
+
+    #[test]
+    fn reads_glove_without_trailing_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "g.txt", "the 0.1 0.2 0.3\n, -1 -2 -3");
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.format, Format::GloveText);
+        assert_eq!(loaded.embeddings.dim(), 3);
+        assert_eq!(
+            loaded.embeddings.vector(",").unwrap().to_vec(),
+            [-1.0, -2.0, -3.0]
+        );
+    }
+
+    #[test]
+    fn many_chunks_keep_order_and_line_numbers() {
+        // > 1 MiB so the body is split across several parallel chunks.
+        let dir = tempfile::tempdir().unwrap();
+        let rows = 40_000;
+        let mut text = format!("{rows} 3\n");
+        for row in 0..rows {
+            text.push_str(&format!("w{row} {row} 0.25 -{row}.5\n"));
+        }
+        let path = fixture(dir.path(), "big.txt", &text);
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.embeddings.len(), rows);
+        assert_eq!(
+            loaded.embeddings.vector("w31234").unwrap().to_vec(),
+            [31234.0, 0.25, -31234.5]
+        );
+        // An error deep in the file reports its true line number.
+        let bad = text.replace("w30000 30000 ", "w30000 oops ");
+        let path = fixture(dir.path(), "bad.txt", bad);
+        expect_error(&path, &w2v(), &["line 30002", "\"oops\" is not a number"]);
+    }
+
+    #[test]
+    fn truncated_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "t.txt", "5 2\na 1 2\nb 3 4\nc 5 6\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 5", "truncated", "promises 5 rows", "only 3"],
+        );
+    }
+
+    #[test]
+    fn more_rows_than_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "m.txt", "1 2\na 1 2\nb 3 4\n");
+        expect_error(&path, &w2v(), &["line 3", "promises 1 rows", "more (2)"]);
+    }
+
+    #[test]
+    fn wrong_width() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "w.txt", "2 3\na 1 2 3\nb 1 2\n");
+        expect_error(&path, &w2v(), &["line 3", "expected 3 values, found 2"]);
+        let path = fixture(dir.path(), "w2.txt", "a 1 2 3\nb 1 2 3 4\n");
+        expect_error(
+            &path,
+            &LoadOptions::default(),
+            &["line 2", "expected 3 values, found 4"],
+        );
+    }
+
+    #[test]
+    fn not_a_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "n.txt", "2 2\na 1 2\nb 1 x7\n");
+        expect_error(&path, &w2v(), &["line 3", "\"x7\" is not a number"]);
+    }
+
+    #[test]
+    fn nan_and_infinity() {
+        let dir = tempfile::tempdir().unwrap();
+        for token in ["nan", "NaN", "inf", "-infinity", "1e99"] {
+            let path = fixture(dir.path(), "nan.txt", format!("2 2\na 1 2\nb 1 {token}\n"));
+            expect_error(&path, &w2v(), &["line 3", token, "not finite"]);
+        }
+    }
+
+    #[test]
+    fn duplicate_words_warn_and_keep_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "d.txt", "3 1\na 1\nb 2\na 3\n");
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.embeddings.words(), ["a", "b"]);
+        assert_eq!(loaded.embeddings.vector("a").unwrap()[0], 1.0);
+        assert_eq!(loaded.warnings.len(), 1);
+        let warning = &loaded.warnings[0];
+        assert!(
+            warning.contains("d.txt") && warning.contains("line 4"),
+            "{warning}"
+        );
+        assert!(warning.contains("duplicate word \"a\"") && warning.contains("line 2"));
+    }
+
+    #[test]
+    fn invalid_utf8_word_and_lossy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "u.txt", b"2 1\nok 1\nab\xffc 2\n");
+        // "2 1\n" = 4 bytes, "ok 1\n" = 5 bytes, then "ab" → the bad byte is at offset 11.
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 3", "byte offset 11", "not valid UTF-8"],
+        );
+        let lossy = LoadOptions {
+            lossy: true,
+            ..LoadOptions::default()
+        };
+        let loaded = super::super::load(&path, &lossy).unwrap();
+        assert_eq!(loaded.embeddings.words(), ["ok", "ab\u{FFFD}c"]);
+    }
+
+    #[test]
+    fn empty_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "e.txt", "");
+        expect_error(&path, &LoadOptions::default(), &["empty"]);
+        let path = fixture(dir.path(), "e2.txt", " \n\n");
+        expect_error(&path, &w2v(), &["empty"]);
+        let glove = LoadOptions {
+            format: Some(Format::GloveText),
+            ..LoadOptions::default()
+        };
+        expect_error(&path, &glove, &["empty"]);
+    }
+
+    #[test]
+    fn empty_line_in_the_middle() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "b.txt", "3 1\na 1\n\nb 2\n");
+        expect_error(&path, &w2v(), &["line 3", "empty line"]);
+    }
+
+    #[test]
+    fn absurd_and_bad_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "h.txt", "99999999999 99999999999\na 1\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 1", "absurd header", "more than 1048576"],
+        );
+        let path = fixture(dir.path(), "h1.txt", "99999999999999999 300\na 1\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 1", "absurd header", "not fit in memory"],
+        );
+        let path = fixture(dir.path(), "h0.txt", "1 0\na\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 1", "absurd header", "dimension of 0"],
+        );
+        let path = fixture(dir.path(), "h2.txt", "1 2 3\na 1 2\n");
+        expect_error(&path, &w2v(), &["line 1", "bad header"]);
+    }
+
+    #[test]
+    fn glove_word_without_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "nv.txt", "lonely\n");
+        let glove = LoadOptions {
+            format: Some(Format::GloveText),
+            ..LoadOptions::default()
+        };
+        expect_error(&path, &glove, &["line 1", "no values"]);
+    }
+
+    #[test]
+    fn progress_reaches_total() {
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "p.txt", "2 1\na 1\nb 2\n");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let opts = LoadOptions {
+            progress: Some(Arc::new(move |done, total| {
+                sink.lock().unwrap().push((done, total))
+            })),
+            ..LoadOptions::default()
+        };
+        super::super::load(&path, &opts).unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.last(), Some(&(12, 12)));
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 }

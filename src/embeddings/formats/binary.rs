@@ -100,6 +100,9 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
         words.push(word);
         pos = values_end;
     }
+    while data.get(pos) == Some(&b'\n') {
+        pos += 1;
+    }
     let trailing = &data[pos.min(data.len())..];
     if !trailing.iter().all(u8::is_ascii_whitespace) {
         return Err(FormatError::parse(
@@ -122,4 +125,138 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
         None,
         Vec::new(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{expect_error, fixture, load_default};
+    use super::super::{Format, LoadOptions, load};
+
+    fn binary_file(header: &str, rows: &[(&[u8], &[f32])], newline: bool) -> Vec<u8> {
+        let mut bytes = header.as_bytes().to_vec();
+        for (word, values) in rows {
+            bytes.extend_from_slice(word);
+            bytes.push(b' ');
+            for v in *values {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+            if newline {
+                bytes.push(b'\n');
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn reads_with_and_without_newlines() {
+        let dir = tempfile::tempdir().unwrap();
+        for newline in [true, false] {
+            let bytes = binary_file(
+                "2 3\n",
+                &[
+                    ("巴黎".as_bytes(), &[1.0, -2.5, 0.1]),
+                    (b"x", &[0.0, 1e-30, 3.0]),
+                ],
+                newline,
+            );
+            let path = fixture(dir.path(), "v.bin", bytes);
+            let loaded = load_default(&path).unwrap();
+            assert_eq!(loaded.format, Format::Word2VecBinary);
+            assert_eq!(loaded.embeddings.words(), ["巴黎", "x"]);
+            assert_eq!(loaded.embeddings.row(1).to_vec(), [0.0, 1e-30, 3.0]);
+        }
+    }
+
+    fn binary() -> LoadOptions {
+        LoadOptions {
+            format: Some(Format::Word2VecBinary),
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn file_smaller_than_header_promises() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("3 2\n", &[(b"a", &[1.0, 2.0]), (b"b", &[3.0, 4.0])], true);
+        let path = fixture(dir.path(), "small.bin", bytes);
+        expect_error(
+            &path,
+            &binary(),
+            &["size mismatch", "3 rows x 2", "file is 26 bytes"],
+        );
+    }
+
+    #[test]
+    fn truncated_inside_a_row() {
+        let dir = tempfile::tempdir().unwrap();
+        // Long words make the size check pass; the cut is inside row 2's values.
+        let mut bytes = binary_file(
+            "2 2\n",
+            &[(b"aaaaaaaaaa", &[1.0, 2.0]), (b"bbbbbbbbbb", &[3.0, 4.0])],
+            true,
+        );
+        bytes.truncate(bytes.len() - 5);
+        let path = fixture(dir.path(), "cut.bin", bytes);
+        expect_error(&path, &binary(), &["byte offset 35", "truncated", "only 1"]);
+    }
+
+    #[test]
+    fn file_larger_than_header_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("1 1\n", &[(b"a", &[1.0]), (b"b", &[2.0])], true);
+        let path = fixture(dir.path(), "big.bin", bytes);
+        expect_error(
+            &path,
+            &binary(),
+            &["byte offset 11", "size mismatch", "larger than its header"],
+        );
+    }
+
+    #[test]
+    fn nan_is_rejected_with_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("1 2\n", &[(b"a", &[1.0, f32::NAN])], true);
+        let path = fixture(dir.path(), "nan.bin", bytes);
+        expect_error(&path, &binary(), &["byte offset 10", "NaN", "not finite"]);
+    }
+
+    #[test]
+    fn invalid_utf8_and_lossy() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("2 1\n", &[(b"ok", &[1.0]), (b"b\xC3(", &[2.0])], true);
+        let path = fixture(dir.path(), "u.bin", bytes);
+        // 4 header + 8 for row 1 ("ok " + 4 + "\n"), then "b" → offset 13.
+        expect_error(&path, &binary(), &["byte offset 13", "not valid UTF-8"]);
+        let lossy = LoadOptions {
+            lossy: true,
+            ..binary()
+        };
+        let loaded = load(&path, &lossy).unwrap();
+        assert_eq!(loaded.embeddings.words()[1], "b\u{FFFD}(");
+    }
+
+    #[test]
+    fn duplicates_warn_with_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("2 1\n", &[(b"a", &[1.0]), (b"a", &[2.0])], true);
+        let path = fixture(dir.path(), "d.bin", bytes);
+        let loaded = load(&path, &binary()).unwrap();
+        assert_eq!(loaded.embeddings.len(), 1);
+        assert!(
+            loaded.warnings[0].contains("byte offset 11"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn empty_and_absurd() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "e.bin", "");
+        expect_error(&path, &binary(), &["empty"]);
+        let path = fixture(dir.path(), "a.bin", "18446744073709551615 300\nxx");
+        expect_error(&path, &binary(), &["line 1", "absurd header"]);
+        let path = fixture(dir.path(), "a2.bin", "1000000 300\nxx");
+        expect_error(&path, &binary(), &["size mismatch", "1000000 rows x 300"]);
+    }
 }

@@ -79,8 +79,11 @@ fn unrecognised(path: &Path, why: &str) -> FormatError {
     FormatError::parse(path, Location::File, Problem::Unrecognised(why.to_owned()))
 }
 
-/// Exactly two unsigned integers.
+/// Exactly two unsigned integers separated by spaces (a tab-separated pair is a TSV row).
 fn is_count_header(line: &[u8]) -> bool {
+    if line.contains(&b'\t') {
+        return false;
+    }
     let mut fields = line
         .split(|b| b.is_ascii_whitespace())
         .filter(|f| !f.is_empty());
@@ -121,4 +124,92 @@ fn looks_textual(bytes: &[u8]) -> bool {
         && !bytes
             .iter()
             .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embeddings::formats::test_util::fixture;
+
+    fn detect_content(name: &str, bytes: &[u8]) -> Result<Format, FormatError> {
+        let dir = tempfile::tempdir().unwrap();
+        detect(&fixture(dir.path(), name, bytes))
+    }
+
+    #[test]
+    fn word2vec_text_with_any_extension() {
+        for name in ["a.txt", "a.vec", "a.bin", "a"] {
+            assert_eq!(
+                detect_content(name, b"2 2\na 1 2\nb 3 4\n").unwrap(),
+                Format::Word2VecText
+            );
+        }
+    }
+
+    #[test]
+    fn word2vec_binary() {
+        let mut bytes = b"1 3\nword ".to_vec();
+        for v in [0.25f32, -1.0, 3.5] {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(
+            detect_content("x.txt", &bytes).unwrap(),
+            Format::Word2VecBinary
+        );
+        // Header only: the extension breaks the tie.
+        assert_eq!(
+            detect_content("x.bin", b"0 3\n").unwrap(),
+            Format::Word2VecBinary
+        );
+        assert_eq!(
+            detect_content("x.txt", b"0 3\n").unwrap(),
+            Format::Word2VecText
+        );
+    }
+
+    #[test]
+    fn glove_and_tsv() {
+        assert_eq!(
+            detect_content("g.txt", b"the 0.1 -2\nof 1 2\n").unwrap(),
+            Format::GloveText
+        );
+        assert_eq!(
+            detect_content("g.tsv", b"the 0.1 -2\n").unwrap(),
+            Format::GloveText
+        );
+        assert_eq!(
+            detect_content("v.tsv", b"0.1\t-2\n1\t2\n").unwrap(),
+            Format::ProjectorTsv
+        );
+        assert_eq!(
+            detect_content("v.txt", b"0.1\t-2\n").unwrap(),
+            Format::ProjectorTsv
+        );
+        assert_eq!(detect_content("v", b"0.5\n").unwrap(), Format::ProjectorTsv);
+    }
+
+    #[test]
+    fn empty_and_unrecognised() {
+        let err = detect_content("e.txt", b"").unwrap_err().to_string();
+        assert!(err.contains("e.txt") && err.contains("empty"), "{err}");
+        let err = detect_content("p.txt", b"hello world\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("p.txt") && err.contains("cannot tell the format"),
+            "{err}"
+        );
+        let err = detect_content("z.bin", b"\x00\x01\x02")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not text"), "{err}");
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(format.to_string().parse::<Format>().unwrap(), format);
+        }
+        assert!("xml".parse::<Format>().is_err());
+    }
 }

@@ -210,3 +210,102 @@ pub(crate) fn read_metadata(path: &Path, lossy: bool) -> Result<Metadata, Format
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{expect_error, fixture, load_default};
+    use super::super::{Format, LoadOptions, load};
+    use super::*;
+
+    #[test]
+    fn single_column_metadata_has_no_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = fixture(dir.path(), "vectors.tsv", "1\t2\n3\t4\n");
+        fixture(dir.path(), "metadata.tsv", "巴黎\nking\n");
+        let loaded = load_default(&vectors).unwrap();
+        assert_eq!(loaded.format, Format::ProjectorTsv);
+        assert_eq!(loaded.embeddings.words(), ["巴黎", "king"]);
+        let meta = loaded.metadata.unwrap();
+        assert_eq!(meta.columns, [LABEL_COLUMN]);
+        assert_eq!(meta.column("label").unwrap(), ["巴黎", "king"]);
+    }
+
+    #[test]
+    fn multi_column_metadata_has_header_and_first_column_is_label() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = fixture(dir.path(), "emb.tsv", "1\t2\n3\t4\n5\t6\n");
+        fixture(
+            dir.path(),
+            "emb_metadata.tsv",
+            "word\tcount\nа\t10\nb\t5\nа\t1\n",
+        );
+        let loaded = load_default(&vectors).unwrap();
+        // The duplicate label is dropped, and its metadata row with it.
+        assert_eq!(loaded.embeddings.words(), ["а", "b"]);
+        assert_eq!(loaded.warnings.len(), 1);
+        let meta = loaded.metadata.unwrap();
+        assert_eq!(meta.columns, ["word", "count"]);
+        assert_eq!(meta.column("count").unwrap(), ["10", "5"]);
+    }
+
+    #[test]
+    fn metadata_row_count_must_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = fixture(dir.path(), "vectors.tsv", "1\t2\n3\t4\n");
+        let meta = fixture(dir.path(), "labels.tsv", "a\nb\nc\n");
+        let opts = LoadOptions {
+            metadata: Some(meta),
+            ..LoadOptions::default()
+        };
+        let err = load(&vectors, &opts).unwrap_err().to_string();
+        assert!(
+            err.contains("labels.tsv") && err.contains("metadata has 3 rows"),
+            "{err}"
+        );
+        assert!(err.contains("vectors file has 2"), "{err}");
+    }
+
+    #[test]
+    fn missing_metadata_numbers_rows_and_warns() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = fixture(dir.path(), "only.tsv", "1\t2\n3\t4\n");
+        let loaded = load_default(&vectors).unwrap();
+        assert_eq!(loaded.embeddings.words(), ["0", "1"]);
+        assert!(loaded.warnings[0].contains("no metadata"));
+    }
+
+    #[test]
+    fn bad_vectors_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = LoadOptions {
+            format: Some(Format::ProjectorTsv),
+            ..LoadOptions::default()
+        };
+        let path = fixture(dir.path(), "w.tsv", "1\t2\n3\n");
+        expect_error(&path, &opts, &["line 2", "expected 2 values, found 1"]);
+        let path = fixture(dir.path(), "n.tsv", "1\t2\n3\tfoo\n");
+        expect_error(&path, &opts, &["line 2", "\"foo\" is not a number"]);
+        let path = fixture(dir.path(), "i.tsv", "1\tinf\n");
+        expect_error(&path, &opts, &["line 1", "not finite"]);
+        let path = fixture(dir.path(), "e.tsv", "");
+        expect_error(&path, &opts, &["empty"]);
+    }
+
+    #[test]
+    fn metadata_invalid_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = fixture(dir.path(), "vectors.tsv", "1\n2\n");
+        fixture(dir.path(), "vectors_metadata.tsv", b"ok\nb\xffd\n");
+        let err = load_default(&vectors).unwrap_err().to_string();
+        assert!(
+            err.contains("vectors_metadata.tsv: line 2 (byte offset 4)"),
+            "{err}"
+        );
+        let lossy = LoadOptions {
+            lossy: true,
+            ..LoadOptions::default()
+        };
+        let loaded = load(&vectors, &lossy).unwrap();
+        assert_eq!(loaded.embeddings.words()[1], "b\u{FFFD}d");
+    }
+}

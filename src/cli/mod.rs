@@ -4,6 +4,7 @@ pub mod analogy;
 pub mod convert;
 pub mod evaluate;
 pub mod info;
+pub mod load;
 pub mod neighbors;
 pub mod project;
 pub mod train;

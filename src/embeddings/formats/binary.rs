@@ -1,0 +1,262 @@
+//! word2vec binary: a `ROWS DIM` text header line, then per row the word, a space, DIM
+//! little-endian `f32`s and (in files written by the original tool) a newline.
+//!
+//! Values are copied in bulk with `f32::from_le_bytes` — no parsing — so loading runs at
+//! memory speed and a sequential pass is enough. Word lengths vary, so the exact file size
+//! is not known from the header; we check the minimum size up front (so an absurd header never
+//! allocates) and that nothing is left over at the end.
+
+use super::assemble::{Parsed, assemble};
+use super::error::{Location, Problem};
+use super::source::read_all;
+use super::text::{check_header_plausible, parse_header};
+use super::{Format, FormatError, LoadOptions, Loaded};
+use std::path::Path;
+
+/// Every row needs at least a one-byte word and a space besides its values.
+const MIN_ROW_OVERHEAD_BYTES: u64 = 2;
+
+/// Loads a word2vec binary file.
+pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatError> {
+    let (data, progress) = read_all(path, opts.progress.as_ref())?;
+    if data.is_empty() {
+        return Err(FormatError::parse(path, Location::File, Problem::Empty));
+    }
+    let header = parse_header(path, &data)?;
+    let dim = header.dim;
+    let row_value_bytes = dim as u64 * 4;
+    let body_bytes = data.len() - header.line_bytes;
+    check_header_plausible(path, &header)?;
+    let min_bytes = header
+        .rows
+        .saturating_mul(row_value_bytes + MIN_ROW_OVERHEAD_BYTES);
+    if min_bytes > body_bytes as u64 {
+        return Err(FormatError::parse(
+            path,
+            Location::File,
+            Problem::SizeMismatch(format!(
+                "the header promises {} rows x {dim} dimensions (at least {} bytes) but the \
+                 file is {} bytes: truncated or not a word2vec binary file",
+                header.rows,
+                min_bytes.saturating_add(header.line_bytes as u64),
+                data.len()
+            )),
+        ));
+    }
+    // Bounded by the file size thanks to the check above.
+    let rows = header.rows as usize;
+    let mut words = Vec::with_capacity(rows);
+    let mut row_offsets = Vec::with_capacity(rows);
+    let mut values = Vec::with_capacity(rows * dim);
+    let mut pos = header.line_bytes;
+    for row in 0..rows {
+        // The newline after the previous row's values is optional.
+        while data.get(pos) == Some(&b'\n') {
+            pos += 1;
+        }
+        row_offsets.push(pos);
+        let fail = |offset: usize, problem| {
+            FormatError::parse(path, Location::Offset(offset as u64), problem)
+        };
+        let Some(space) = memchr::memchr(b' ', &data[pos..]) else {
+            return Err(fail(
+                pos,
+                Problem::Truncated {
+                    expected: header.rows,
+                    found: row as u64,
+                },
+            ));
+        };
+        let word = &data[pos..pos + space];
+        let word = match std::str::from_utf8(word) {
+            Ok(word) => word.to_owned(),
+            Err(_) if opts.lossy => String::from_utf8_lossy(word).into_owned(),
+            Err(err) => return Err(fail(pos + err.valid_up_to(), Problem::InvalidUtf8)),
+        };
+        let values_start = pos + space + 1;
+        let values_end = values_start + dim * 4;
+        let Some(raw) = data.get(values_start..values_end) else {
+            return Err(fail(
+                values_start,
+                Problem::Truncated {
+                    expected: header.rows,
+                    found: row as u64,
+                },
+            ));
+        };
+        let before = values.len();
+        values.extend(
+            raw.chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        if let Some(bad) = values[before..].iter().position(|v| !v.is_finite()) {
+            return Err(fail(
+                values_start + bad * 4,
+                Problem::NotFinite {
+                    token: values[before + bad].to_string(),
+                },
+            ));
+        }
+        words.push(word);
+        pos = values_end;
+    }
+    while data.get(pos) == Some(&b'\n') {
+        pos += 1;
+    }
+    let trailing = &data[pos.min(data.len())..];
+    if !trailing.iter().all(u8::is_ascii_whitespace) {
+        return Err(FormatError::parse(
+            path,
+            Location::Offset(pos as u64),
+            Problem::SizeMismatch(format!(
+                "{} bytes left after the {} rows x {dim} dimensions the header promises: the \
+                 file is larger than its header says",
+                trailing.len(),
+                header.rows
+            )),
+        ));
+    }
+    progress.finish();
+    assemble(
+        path,
+        Format::Word2VecBinary,
+        Parsed { words, values, dim },
+        |row| format!("byte offset {}", row_offsets.get(row).copied().unwrap_or(0)),
+        None,
+        Vec::new(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{expect_error, fixture, load_default};
+    use super::super::{Format, LoadOptions, load};
+
+    fn binary_file(header: &str, rows: &[(&[u8], &[f32])], newline: bool) -> Vec<u8> {
+        let mut bytes = header.as_bytes().to_vec();
+        for (word, values) in rows {
+            bytes.extend_from_slice(word);
+            bytes.push(b' ');
+            for v in *values {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+            if newline {
+                bytes.push(b'\n');
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn reads_with_and_without_newlines() {
+        let dir = tempfile::tempdir().unwrap();
+        for newline in [true, false] {
+            let bytes = binary_file(
+                "2 3\n",
+                &[
+                    ("巴黎".as_bytes(), &[1.0, -2.5, 0.1]),
+                    (b"x", &[0.0, 1e-30, 3.0]),
+                ],
+                newline,
+            );
+            let path = fixture(dir.path(), "v.bin", bytes);
+            let loaded = load_default(&path).unwrap();
+            assert_eq!(loaded.format, Format::Word2VecBinary);
+            assert_eq!(loaded.embeddings.words(), ["巴黎", "x"]);
+            assert_eq!(loaded.embeddings.row(1).to_vec(), [0.0, 1e-30, 3.0]);
+        }
+    }
+
+    fn binary() -> LoadOptions {
+        LoadOptions {
+            format: Some(Format::Word2VecBinary),
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn file_smaller_than_header_promises() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("3 2\n", &[(b"a", &[1.0, 2.0]), (b"b", &[3.0, 4.0])], true);
+        let path = fixture(dir.path(), "small.bin", bytes);
+        expect_error(
+            &path,
+            &binary(),
+            &["size mismatch", "3 rows x 2", "file is 26 bytes"],
+        );
+    }
+
+    #[test]
+    fn truncated_inside_a_row() {
+        let dir = tempfile::tempdir().unwrap();
+        // Long words make the size check pass; the cut is inside row 2's values.
+        let mut bytes = binary_file(
+            "2 2\n",
+            &[(b"aaaaaaaaaa", &[1.0, 2.0]), (b"bbbbbbbbbb", &[3.0, 4.0])],
+            true,
+        );
+        bytes.truncate(bytes.len() - 5);
+        let path = fixture(dir.path(), "cut.bin", bytes);
+        expect_error(&path, &binary(), &["byte offset 35", "truncated", "only 1"]);
+    }
+
+    #[test]
+    fn file_larger_than_header_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("1 1\n", &[(b"a", &[1.0]), (b"b", &[2.0])], true);
+        let path = fixture(dir.path(), "big.bin", bytes);
+        expect_error(
+            &path,
+            &binary(),
+            &["byte offset 11", "size mismatch", "larger than its header"],
+        );
+    }
+
+    #[test]
+    fn nan_is_rejected_with_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("1 2\n", &[(b"a", &[1.0, f32::NAN])], true);
+        let path = fixture(dir.path(), "nan.bin", bytes);
+        expect_error(&path, &binary(), &["byte offset 10", "NaN", "not finite"]);
+    }
+
+    #[test]
+    fn invalid_utf8_and_lossy() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("2 1\n", &[(b"ok", &[1.0]), (b"b\xC3(", &[2.0])], true);
+        let path = fixture(dir.path(), "u.bin", bytes);
+        // 4 header + 8 for row 1 ("ok " + 4 + "\n"), then "b" → offset 13.
+        expect_error(&path, &binary(), &["byte offset 13", "not valid UTF-8"]);
+        let lossy = LoadOptions {
+            lossy: true,
+            ..binary()
+        };
+        let loaded = load(&path, &lossy).unwrap();
+        assert_eq!(loaded.embeddings.words()[1], "b\u{FFFD}(");
+    }
+
+    #[test]
+    fn duplicates_warn_with_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = binary_file("2 1\n", &[(b"a", &[1.0]), (b"a", &[2.0])], true);
+        let path = fixture(dir.path(), "d.bin", bytes);
+        let loaded = load(&path, &binary()).unwrap();
+        assert_eq!(loaded.embeddings.len(), 1);
+        assert!(
+            loaded.warnings[0].contains("byte offset 11"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn empty_and_absurd() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "e.bin", "");
+        expect_error(&path, &binary(), &["empty"]);
+        let path = fixture(dir.path(), "a.bin", "18446744073709551615 300\nxx");
+        expect_error(&path, &binary(), &["line 1", "absurd header"]);
+        let path = fixture(dir.path(), "a2.bin", "1000000 300\nxx");
+        expect_error(&path, &binary(), &["size mismatch", "1000000 rows x 300"]);
+    }
+}

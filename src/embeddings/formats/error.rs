@@ -1,0 +1,109 @@
+//! The one error type of the format readers and writers.
+//!
+//! Every message names the file and, where it can, the line (text formats) or byte offset
+//! (binary), then the problem — a user staring at a 2 GB file needs to know where to look.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// Where in a file a problem was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The file as a whole (size, header vs. content, ...).
+    File,
+    /// A 1-based line of a text file.
+    Line(u64),
+    /// A 1-based line and the absolute byte offset of the offending byte within the file.
+    LineOffset { line: u64, offset: u64 },
+    /// A byte offset (binary files).
+    Offset(u64),
+}
+
+impl fmt::Display for Location {
+    /// Renders as a prefix ending in ": " (empty for [`Location::File`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File => Ok(()),
+            Location::Line(line) => write!(f, "line {line}: "),
+            Location::LineOffset { line, offset } => {
+                write!(f, "line {line} (byte offset {offset}): ")
+            }
+            Location::Offset(offset) => write!(f, "byte offset {offset}: "),
+        }
+    }
+}
+
+/// What is wrong with the content of a file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    #[error("the file is empty")]
+    Empty,
+    #[error("cannot tell the format: {0}")]
+    Unrecognised(String),
+    #[error("bad header {header:?}: expected two integers `ROWS DIMENSION`")]
+    BadHeader { header: String },
+    #[error("absurd header: {rows} rows x {dim} dimensions {reason}")]
+    AbsurdHeader { rows: u64, dim: u64, reason: String },
+    #[error("truncated: the header promises {expected} rows but the file has only {found}")]
+    Truncated { expected: u64, found: u64 },
+    #[error("the header promises {expected} rows but the file has more ({found})")]
+    ExtraRows { expected: u64, found: u64 },
+    #[error("wrong width: expected {expected} values, found {found}")]
+    WrongWidth { expected: usize, found: usize },
+    #[error("{token:?} is not a number")]
+    NotANumber { token: String },
+    #[error("{token:?} is not finite (NaN and infinity are not allowed)")]
+    NotFinite { token: String },
+    #[error("the word is not valid UTF-8 (use --lossy to replace bad bytes with U+FFFD)")]
+    InvalidUtf8,
+    #[error("empty line")]
+    EmptyLine,
+    #[error("a word with no values after it")]
+    NoValues,
+    #[error("size mismatch: {0}")]
+    SizeMismatch(String),
+    #[error("metadata has {metadata_rows} rows but the vectors file has {vector_rows}")]
+    MetadataRows {
+        metadata_rows: usize,
+        vector_rows: usize,
+    },
+    #[error("the word {word:?} cannot be written in this format ({reason})")]
+    UnwritableWord { word: String, reason: &'static str },
+}
+
+/// Error reading, detecting or writing an embeddings file.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("{}: {location}{problem}", path.display())]
+    Parse {
+        path: PathBuf,
+        location: Location,
+        problem: Problem,
+    },
+    #[error("unknown format {0:?} (expected one of: w2v-text, glove, w2v-binary, tsv)")]
+    UnknownFormat(String),
+}
+
+impl FormatError {
+    pub(crate) fn parse(path: impl Into<PathBuf>, location: Location, problem: Problem) -> Self {
+        FormatError::Parse {
+            path: path.into(),
+            location,
+            problem,
+        }
+    }
+
+    /// The content problem, if this is a parse error (handy in tests and for callers that
+    /// want to react to, say, truncation specifically).
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            FormatError::Parse { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+}

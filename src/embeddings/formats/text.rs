@@ -1,0 +1,652 @@
+//! The parallel text parser behind word2vec text, GloVe and Projector `vectors.tsv`.
+//!
+//! The file is read whole, the body is cut into chunks at line boundaries, a first parallel
+//! pass counts the lines of each chunk (memchr, memory speed) so every chunk knows its first
+//! row and line number, then a second parallel pass parses each chunk straight into its slice
+//! of one preallocated matrix. Numbers are parsed from the bytes in place ([`super::float`]):
+//! no `String` per line or per value, which is where naive loaders spend their time.
+
+use super::assemble::{Parsed, assemble};
+use super::error::{Location, Problem};
+use super::float::{parse_f32, parse_prefix};
+use super::source::{Progress, read_all};
+use super::{Format, FormatError, LoadOptions, Loaded};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Chunks smaller than this are not worth a task of their own.
+const MIN_CHUNK_BYTES: usize = 1 << 20;
+/// Chunks per thread: a few, so an unlucky slow chunk does not leave cores idle.
+const CHUNKS_PER_THREAD: usize = 8;
+/// A word longer than this in an error message is shortened.
+const MAX_TOKEN_IN_MESSAGE: usize = 40;
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Largest dimension a header may claim; real embeddings have at most a few thousand.
+pub(crate) const MAX_DIM: usize = 1 << 20;
+
+/// Loads word2vec text (with its `ROWS DIM` header) or GloVe text (no header).
+pub(crate) fn load(path: &Path, format: Format, opts: &LoadOptions) -> Result<Loaded, FormatError> {
+    let (data, progress) = read_all(path, opts.progress.as_ref())?;
+    let start = if data.starts_with(UTF8_BOM) { 3 } else { 0 };
+    if data[start..].iter().all(u8::is_ascii_whitespace) {
+        return Err(FormatError::parse(path, Location::File, Problem::Empty));
+    }
+    let (body_start, first_line, dim, expected_rows) = if format == Format::Word2VecText {
+        let header = parse_header(path, &data[start..])?;
+        let body_start = start + header.line_bytes;
+        check_header_plausible(path, &header)?;
+        (body_start, 2, header.dim, Some(header.rows))
+    } else {
+        let first = first_line_of(&data[start..]);
+        let dim = count_tokens(first).saturating_sub(1);
+        if dim == 0 {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(1),
+                Problem::NoValues,
+            ));
+        }
+        (start, 1, dim, None)
+    };
+    let parsed = parse_rows(
+        path,
+        &data,
+        body_start,
+        RowSpec {
+            first_line,
+            has_word: true,
+            dim,
+            expected_rows,
+            lossy: opts.lossy,
+        },
+        &progress,
+    )?;
+    progress.finish();
+    assemble(
+        path,
+        format,
+        parsed,
+        |row| format!("line {}", row as u64 + first_line),
+        None,
+        Vec::new(),
+    )
+}
+
+/// A parsed `ROWS DIM` header.
+pub(crate) struct Header {
+    pub rows: u64,
+    pub dim: usize,
+    /// Bytes of the header line including its newline.
+    pub line_bytes: usize,
+}
+
+/// Parses the `ROWS DIM` first line shared by word2vec text and binary.
+pub(crate) fn parse_header(path: &Path, data: &[u8]) -> Result<Header, FormatError> {
+    let line = first_line_of(data);
+    let line_bytes = memchr::memchr(b'\n', data).map_or(data.len(), |newline| newline + 1);
+    let bad = || {
+        FormatError::parse(
+            path,
+            Location::Line(1),
+            Problem::BadHeader {
+                header: shorten(line),
+            },
+        )
+    };
+    let text = std::str::from_utf8(line).map_err(|_| bad())?;
+    let mut fields = text.split_ascii_whitespace();
+    let (Some(rows), Some(dim), None) = (fields.next(), fields.next(), fields.next()) else {
+        return Err(bad());
+    };
+    let (Ok(rows), Ok(dim)) = (rows.parse::<u64>(), dim.parse::<u64>()) else {
+        return Err(bad());
+    };
+    let absurd = |reason: &str| {
+        FormatError::parse(
+            path,
+            Location::Line(1),
+            Problem::AbsurdHeader {
+                rows,
+                dim,
+                reason: reason.to_owned(),
+            },
+        )
+    };
+    if dim == 0 {
+        return Err(absurd("(a dimension of 0)"));
+    }
+    let dim = usize::try_from(dim).map_err(|_| absurd("(dimension too large)"))?;
+    Ok(Header {
+        rows,
+        dim,
+        line_bytes,
+    })
+}
+
+/// Rejects a header whose matrix could not exist: more than [`MAX_DIM`] dimensions or more
+/// values than fit in memory. Truncation is reported separately (and more helpfully) by the
+/// readers once they know how much data there really is.
+pub(crate) fn check_header_plausible(path: &Path, header: &Header) -> Result<(), FormatError> {
+    let values = header.rows.checked_mul(header.dim as u64);
+    let reason = if header.dim > MAX_DIM {
+        format!("(more than {MAX_DIM} dimensions)")
+    } else if values.is_none_or(|v| v.checked_mul(4).is_none_or(|b| b > isize::MAX as u64)) {
+        "(the matrix would not fit in memory)".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(FormatError::parse(
+        path,
+        Location::Line(1),
+        Problem::AbsurdHeader {
+            rows: header.rows,
+            dim: header.dim as u64,
+            reason,
+        },
+    ))
+}
+
+/// What the rows look like.
+pub(crate) struct RowSpec {
+    /// 1-based line number of the first body line.
+    pub first_line: u64,
+    /// Rows start with a word (word2vec, GloVe) or are values only (TSV).
+    pub has_word: bool,
+    pub dim: usize,
+    /// Rows promised by a header, if any.
+    pub expected_rows: Option<u64>,
+    pub lossy: bool,
+}
+
+/// One chunk of the body: whole lines only.
+struct Chunk<'a> {
+    bytes: &'a [u8],
+    /// Absolute offset of `bytes` in the file.
+    offset: usize,
+    /// 1-based line number of the chunk's first line.
+    first_line: u64,
+    lines: usize,
+}
+
+/// Parses every line of `data[body_start..]` (trailing blank lines ignored) into words and a
+/// row-major matrix, in parallel.
+pub(crate) fn parse_rows(
+    path: &Path,
+    data: &[u8],
+    body_start: usize,
+    spec: RowSpec,
+    progress: &Progress,
+) -> Result<Parsed, FormatError> {
+    let body_end = data.len()
+        - data
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let body_end = body_end.max(body_start);
+    let mut chunks = split_chunks(data, body_start, body_end);
+    // Pass 1: lines per chunk, so each chunk knows where its rows go.
+    chunks.par_iter_mut().for_each(|chunk| {
+        let newlines = memchr::memchr_iter(b'\n', chunk.bytes).count();
+        chunk.lines = newlines + usize::from(chunk.bytes.last() != Some(&b'\n'));
+    });
+    let mut total_rows = 0usize;
+    let mut line = spec.first_line;
+    for chunk in &mut chunks {
+        chunk.first_line = line;
+        line += chunk.lines as u64;
+        total_rows += chunk.lines;
+    }
+    if let Some(expected) = spec.expected_rows {
+        let found = total_rows as u64;
+        if found < expected {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(spec.first_line + found),
+                Problem::Truncated { expected, found },
+            ));
+        }
+        if found > expected {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(spec.first_line + expected),
+                Problem::ExtraRows { expected, found },
+            ));
+        }
+    }
+    let value_count = total_rows.checked_mul(spec.dim).ok_or_else(|| {
+        FormatError::parse(
+            path,
+            Location::File,
+            Problem::SizeMismatch("too many values".into()),
+        )
+    })?;
+    let mut values = vec![0.0f32; value_count];
+    // Pass 2: parse each chunk into its own rows of the matrix.
+    let mut slices = Vec::with_capacity(chunks.len());
+    let mut rest = values.as_mut_slice();
+    for chunk in &chunks {
+        let (mine, others) = rest.split_at_mut(chunk.lines * spec.dim);
+        slices.push(mine);
+        rest = others;
+    }
+    let results: Vec<Result<Vec<String>, FormatError>> = chunks
+        .par_iter()
+        .zip(slices.into_par_iter())
+        .map(|(chunk, out)| {
+            let words = parse_chunk(path, chunk, &spec, out);
+            progress.add_parsed(chunk.bytes.len() as u64);
+            words
+        })
+        .collect();
+    let mut words = Vec::with_capacity(if spec.has_word { total_rows } else { 0 });
+    for result in results {
+        words.extend(result?);
+    }
+    Ok(Parsed {
+        words,
+        values,
+        dim: spec.dim,
+    })
+}
+
+/// Cuts `data[start..end]` into chunks that end just after a newline.
+fn split_chunks(data: &[u8], start: usize, end: usize) -> Vec<Chunk<'_>> {
+    let len = end - start;
+    if len == 0 {
+        return Vec::new();
+    }
+    let wanted = (rayon::current_num_threads() * CHUNKS_PER_THREAD)
+        .min(len / MIN_CHUNK_BYTES)
+        .max(1);
+    let mut chunks = Vec::with_capacity(wanted);
+    let mut chunk_start = start;
+    for k in 1..wanted {
+        let target = (start + len * k / wanted).max(chunk_start);
+        let Some(newline) = memchr::memchr(b'\n', &data[target..end]) else {
+            break;
+        };
+        let chunk_end = target + newline + 1;
+        chunks.push(Chunk {
+            bytes: &data[chunk_start..chunk_end],
+            offset: chunk_start,
+            first_line: 0,
+            lines: 0,
+        });
+        chunk_start = chunk_end;
+    }
+    if chunk_start < end {
+        chunks.push(Chunk {
+            bytes: &data[chunk_start..end],
+            offset: chunk_start,
+            first_line: 0,
+            lines: 0,
+        });
+    }
+    chunks
+}
+
+/// Parses the lines of one chunk into `out` (its rows), returning the words.
+fn parse_chunk(
+    path: &Path,
+    chunk: &Chunk,
+    spec: &RowSpec,
+    out: &mut [f32],
+) -> Result<Vec<String>, FormatError> {
+    let mut words = Vec::with_capacity(if spec.has_word { chunk.lines } else { 0 });
+    let mut line_start = 0;
+    for (index, row_out) in out.chunks_exact_mut(spec.dim.max(1)).enumerate() {
+        let rest = &chunk.bytes[line_start..];
+        let line_len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..line_len];
+        let line_no = chunk.first_line + index as u64;
+        let line_offset = chunk.offset + line_start;
+        let fail = |problem| FormatError::parse(path, Location::Line(line_no), problem);
+        let mut pos = skip_separators(line, 0);
+        if pos == line.len() {
+            return Err(fail(Problem::EmptyLine));
+        }
+        if spec.has_word {
+            let word_end = find_separator(line, pos);
+            let word = &line[pos..word_end];
+            let word = match std::str::from_utf8(word) {
+                Ok(word) => word.to_owned(),
+                Err(_) if spec.lossy => String::from_utf8_lossy(word).into_owned(),
+                Err(err) => {
+                    return Err(FormatError::parse(
+                        path,
+                        Location::LineOffset {
+                            line: line_no,
+                            offset: (line_offset + pos + err.valid_up_to()) as u64,
+                        },
+                        Problem::InvalidUtf8,
+                    ));
+                }
+            };
+            words.push(word);
+            pos = word_end;
+        }
+        parse_values(line, pos, row_out).map_err(fail)?;
+        line_start += line_len + 1;
+    }
+    Ok(words)
+}
+
+/// Parses the whitespace-separated values of `line[pos..]` into `row`, which must be filled
+/// exactly.
+#[inline]
+fn parse_values(line: &[u8], mut pos: usize, row: &mut [f32]) -> Result<(), Problem> {
+    let mut count = 0;
+    loop {
+        pos = skip_separators(line, pos);
+        if pos >= line.len() {
+            break;
+        }
+        // Fast path: a plain decimal that ends at a separator.
+        let (value, end) = match parse_prefix(&line[pos..]) {
+            Some((value, used)) if is_boundary(line, pos + used) => (value, pos + used),
+            _ => {
+                let end = find_separator(line, pos);
+                let token = &line[pos..end];
+                let value = parse_f32(token).ok_or_else(|| Problem::NotANumber {
+                    token: shorten(token),
+                })?;
+                (value, end)
+            }
+        };
+        if !value.is_finite() {
+            return Err(Problem::NotFinite {
+                token: shorten(&line[pos..end]),
+            });
+        }
+        if let Some(slot) = row.get_mut(count) {
+            *slot = value;
+        }
+        count += 1;
+        pos = end;
+    }
+    if count != row.len() {
+        return Err(Problem::WrongWidth {
+            expected: row.len(),
+            found: count,
+        });
+    }
+    Ok(())
+}
+
+#[inline]
+fn is_separator(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r')
+}
+
+#[inline]
+fn is_boundary(line: &[u8], pos: usize) -> bool {
+    line.get(pos).is_none_or(|&b| is_separator(b))
+}
+
+#[inline]
+fn skip_separators(line: &[u8], mut pos: usize) -> usize {
+    while line.get(pos).is_some_and(|&b| is_separator(b)) {
+        pos += 1;
+    }
+    pos
+}
+
+#[inline]
+fn find_separator(line: &[u8], mut pos: usize) -> usize {
+    while line.get(pos).is_some_and(|&b| !is_separator(b)) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The first line of `data`, without its newline (and without a trailing `\r`).
+pub(crate) fn first_line_of(data: &[u8]) -> &[u8] {
+    let line = &data[..memchr::memchr(b'\n', data).unwrap_or(data.len())];
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Number of whitespace-separated tokens in a line.
+pub(crate) fn count_tokens(line: &[u8]) -> usize {
+    let mut count = 0;
+    let mut pos = skip_separators(line, 0);
+    while pos < line.len() {
+        count += 1;
+        pos = skip_separators(line, find_separator(line, pos));
+    }
+    count
+}
+
+/// A token for an error message: lossy UTF-8, at most [`MAX_TOKEN_IN_MESSAGE`] characters.
+fn shorten(token: &[u8]) -> String {
+    let text = String::from_utf8_lossy(token);
+    if text.chars().count() <= MAX_TOKEN_IN_MESSAGE {
+        text.into_owned()
+    } else {
+        let mut short: String = text.chars().take(MAX_TOKEN_IN_MESSAGE).collect();
+        short.push('…');
+        short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{expect_error, fixture, load_default};
+    use super::super::{Format, LoadOptions};
+    use super::*;
+
+    fn w2v() -> LoadOptions {
+        LoadOptions {
+            format: Some(Format::Word2VecText),
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn reads_word2vec_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(
+            dir.path(),
+            "v.txt",
+            "3 2\r\nking 0.5 -1.25\r\n巴黎 1e-3 2\r\nx\t3 4\r\n\n",
+        );
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.format, Format::Word2VecText);
+        assert_eq!(loaded.embeddings.words(), ["king", "巴黎", "x"]);
+        assert_eq!(loaded.embeddings.row(1).to_vec(), [1e-3, 2.0]);
+        assert_eq!(loaded.embeddings.row(0).to_vec(), [0.5, -1.25]);
+        assert!(loaded.warnings.is_empty());
+    }
+
+    #[test]
+    fn reads_glove_without_trailing_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "g.txt", "the 0.1 0.2 0.3\n, -1 -2 -3");
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.format, Format::GloveText);
+        assert_eq!(loaded.embeddings.dim(), 3);
+        assert_eq!(
+            loaded.embeddings.vector(",").unwrap().to_vec(),
+            [-1.0, -2.0, -3.0]
+        );
+    }
+
+    #[test]
+    fn many_chunks_keep_order_and_line_numbers() {
+        // > 1 MiB so the body is split across several parallel chunks.
+        let dir = tempfile::tempdir().unwrap();
+        let rows = 40_000;
+        let mut text = format!("{rows} 3\n");
+        for row in 0..rows {
+            text.push_str(&format!("w{row} {row} 0.25 -{row}.5\n"));
+        }
+        let path = fixture(dir.path(), "big.txt", &text);
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.embeddings.len(), rows);
+        assert_eq!(
+            loaded.embeddings.vector("w31234").unwrap().to_vec(),
+            [31234.0, 0.25, -31234.5]
+        );
+        // An error deep in the file reports its true line number.
+        let bad = text.replace("w30000 30000 ", "w30000 oops ");
+        let path = fixture(dir.path(), "bad.txt", bad);
+        expect_error(&path, &w2v(), &["line 30002", "\"oops\" is not a number"]);
+    }
+
+    #[test]
+    fn truncated_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "t.txt", "5 2\na 1 2\nb 3 4\nc 5 6\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 5", "truncated", "promises 5 rows", "only 3"],
+        );
+    }
+
+    #[test]
+    fn more_rows_than_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "m.txt", "1 2\na 1 2\nb 3 4\n");
+        expect_error(&path, &w2v(), &["line 3", "promises 1 rows", "more (2)"]);
+    }
+
+    #[test]
+    fn wrong_width() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "w.txt", "2 3\na 1 2 3\nb 1 2\n");
+        expect_error(&path, &w2v(), &["line 3", "expected 3 values, found 2"]);
+        let path = fixture(dir.path(), "w2.txt", "a 1 2 3\nb 1 2 3 4\n");
+        expect_error(
+            &path,
+            &LoadOptions::default(),
+            &["line 2", "expected 3 values, found 4"],
+        );
+    }
+
+    #[test]
+    fn not_a_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "n.txt", "2 2\na 1 2\nb 1 x7\n");
+        expect_error(&path, &w2v(), &["line 3", "\"x7\" is not a number"]);
+    }
+
+    #[test]
+    fn nan_and_infinity() {
+        let dir = tempfile::tempdir().unwrap();
+        for token in ["nan", "NaN", "inf", "-infinity", "1e99"] {
+            let path = fixture(dir.path(), "nan.txt", format!("2 2\na 1 2\nb 1 {token}\n"));
+            expect_error(&path, &w2v(), &["line 3", token, "not finite"]);
+        }
+    }
+
+    #[test]
+    fn duplicate_words_warn_and_keep_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "d.txt", "3 1\na 1\nb 2\na 3\n");
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.embeddings.words(), ["a", "b"]);
+        assert_eq!(loaded.embeddings.vector("a").unwrap()[0], 1.0);
+        assert_eq!(loaded.warnings.len(), 1);
+        let warning = &loaded.warnings[0];
+        assert!(
+            warning.contains("d.txt") && warning.contains("line 4"),
+            "{warning}"
+        );
+        assert!(warning.contains("duplicate word \"a\"") && warning.contains("line 2"));
+    }
+
+    #[test]
+    fn invalid_utf8_word_and_lossy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "u.txt", b"2 1\nok 1\nab\xffc 2\n");
+        // "2 1\n" = 4 bytes, "ok 1\n" = 5 bytes, then "ab" → the bad byte is at offset 11.
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 3", "byte offset 11", "not valid UTF-8"],
+        );
+        let lossy = LoadOptions {
+            lossy: true,
+            ..LoadOptions::default()
+        };
+        let loaded = super::super::load(&path, &lossy).unwrap();
+        assert_eq!(loaded.embeddings.words(), ["ok", "ab\u{FFFD}c"]);
+    }
+
+    #[test]
+    fn empty_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "e.txt", "");
+        expect_error(&path, &LoadOptions::default(), &["empty"]);
+        let path = fixture(dir.path(), "e2.txt", " \n\n");
+        expect_error(&path, &w2v(), &["empty"]);
+        let glove = LoadOptions {
+            format: Some(Format::GloveText),
+            ..LoadOptions::default()
+        };
+        expect_error(&path, &glove, &["empty"]);
+    }
+
+    #[test]
+    fn empty_line_in_the_middle() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "b.txt", "3 1\na 1\n\nb 2\n");
+        expect_error(&path, &w2v(), &["line 3", "empty line"]);
+    }
+
+    #[test]
+    fn absurd_and_bad_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "h.txt", "99999999999 99999999999\na 1\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 1", "absurd header", "more than 1048576"],
+        );
+        let path = fixture(dir.path(), "h1.txt", "99999999999999999 300\na 1\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 1", "absurd header", "not fit in memory"],
+        );
+        let path = fixture(dir.path(), "h0.txt", "1 0\na\n");
+        expect_error(
+            &path,
+            &w2v(),
+            &["line 1", "absurd header", "dimension of 0"],
+        );
+        let path = fixture(dir.path(), "h2.txt", "1 2 3\na 1 2\n");
+        expect_error(&path, &w2v(), &["line 1", "bad header"]);
+    }
+
+    #[test]
+    fn glove_word_without_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "nv.txt", "lonely\n");
+        let glove = LoadOptions {
+            format: Some(Format::GloveText),
+            ..LoadOptions::default()
+        };
+        expect_error(&path, &glove, &["line 1", "no values"]);
+    }
+
+    #[test]
+    fn progress_reaches_total() {
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::tempdir().unwrap();
+        let path = fixture(dir.path(), "p.txt", "2 1\na 1\nb 2\n");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let opts = LoadOptions {
+            progress: Some(Arc::new(move |done, total| {
+                sink.lock().unwrap().push((done, total))
+            })),
+            ..LoadOptions::default()
+        };
+        super::super::load(&path, &opts).unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.last(), Some(&(12, 12)));
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+}

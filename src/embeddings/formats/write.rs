@@ -1,0 +1,158 @@
+//! Writers for every format, all through [`crate::atomic_file::write_atomically`] so a failed
+//! or interrupted save never leaves a half-written file.
+//!
+//! Text values are written with Rust's `{}` for `f32`, the shortest representation that parses
+//! back to the same bits, so text files round-trip exactly. Formatting is the slow part of
+//! writing text, so blocks of rows are formatted in parallel and written in order.
+
+use super::error::{Location, Problem};
+use super::tsv::metadata_path_for;
+use super::{Format, FormatError};
+use crate::atomic_file::write_atomically;
+use crate::embeddings::Embeddings;
+use rayon::prelude::*;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Rows formatted per parallel task, and tasks per write batch (bounds memory use).
+const ROWS_PER_TASK: usize = 256;
+const TASKS_PER_BATCH: usize = 64;
+
+pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatError> {
+    if emb.dim() == 0 {
+        return Err(FormatError::parse(
+            path,
+            Location::File,
+            Problem::SizeMismatch("cannot write vectors of dimension 0".into()),
+        ));
+    }
+    check_words(emb, path, format)?;
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| FormatError::Write { path, source }
+    };
+    match format {
+        Format::Word2VecText => {
+            write_atomically(path, |w| write_text(emb, w, true, ' ')).map_err(write_error(path))
+        }
+        Format::GloveText => {
+            write_atomically(path, |w| write_text(emb, w, false, ' ')).map_err(write_error(path))
+        }
+        Format::Word2VecBinary => {
+            write_atomically(path, |w| write_binary(emb, w)).map_err(write_error(path))
+        }
+        Format::ProjectorTsv => {
+            write_atomically(path, |w| write_text(emb, w, false, '\t'))
+                .map_err(write_error(path))?;
+            let meta = metadata_path_for(path);
+            write_atomically(&meta, |w| {
+                emb.words()
+                    .iter()
+                    .try_for_each(|word| writeln!(w, "{word}"))
+            })
+            .map_err(write_error(&meta))
+        }
+    }
+}
+
+/// Refuses words that would corrupt the file: empty ones, and ones containing the format's
+/// separators (whitespace for word2vec/GloVe, tabs and line breaks for TSV metadata).
+fn check_words(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatError> {
+    for (row, word) in emb.words().iter().enumerate() {
+        let reason = if word.is_empty() {
+            Some("it is empty")
+        } else if format == Format::ProjectorTsv {
+            word.contains(['\t', '\n', '\r'])
+                .then_some("labels cannot contain tabs or line breaks")
+        } else {
+            word.contains(|c: char| c.is_ascii_whitespace())
+                .then_some("words cannot contain spaces, tabs or line breaks")
+        };
+        if let Some(reason) = reason {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(row as u64 + 1),
+                Problem::UnwritableWord {
+                    word: word.clone(),
+                    reason,
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Word2vec text (`header`), GloVe (no header, no TSV word) or TSV vectors (`separator` tab,
+/// values only).
+fn write_text(
+    emb: &Embeddings,
+    w: &mut impl Write,
+    header: bool,
+    separator: char,
+) -> io::Result<()> {
+    if header {
+        writeln!(w, "{} {}", emb.len(), emb.dim())?;
+    }
+    let with_words = separator == ' ';
+    let rows_per_batch = ROWS_PER_TASK * TASKS_PER_BATCH;
+    for batch_start in (0..emb.len()).step_by(rows_per_batch) {
+        let batch_end = (batch_start + rows_per_batch).min(emb.len());
+        let texts: Vec<String> = (batch_start..batch_end)
+            .step_by(ROWS_PER_TASK)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|start| {
+                let end = (start + ROWS_PER_TASK).min(batch_end);
+                format_rows(emb, start..end, with_words, separator)
+            })
+            .collect();
+        for text in texts {
+            w.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn format_rows(
+    emb: &Embeddings,
+    rows: std::ops::Range<usize>,
+    with_words: bool,
+    separator: char,
+) -> String {
+    let mut out = String::with_capacity(rows.len() * emb.dim() * 12);
+    for row in rows {
+        let values = emb.row(row);
+        let mut first = true;
+        if with_words {
+            out.push_str(emb.words()[row].as_str());
+            first = false;
+        }
+        for value in values.iter() {
+            if !first {
+                out.push(separator);
+            }
+            first = false;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{value}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn write_binary(emb: &Embeddings, w: &mut impl Write) -> io::Result<()> {
+    writeln!(w, "{} {}", emb.len(), emb.dim())?;
+    let mut bytes = Vec::with_capacity(emb.dim() * 4);
+    for (row, word) in emb.words().iter().enumerate() {
+        w.write_all(word.as_bytes())?;
+        w.write_all(b" ")?;
+        bytes.clear();
+        for value in emb.row(row).iter() {
+            bytes.extend_from_slice(&value.to_le_bytes());
+        }
+        w.write_all(&bytes)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,1 +1,36 @@
-//! train (in progress)
+//! The trainer: skip-gram with negative sampling (and CBOW), as word2vec.c and gensim, with
+//! lock-free multi-threading, snapshots for the viewer, progress events and run control.
+//!
+//! * [`train`] (blocking) / [`spawn`] (background thread + event channel) are the entry points.
+//! * [`TrainConfig`] holds every setting (gensim defaults); [`Init`] the initial vectors.
+//! * Events ([`TrainEvent`]): `Started`, `Snapshot` 0 (initial vectors), then `Progress`,
+//!   `Snapshot`, `EpochFinished`, and finally `Finished` (whose snapshot list always ends with
+//!   the final state).
+//! * [`TrainControl`] pauses, steps (to the next snapshot), resumes and cancels a run.
+//! * [`timeline`] saves a run's snapshots to one binary file.
+
+mod config;
+mod control;
+mod error;
+mod events;
+mod init;
+pub mod kernels;
+pub mod negative_table;
+mod rng;
+mod run;
+mod sgns;
+mod shared;
+pub mod timeline;
+
+pub use crate::corpus::CorpusSource;
+pub use config::{DEFAULT_SNAPSHOT_MAX_WORDS, TrainConfig};
+pub use control::TrainControl;
+pub use error::TrainError;
+pub use events::{Progress, Snapshot, TrainEvent};
+pub use init::Init;
+pub use run::{TrainHandle, spawn, train};
+pub use sgns::learning_rate;
+pub use timeline::{Precision, Timeline, TimelineError};
+
+#[cfg(test)]
+mod tests;

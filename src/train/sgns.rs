@@ -1,0 +1,364 @@
+//! The per-thread worker: subsampling, dynamic windows, and the skip-gram / CBOW negative
+//! sampling updates, exactly as word2vec.c and gensim do them.
+//!
+//! Skip-gram, for each position `i` with reduced window `b` drawn uniformly in `0..window`, and
+//! each context `j` within `window - b` of `i`: the input vector of the CONTEXT word `j`
+//! predicts the output vector of the center word `i` against `negative` noise words (gensim's
+//! `fast_sentence_sg_neg`). CBOW averages the context input vectors (gensim `cbow_mean=1`) and
+//! adds the full error to each of them.
+//!
+//! The loss accumulated per thread is the true objective `-log σ(u·v) - Σ log σ(-u·n)` per
+//! pair (skip-gram) or per center word (CBOW), read from a table like the sigmoid itself.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::control::TrainControl;
+use super::kernels::{SigmoidTable, axpy, dot};
+use super::negative_table::NegativeTable;
+use super::rng::FastRng;
+use super::shared::SharedMatrix;
+use crate::corpus::SENTENCE_END;
+
+/// Read-only state shared by all workers during one phase.
+pub struct Shared<'a> {
+    pub syn0: SharedMatrix<'a>,
+    pub syn1: SharedMatrix<'a>,
+    pub tokens: &'a [u32],
+    pub table: &'a NegativeTable,
+    pub keep: &'a [u32],
+    /// Rows whose input vectors must not change (empty = none).
+    pub frozen: &'a [bool],
+    pub sigmoid: &'a SigmoidTable,
+    pub control: &'a TrainControl,
+    /// In-vocabulary words processed so far by all threads, over all epochs.
+    pub words_done: &'a AtomicU64,
+    pub total_words: u64,
+    pub alpha: f32,
+    pub min_alpha: f32,
+    pub window: usize,
+    pub negative: usize,
+    pub cbow: bool,
+    pub stats: &'a [WorkerStats],
+    /// Set by the first worker that sees a non-finite loss.
+    pub diverged: &'a AtomicBool,
+}
+
+/// Counters a worker publishes for the coordinator (only that worker writes them).
+#[derive(Debug, Default)]
+pub struct WorkerStats {
+    loss_bits: AtomicU64,
+    pairs: AtomicU64,
+}
+
+impl WorkerStats {
+    /// Cumulative (loss sum, pairs) since the start of the run.
+    pub fn read(&self) -> (f64, u64) {
+        (
+            f64::from_bits(self.loss_bits.load(Ordering::Relaxed)),
+            self.pairs.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Why a worker returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerOutcome {
+    ReachedTarget,
+    Cancelled,
+    Diverged,
+}
+
+/// The linear learning-rate schedule: `alpha` at word 0, `min_alpha` at `total_words`.
+pub fn learning_rate(alpha: f32, min_alpha: f32, words_done: u64, total_words: u64) -> f32 {
+    let progress = if total_words == 0 {
+        1.0
+    } else {
+        (words_done as f64 / total_words as f64).min(1.0)
+    };
+    (alpha as f64 - (alpha as f64 - min_alpha as f64) * progress).max(min_alpha as f64) as f32
+}
+
+/// One thread's state; persists across phases and epochs.
+pub struct Worker {
+    id: usize,
+    rng: FastRng,
+    chunk: Range<usize>,
+    /// In-vocabulary words in this worker's chunk (per epoch).
+    pub chunk_words: u64,
+    pos: usize,
+    /// Words of this chunk processed in the current epoch.
+    pub epoch_words: u64,
+    sentence: Vec<u32>,
+    work: Vec<f32>,
+    neu1: Vec<f32>,
+    loss_sum: f64,
+    pairs: u64,
+    use_avx2: bool,
+}
+
+impl Worker {
+    pub fn new(id: usize, seed: u64, chunk: Range<usize>, chunk_words: u64, dim: usize) -> Self {
+        Self {
+            id,
+            rng: FastRng::new(seed.wrapping_add((id as u64).wrapping_mul(0x2545_F491_4F6C_DD1D))),
+            pos: chunk.start,
+            chunk,
+            chunk_words,
+            epoch_words: 0,
+            sentence: Vec::with_capacity(1024),
+            work: vec![0.0; dim],
+            neu1: vec![0.0; dim],
+            loss_sum: 0.0,
+            pairs: 0,
+            use_avx2: detect_avx2(),
+        }
+    }
+
+    pub fn start_epoch(&mut self) {
+        self.pos = self.chunk.start;
+        self.epoch_words = 0;
+    }
+
+    /// Trains sentence by sentence until this epoch's word count reaches `target_words`, the
+    /// chunk ends, the run is cancelled, or the loss stops being finite.
+    pub fn run_until(&mut self, sh: &Shared<'_>, target_words: u64) -> WorkerOutcome {
+        while self.epoch_words < target_words && self.pos < self.chunk.end {
+            if sh.control.is_cancelled() || sh.diverged.load(Ordering::Relaxed) {
+                return WorkerOutcome::Cancelled;
+            }
+            if sh.control.is_paused() && !sh.control.wait_while_paused() {
+                return WorkerOutcome::Cancelled;
+            }
+            let alpha = learning_rate(
+                sh.alpha,
+                sh.min_alpha,
+                sh.words_done.load(Ordering::Relaxed),
+                sh.total_words,
+            );
+            let words = self.read_sentence(sh);
+            self.train_sentence(sh, alpha);
+            sh.words_done.fetch_add(words, Ordering::Relaxed);
+            self.epoch_words += words;
+            if let Some(stats) = sh.stats.get(self.id) {
+                stats
+                    .loss_bits
+                    .store(self.loss_sum.to_bits(), Ordering::Relaxed);
+                stats.pairs.store(self.pairs, Ordering::Relaxed);
+            }
+            if !self.loss_sum.is_finite() {
+                sh.diverged.store(true, Ordering::Relaxed);
+                return WorkerOutcome::Diverged;
+            }
+        }
+        WorkerOutcome::ReachedTarget
+    }
+
+    /// Reads the next sentence into `self.sentence`, applying subsampling. Returns the number of
+    /// in-vocabulary words read (before subsampling: that is what progress counts, as word2vec).
+    fn read_sentence(&mut self, sh: &Shared<'_>) -> u64 {
+        self.sentence.clear();
+        let rest = sh.tokens.get(self.pos..self.chunk.end).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .position(|&t| t == SENTENCE_END)
+            .unwrap_or(rest.len());
+        for &w in &rest[..len] {
+            let keep = sh.keep.get(w as usize).copied().unwrap_or(0);
+            if keep == u32::MAX || keep >= self.rng.next_u32() {
+                self.sentence.push(w);
+            }
+        }
+        self.pos += len + 1;
+        len as u64
+    }
+
+    fn train_sentence(&mut self, sh: &Shared<'_>, alpha: f32) {
+        #[cfg(target_arch = "x86_64")]
+        if self.use_avx2 {
+            // SAFETY: only called when the CPU reported AVX2 at runtime (`detect_avx2`).
+            unsafe { train_sentence_avx2(self, sh, alpha) };
+            return;
+        }
+        train_sentence_generic(self, sh, alpha);
+    }
+}
+
+fn detect_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The same code as [`train_sentence_generic`], compiled with AVX2 enabled (8-wide f32).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn train_sentence_avx2(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
+    train_sentence_generic(w, sh, alpha);
+}
+
+#[inline(always)]
+fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
+    let Worker {
+        rng,
+        sentence,
+        work,
+        neu1,
+        loss_sum,
+        pairs,
+        ..
+    } = w;
+    let len = sentence.len();
+    let mut loss = 0.0f64;
+    for i in 0..len {
+        let target = sentence[i];
+        let reduced = rng.below(sh.window);
+        let span = sh.window - reduced;
+        let start = i.saturating_sub(span);
+        let end = (i + span + 1).min(len);
+        if sh.cbow {
+            let ctx = &sentence[start..end];
+            if let Some(l) = cbow_center(sh, rng, work, neu1, target, ctx, i - start, alpha) {
+                loss += l as f64;
+                *pairs += 1;
+            }
+        } else {
+            for j in start..end {
+                if j == i {
+                    continue;
+                }
+                loss += sg_pair(sh, rng, work, target, sentence[j], alpha) as f64;
+                *pairs += 1;
+            }
+        }
+    }
+    *loss_sum += loss;
+}
+
+/// One skip-gram pair: the input vector of `input` (a context word) predicts `target`.
+/// Returns the pair's loss.
+#[inline(always)]
+fn sg_pair(
+    sh: &Shared<'_>,
+    rng: &mut FastRng,
+    work: &mut [f32],
+    target: u32,
+    input: u32,
+    alpha: f32,
+) -> f32 {
+    let Some(l1) = sh.syn0.row(input as usize) else {
+        return 0.0;
+    };
+    work.fill(0.0);
+    let mut loss = 0.0f32;
+    for d in 0..=sh.negative {
+        let (out, label) = if d == 0 {
+            (target, true)
+        } else {
+            let n = sh.table.sample(rng);
+            if n == target {
+                continue;
+            }
+            (n, false)
+        };
+        let Some(l2) = sh.syn1.row(out as usize) else {
+            continue;
+        };
+        let f = dot(l1, l2);
+        let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
+        loss += l;
+        let g = coef * alpha;
+        axpy(g, l2, work);
+        axpy(g, l1, l2);
+    }
+    if !is_frozen(sh.frozen, input) {
+        axpy(1.0, work, l1);
+    }
+    loss
+}
+
+/// One CBOW center word: the mean of the context input vectors (`ctx` without index `skip`)
+/// predicts `target`. Returns the loss, or `None` when there is no context.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn cbow_center(
+    sh: &Shared<'_>,
+    rng: &mut FastRng,
+    work: &mut [f32],
+    neu1: &mut [f32],
+    target: u32,
+    ctx: &[u32],
+    skip: usize,
+    alpha: f32,
+) -> Option<f32> {
+    neu1.fill(0.0);
+    let mut count = 0usize;
+    for (k, &c) in ctx.iter().enumerate() {
+        if k == skip {
+            continue;
+        }
+        if let Some(row) = sh.syn0.row(c as usize) {
+            axpy(1.0, row, neu1);
+            count += 1;
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let inv = 1.0 / count as f32;
+    neu1.iter_mut().for_each(|v| *v *= inv);
+    work.fill(0.0);
+    let mut loss = 0.0f32;
+    for d in 0..=sh.negative {
+        let (out, label) = if d == 0 {
+            (target, true)
+        } else {
+            let n = sh.table.sample(rng);
+            if n == target {
+                continue;
+            }
+            (n, false)
+        };
+        let Some(l2) = sh.syn1.row(out as usize) else {
+            continue;
+        };
+        let f = dot(neu1, l2);
+        let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
+        loss += l;
+        let g = coef * alpha;
+        axpy(g, l2, work);
+        axpy(g, neu1, l2);
+    }
+    for (k, &c) in ctx.iter().enumerate() {
+        if k == skip || is_frozen(sh.frozen, c) {
+            continue;
+        }
+        if let Some(row) = sh.syn0.row(c as usize) {
+            axpy(1.0, work, row);
+        }
+    }
+    Some(loss)
+}
+
+#[inline(always)]
+fn is_frozen(frozen: &[bool], row: u32) -> bool {
+    frozen.get(row as usize).copied().unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learning_rate_end_points() {
+        assert_eq!(learning_rate(0.025, 1e-4, 0, 1000), 0.025);
+        assert!((learning_rate(0.025, 1e-4, 1000, 1000) - 1e-4).abs() < 1e-9);
+        assert!((learning_rate(0.025, 1e-4, 500, 1000) - 0.01255).abs() < 1e-6);
+        assert!((learning_rate(0.025, 1e-4, 5000, 1000) - 1e-4).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,1 @@
+//! End-to-end trainer tests (small corpora, a few seconds in the debug build).

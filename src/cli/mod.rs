@@ -7,4 +7,5 @@ pub mod info;
 pub mod neighbors;
 pub mod project;
 pub mod train;
+pub mod vectors_arg;
 pub mod view;

@@ -359,7 +359,7 @@ mod tests {
     }
 
     // By hand: man:woman::king:? → q = û(woman) − û(man) + û(king) = (.7001, −1.2611, .1400);
-    // cos with queen = 1.3926/|q|, royal = .3447/|q|, apple < 0 → queen.
+    // cos with queen = 1.3926/|q|, royal ≈ .33/|q|, apple < 0 → queen.
     // woman:man::queen:? → q = û(man) − û(woman) + û(queen) = (.7001, 1.2611, .1400);
     // cos with king = 1.3926/|q|, royal = 1.0408/|q|, apple < 0 → king.
     const ANALOGIES: &str = ": capital-common\n\

@@ -1,8 +1,73 @@
-//! `embedscape analogy` (being built).
+//! `embedscape analogy A B C`: the words completing A : B :: C : ?, query words excluded.
+
+use std::path::PathBuf;
+
+use embedscape::space::{AnalogyMethod, NeighborIndex, analogy};
+
+use super::neighbors::word_row;
+use super::vectors_arg::load_vectors;
+
+/// Scoring method on the command line.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
+pub enum MethodArg {
+    /// 3CosAdd: closest to B − A + C (unit vectors).
+    #[default]
+    Cosadd,
+    /// 3CosMul (Levy & Goldberg): cos(x,B)·cos(x,C) / (cos(x,A) + 0.001), cosines in [0, 1].
+    Cosmul,
+}
 
 #[derive(clap::Args, Default)]
-pub struct AnalogyArgs {}
+pub struct AnalogyArgs {
+    /// Vectors file (word2vec text or GloVe text).
+    #[arg(long)]
+    pub vectors: PathBuf,
+    /// A in A : B :: C : ?
+    pub a: String,
+    /// B in A : B :: C : ?
+    pub b: String,
+    /// C in A : B :: C : ?
+    pub c: String,
+    /// How many answers to show.
+    #[arg(short, default_value_t = 10)]
+    pub k: usize,
+    /// Scoring method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Cosadd)]
+    pub method: MethodArg,
+    /// Only consider the first N words of the file as answers (usually the most frequent).
+    #[arg(long)]
+    pub restrict: Option<usize>,
+    /// Replace invalid UTF-8 in the file instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
+}
 
-pub fn run(_args: AnalogyArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`analogy` is not built yet")
+pub fn run(args: AnalogyArgs) -> anyhow::Result<()> {
+    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let (a, b, c) = (
+        word_row(&emb, &args.a)?,
+        word_row(&emb, &args.b)?,
+        word_row(&emb, &args.c)?,
+    );
+    let method = match args.method {
+        MethodArg::Cosadd => AnalogyMethod::CosAdd,
+        MethodArg::Cosmul => AnalogyMethod::CosMul,
+    };
+    let index = NeighborIndex::new(&emb);
+    let found = analogy(&index, a, b, c, args.k, method, args.restrict)?;
+    let score = match method {
+        AnalogyMethod::CosAdd => "similarity",
+        AnalogyMethod::CosMul => "3CosMul score",
+    };
+    println!("{} : {} :: {} : ?", args.a, args.b, args.c);
+    println!("{:<6} {:<24} {score}", "rank", "word");
+    for (rank, n) in found.iter().enumerate() {
+        println!(
+            "{:<6} {:<24} {:.4}",
+            rank + 1,
+            emb.word(n.row).unwrap_or("?"),
+            n.similarity
+        );
+    }
+    Ok(())
 }

@@ -1,8 +1,119 @@
-//! `embedscape neighbors` (being built).
+//! `embedscape neighbors`: the cosine nearest neighbours of a word, computed exactly in the
+//! original space (not in the 3D picture).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use embedscape::embeddings::Embeddings;
+use embedscape::space::NeighborIndex;
+
+use super::vectors_arg::load_vectors;
 
 #[derive(clap::Args, Default)]
-pub struct NeighborsArgs {}
+pub struct NeighborsArgs {
+    /// Vectors file (word2vec text or GloVe text).
+    #[arg(long)]
+    pub vectors: PathBuf,
+    /// The word whose neighbours to list.
+    pub word: String,
+    /// How many neighbours to show.
+    #[arg(short, default_value_t = 10)]
+    pub k: usize,
+    /// Replace invalid UTF-8 in the file instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
+}
 
-pub fn run(_args: NeighborsArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`neighbors` is not built yet")
+pub fn run(args: NeighborsArgs) -> anyhow::Result<()> {
+    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let row = word_row(&emb, &args.word)?;
+    let index = NeighborIndex::new(&emb);
+    let found = index.top_k(row, args.k).context("neighbour search")?;
+    println!("{:<6} {:<24} similarity", "rank", "word");
+    for (rank, n) in found.iter().enumerate() {
+        println!(
+            "{:<6} {:<24} {:.4}",
+            rank + 1,
+            emb.word(n.row).unwrap_or("?"),
+            n.similarity
+        );
+    }
+    Ok(())
+}
+
+/// The row of `word`, or an error that suggests close spellings.
+pub fn word_row(emb: &Embeddings, word: &str) -> anyhow::Result<usize> {
+    if let Some(row) = emb.index_of(word) {
+        return Ok(row);
+    }
+    let suggestions = close_spellings(emb.words(), word, 5);
+    if suggestions.is_empty() {
+        bail!("{word:?} is not in the vocabulary");
+    }
+    bail!(
+        "{word:?} is not in the vocabulary; did you mean {}?",
+        suggestions.join(", ")
+    )
+}
+
+/// Up to `max` words within a small edit distance (case-insensitive match first), scanning at
+/// most the 200k most frequent words so the error stays instant.
+pub fn close_spellings(words: &[String], word: &str, max: usize) -> Vec<String> {
+    let lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let mut scored: Vec<(usize, usize, &String)> = words
+        .iter()
+        .take(200_000)
+        .enumerate()
+        .filter_map(|(row, w)| {
+            let d = if w.to_lowercase() == lower {
+                0
+            } else {
+                edit_distance(&lower, &w.to_lowercase(), limit)?
+            };
+            Some((d, row, w))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(max)
+        .map(|(_, _, w)| w.clone())
+        .collect()
+}
+
+/// Levenshtein distance over chars, or `None` if it exceeds `limit`.
+fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        if cur.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+        prev = cur;
+    }
+    prev.last().copied().filter(|&d| d <= limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_words() {
+        let words = ["paris", "Paris", "berlin", "parish", "tokyo"].map(String::from);
+        let got = close_spellings(&words, "pariss", 3);
+        assert_eq!(got, vec!["paris", "Paris", "parish"]);
+        assert!(close_spellings(&words, "zzzzzz", 3).is_empty());
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+    }
 }

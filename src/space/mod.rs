@@ -1,1 +1,26 @@
-//! space (in progress)
+//! Everything computed on an embedding space, without bevy: projection to 3D with stable frames
+//! across snapshots, exact nearest neighbours, analogies, clusters with stable colours,
+//! relation scores and standard evaluations. The viewer and the CLI are thin layers over this.
+
+pub mod align;
+pub mod analogy;
+pub mod clusters;
+mod error;
+pub mod evaluate;
+pub mod export;
+pub mod interpolate;
+pub mod neighbors;
+pub mod palette;
+pub mod project;
+pub mod relations;
+
+pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
+pub use analogy::{AnalogyMethod, analogy};
+pub use clusters::{Clustering, KMeansOptions, default_k, kmeans_clusters, match_clusters};
+pub use error::SpaceError;
+pub use export::write_coords_tsv;
+pub use interpolate::{interpolate, interpolate_into};
+pub use neighbors::{Neighbor, NeighborIndex, top_k_3d};
+pub use palette::{palette_color, palette_color_linear};
+pub use project::{Pca3, PcaOptions, fit_pca3};
+pub use relations::{RelationPair, RelationScore, read_relations_tsv, score_relations};

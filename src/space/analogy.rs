@@ -1,0 +1,108 @@
+//! Word analogies a : b :: c : ? over a [`NeighborIndex`] (unit vectors).
+//!
+//! * 3CosAdd (Mikolov et al.): the word closest (cosine) to unit(b) − unit(a) + unit(c); the
+//!   ranking equals gensim's `most_similar(positive=[b, c], negative=[a])`.
+//! * 3CosMul (Levy & Goldberg 2014): argmax cos'(x,b)·cos'(x,c) / (cos'(x,a) + ε) with cosines
+//!   shifted to [0, 1] by cos' = (cos + 1) / 2 and ε = 1e-3. The returned `similarity` is this
+//!   score, not a cosine.
+//!
+//! The three query words are never answers. `restrict_rows` searches only the first N rows (the
+//! most frequent words when the vocabulary is sorted by frequency), as gensim's `restrict_vocab`.
+
+use ndarray::Array1;
+
+use super::SpaceError;
+use super::neighbors::{Neighbor, NeighborIndex, dot, scan_top_k};
+
+/// ε of 3CosMul, as in Levy & Goldberg.
+pub const COSMUL_EPSILON: f32 = 1e-3;
+
+/// How an analogy is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnalogyMethod {
+    #[default]
+    CosAdd,
+    CosMul,
+}
+
+/// Answers a : b :: c : ? with the `k` best rows (query rows `a`, `b`, `c` excluded).
+pub fn analogy(
+    index: &NeighborIndex,
+    a: usize,
+    b: usize,
+    c: usize,
+    k: usize,
+    method: AnalogyMethod,
+    restrict_rows: Option<usize>,
+) -> Result<Vec<Neighbor>, SpaceError> {
+    let ua = index.unit_row(a)?;
+    let ub = index.unit_row(b)?;
+    let uc = index.unit_row(c)?;
+    let exclude = [a, b, c];
+    match method {
+        AnalogyMethod::CosAdd => {
+            let query: Array1<f32> = ub
+                .iter()
+                .zip(ua)
+                .zip(uc)
+                .map(|((&vb, &va), &vc)| vb - va + vc)
+                .collect();
+            index.top_k_vector_in(query.view(), k, &exclude, restrict_rows)
+        }
+        AnalogyMethod::CosMul => {
+            let limit = restrict_rows.unwrap_or(usize::MAX).min(index.len());
+            let unit = index.unit_matrix();
+            let flat = unit.as_slice().unwrap_or(&[]);
+            let d = index.dim();
+            Ok(scan_top_k(limit, k, &exclude, |row| {
+                let x = &flat[row * d..(row + 1) * d];
+                let shift = |u: &[f32]| (dot(x, u) + 1.0) / 2.0;
+                shift(ub) * shift(uc) / (shift(ua) + COSMUL_EPSILON)
+            }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// Rows: 0 man, 1 woman, 2 king, 3 queen, 4 apple, 5 royal-ish distractor.
+    /// Gender is axis 1, royalty axis 0; queen = king − man + woman exactly.
+    fn space() -> NeighborIndex {
+        let m = array![
+            [0.0f32, 1.0, 0.2],
+            [0.0, -1.0, 0.2],
+            [1.0, 1.0, 0.2],
+            [1.0, -1.0, 0.2],
+            [-1.0, 0.0, -1.0],
+            [1.0, 0.3, 0.2],
+        ];
+        NeighborIndex::from_matrix(m.view())
+    }
+
+    #[test]
+    fn both_methods_find_queen() {
+        let idx = space();
+        for method in [AnalogyMethod::CosAdd, AnalogyMethod::CosMul] {
+            let got = analogy(&idx, 0, 1, 2, 3, method, None).unwrap();
+            assert_eq!(got[0].row, 3, "{method:?}: {got:?}");
+            assert!(got.iter().all(|n| ![0, 1, 2].contains(&n.row)));
+        }
+    }
+
+    #[test]
+    fn restriction_and_errors() {
+        let idx = space();
+        // Only rows 0..3 allowed and all three are query words: nothing left.
+        assert!(
+            analogy(&idx, 0, 1, 2, 3, AnalogyMethod::CosAdd, Some(3))
+                .unwrap()
+                .is_empty()
+        );
+        let got = analogy(&idx, 0, 1, 2, 5, AnalogyMethod::CosAdd, Some(5)).unwrap();
+        assert!(got.iter().all(|n| n.row < 5));
+        assert!(analogy(&idx, 0, 1, 9, 1, AnalogyMethod::CosMul, None).is_err());
+    }
+}

@@ -1,0 +1,279 @@
+//! Clusters for colouring points: k-means (linfa-clustering) on unit-normalised vectors, i.e.
+//! by direction, which is what cosine similarity sees. Seeded, so the same vectors always get
+//! the same clusters.
+//!
+//! Default k: `clamp(round(sqrt(n / 2)), 2, 12)` — the classic √(n/2) rule of thumb, capped at
+//! 12 because more colours than that are no longer told apart on screen (and never above n).
+//!
+//! Large sets are fitted on a seeded sample (`max_fit_rows`) and every row is then assigned to
+//! its nearest centroid; iterations are capped so a 20k x 100 clustering stays well under a
+//! second.
+//!
+//! [`match_clusters`] keeps colours stable across frames: it relabels a new clustering so each
+//! new cluster takes the label of the previous cluster it overlaps most.
+
+use linfa::prelude::*;
+use linfa_clustering::KMeans;
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::SpaceError;
+use crate::embeddings::unit_rows;
+
+/// k-means settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KMeansOptions {
+    /// Number of clusters; `None` = [`default_k`].
+    pub k: Option<usize>,
+    pub seed: u64,
+    /// Lloyd iterations per run at most.
+    pub max_iterations: u64,
+    /// Independent k-means++ starts; the best (lowest inertia) is kept.
+    pub n_runs: usize,
+    /// Fit on a seeded sample of at most this many rows, then assign every row.
+    pub max_fit_rows: usize,
+}
+
+impl Default for KMeansOptions {
+    fn default() -> Self {
+        Self {
+            k: None,
+            seed: 0,
+            max_iterations: 100,
+            n_runs: 3,
+            max_fit_rows: 20_000,
+        }
+    }
+}
+
+/// A clustering: one label in `0..k` per row, and the centroids (k x D, on the unit sphere's
+/// scale, not renormalised).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clustering {
+    pub labels: Vec<usize>,
+    pub centroids: Array2<f32>,
+    pub k: usize,
+}
+
+/// `clamp(round(sqrt(n / 2)), 2, 12)`, never more than `n`.
+pub fn default_k(n: usize) -> usize {
+    let k = ((n as f64 / 2.0).sqrt().round() as usize).clamp(2, 12);
+    k.min(n)
+}
+
+/// Clusters the rows of `data` by direction. Errors (never panics) on empty data, k = 0 or
+/// k > n, and non-finite values.
+pub fn kmeans_clusters(
+    data: ArrayView2<f32>,
+    opts: &KMeansOptions,
+) -> Result<Clustering, SpaceError> {
+    let n = data.nrows();
+    if n == 0 {
+        return Err(SpaceError::Empty);
+    }
+    let k = opts.k.unwrap_or_else(|| default_k(n));
+    if k == 0 || k > n {
+        return Err(SpaceError::Invalid(format!(
+            "k = {k} clusters for {n} rows"
+        )));
+    }
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(SpaceError::Invalid(
+            "data contains NaN or infinite values".into(),
+        ));
+    }
+    let unit = unit_rows(&data.to_owned());
+    if k == 1 {
+        let centroid = unit
+            .mean_axis(Axis(0))
+            .unwrap_or_else(|| Array1::zeros(data.ncols()));
+        return Ok(Clustering {
+            labels: vec![0; n],
+            centroids: centroid.insert_axis(Axis(0)),
+            k,
+        });
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let fit_rows = if n > opts.max_fit_rows.max(k) {
+        let mut rows = rand::seq::index::sample(&mut rng, n, opts.max_fit_rows.max(k)).into_vec();
+        rows.sort_unstable();
+        unit.select(Axis(0), &rows)
+    } else {
+        unit.clone()
+    };
+    let dataset = DatasetBase::from(fit_rows);
+    let model = KMeans::params_with_rng(k, rng)
+        .max_n_iterations(opts.max_iterations.max(1))
+        .n_runs(opts.n_runs.max(1))
+        .tolerance(1e-4)
+        .fit(&dataset)
+        .map_err(|e| SpaceError::Clustering(e.to_string()))?;
+    let labels: Array1<usize> = model.predict(&unit);
+    Ok(Clustering {
+        labels: labels.to_vec(),
+        centroids: model.centroids().to_owned(),
+        k,
+    })
+}
+
+/// Relabels `next` so that each of its clusters takes the label of the `prev` cluster it
+/// overlaps most (greedy on the overlap table, largest overlap first; ties → lower labels).
+/// The mapping is a permutation of `0..k'` (k' = max(k, labels seen)), so a relabelling of the
+/// same clusters is undone exactly and new clusters get the labels nobody claimed. Rows beyond
+/// the shorter of the two slices do not vote.
+pub fn match_clusters(prev: &[usize], next: &[usize], k: usize) -> Vec<usize> {
+    let k = next
+        .iter()
+        .chain(prev)
+        .map(|&l| l + 1)
+        .max()
+        .unwrap_or(0)
+        .max(k);
+    if k == 0 {
+        return next.to_vec();
+    }
+    let mut overlap = vec![0usize; k * k]; // [new * k + old]
+    for (&old, &new) in prev.iter().zip(next) {
+        overlap[new * k + old] += 1;
+    }
+    let mut cells: Vec<(usize, usize, usize)> = overlap
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count > 0)
+        .map(|(i, &count)| (count, i / k, i % k))
+        .collect();
+    cells.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut new_to_old = vec![usize::MAX; k];
+    let mut old_taken = vec![false; k];
+    for (_, new, old) in cells {
+        if new_to_old[new] == usize::MAX && !old_taken[old] {
+            new_to_old[new] = old;
+            old_taken[old] = true;
+        }
+    }
+    let mut free = (0..k).filter(|&old| !old_taken[old]);
+    for slot in new_to_old.iter_mut().filter(|s| **s == usize::MAX) {
+        *slot = free.next().unwrap_or(0);
+    }
+    next.iter().map(|&l| new_to_old[l]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array;
+    use rand::Rng;
+
+    fn blobs(per_blob: usize, seed: u64) -> (Array2<f32>, Vec<usize>) {
+        // Four directions in 10-D, small noise: direction clusters are well separated.
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = per_blob * 4;
+        let truth: Vec<usize> = (0..n).map(|i| i % 4).collect();
+        let m = Array::from_shape_fn((n, 10), |(i, j)| {
+            let centre = if j == truth[i] * 2 { 5.0 } else { 0.0 };
+            centre + rng.gen_range(-0.3f32..0.3)
+        });
+        (m, truth)
+    }
+
+    #[test]
+    fn separates_blobs() {
+        let (m, truth) = blobs(100, 1);
+        let c = kmeans_clusters(
+            m.view(),
+            &KMeansOptions {
+                k: Some(4),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // Same partition: truth label ↔ found label is a bijection.
+        let mut map = [usize::MAX; 4];
+        for (t, l) in truth.iter().zip(&c.labels) {
+            if map[*t] == usize::MAX {
+                map[*t] = *l;
+            }
+            assert_eq!(map[*t], *l);
+        }
+        let mut seen = map.to_vec();
+        seen.sort_unstable();
+        assert_eq!(seen, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn guards_and_defaults() {
+        let (m, _) = blobs(2, 2);
+        assert!(
+            kmeans_clusters(
+                m.view(),
+                &KMeansOptions {
+                    k: Some(9),
+                    ..Default::default()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            kmeans_clusters(
+                m.view(),
+                &KMeansOptions {
+                    k: Some(0),
+                    ..Default::default()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            kmeans_clusters(
+                Array2::<f32>::zeros((0, 3)).view(),
+                &KMeansOptions::default()
+            )
+            .is_err()
+        );
+        assert_eq!(default_k(0), 0);
+        assert_eq!(default_k(1), 1);
+        assert_eq!(default_k(50), 5);
+        assert_eq!(default_k(1_000_000), 12);
+        let c = kmeans_clusters(
+            m.view(),
+            &KMeansOptions {
+                k: Some(1),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(c.labels.iter().all(|&l| l == 0));
+    }
+
+    #[test]
+    fn sampled_fit_assigns_every_row() {
+        let (m, _) = blobs(300, 3);
+        let opts = KMeansOptions {
+            k: Some(4),
+            max_fit_rows: 100,
+            ..Default::default()
+        };
+        let c = kmeans_clusters(m.view(), &opts).unwrap();
+        assert_eq!(c.labels.len(), 1200);
+        assert!(c.labels.iter().all(|&l| l < 4));
+    }
+
+    #[test]
+    fn match_clusters_undoes_a_relabelling() {
+        let prev = vec![0, 0, 1, 1, 2, 2, 3, 3, 3];
+        let perm = [2, 3, 0, 1];
+        let next: Vec<usize> = prev.iter().map(|&l| perm[l]).collect();
+        assert_eq!(match_clusters(&prev, &next, 4), prev);
+        // A mostly-stable clustering keeps its colours; the result is a permutation.
+        let noisy = vec![1, 1, 0, 0, 0, 3, 2, 2, 2];
+        let got = match_clusters(&prev, &noisy, 4);
+        assert_eq!(got[0], 0);
+        assert_eq!(got[7], 3);
+        let mut labels: Vec<usize> = got.clone();
+        labels.sort_unstable();
+        labels.dedup();
+        assert!(labels.iter().all(|&l| l < 4));
+        assert!(match_clusters(&[], &[], 3).is_empty());
+    }
+}

@@ -1,0 +1,441 @@
+//! Standard intrinsic evaluations, defined exactly as gensim's `KeyedVectors` does them so that
+//! numbers are comparable with published ones:
+//!
+//! * [`evaluate_word_analogies`] = `evaluate_word_analogies`: `questions-words.txt` format
+//!   (`: section` lines, then `a b c d`). Only the first `restrict_vocab` rows count as the
+//!   vocabulary; a question with any word outside it is skipped (counted as OOV); a line that
+//!   does not have exactly four words is skipped and not counted at all. The prediction is the
+//!   top 3CosAdd word among the restricted rows, excluding a, b, c (gensim takes the top 5 and
+//!   the first whose key is not one of the query keys). Sections named `gram*` are syntactic,
+//!   the rest semantic. `case_insensitive` uppercases file words and vocabulary, and a word's
+//!   vector is that of its most frequent (earliest) casing.
+//! * [`evaluate_word_pairs`] = `evaluate_word_pairs`: `w1<TAB>w2<TAB>score` lines, `#` comments;
+//!   pairs with an unknown word are skipped; Pearson and Spearman (average ranks for ties)
+//!   between gold scores and cosine similarities; OOV ratio = oov / (used + oov).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::SpaceError;
+use super::analogy::{AnalogyMethod, analogy};
+use super::neighbors::NeighborIndex;
+
+/// Settings shared by both evaluations (gensim's defaults: 300,000 rows, case-sensitive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalOptions {
+    pub restrict_vocab: usize,
+    pub case_insensitive: bool,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        Self {
+            restrict_vocab: 300_000,
+            case_insensitive: false,
+        }
+    }
+}
+
+/// Correct / incorrect counts of a group of analogy questions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SectionScore {
+    pub name: String,
+    pub correct: usize,
+    pub incorrect: usize,
+}
+
+impl SectionScore {
+    /// Questions evaluated (in vocabulary).
+    pub fn evaluated(&self) -> usize {
+        self.correct + self.incorrect
+    }
+
+    /// correct / evaluated; `None` when nothing was evaluated.
+    pub fn accuracy(&self) -> Option<f64> {
+        let n = self.evaluated();
+        (n > 0).then(|| self.correct as f64 / n as f64)
+    }
+
+    fn add(&mut self, other: &SectionScore) {
+        self.correct += other.correct;
+        self.incorrect += other.incorrect;
+    }
+}
+
+/// Result of an analogy evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalogyReport {
+    /// Per section, in file order.
+    pub sections: Vec<SectionScore>,
+    pub semantic: SectionScore,
+    pub syntactic: SectionScore,
+    pub total: SectionScore,
+    /// Well-formed questions (four words) in the file.
+    pub questions: usize,
+    /// Questions skipped because a word is outside the restricted vocabulary.
+    pub oov: usize,
+}
+
+impl AnalogyReport {
+    /// Share of questions that could be evaluated.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.questions > 0).then(|| (self.questions - self.oov) as f64 / self.questions as f64)
+    }
+}
+
+/// Result of a word-pair similarity evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairsReport {
+    pub pearson: Option<f64>,
+    pub spearman: Option<f64>,
+    /// Pairs with both words known.
+    pub pairs_used: usize,
+    pub oov: usize,
+}
+
+impl PairsReport {
+    /// oov / (used + oov), as a fraction (gensim prints it ×100).
+    pub fn oov_ratio(&self) -> Option<f64> {
+        let n = self.pairs_used + self.oov;
+        (n > 0).then(|| self.oov as f64 / n as f64)
+    }
+}
+
+/// Maps (possibly uppercased) keys of the first `restrict_vocab` words to rows, earliest wins.
+fn ok_vocab(words: &[String], opts: &EvalOptions) -> HashMap<String, usize> {
+    let n = opts.restrict_vocab.min(words.len());
+    let mut map = HashMap::with_capacity(n);
+    for (row, w) in words[..n].iter().enumerate().rev() {
+        map.insert(key(w, opts), row);
+    }
+    map
+}
+
+fn key(word: &str, opts: &EvalOptions) -> String {
+    if opts.case_insensitive {
+        // Python's str.upper() is full Unicode uppercasing, as is Rust's.
+        word.to_uppercase()
+    } else {
+        word.to_owned()
+    }
+}
+
+fn read(path: &Path) -> Result<String, SpaceError> {
+    let bytes = std::fs::read(path).map_err(|source| SpaceError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Runs an analogy file against `index` whose rows are `words`.
+pub fn evaluate_word_analogies(
+    index: &NeighborIndex,
+    words: &[String],
+    path: &Path,
+    opts: &EvalOptions,
+) -> Result<AnalogyReport, SpaceError> {
+    evaluate_word_analogies_text(index, words, &read(path)?, path, opts)
+}
+
+/// Like [`evaluate_word_analogies`] on text already read (`path` only names errors).
+pub fn evaluate_word_analogies_text(
+    index: &NeighborIndex,
+    words: &[String],
+    text: &str,
+    path: &Path,
+    opts: &EvalOptions,
+) -> Result<AnalogyReport, SpaceError> {
+    if words.len() != index.len() {
+        return Err(SpaceError::Shape(format!(
+            "{} words for {} rows",
+            words.len(),
+            index.len()
+        )));
+    }
+    let vocab = ok_vocab(words, opts);
+    let restrict = opts.restrict_vocab.min(words.len());
+    let mut sections: Vec<SectionScore> = Vec::new();
+    let (mut questions, mut oov) = (0usize, 0usize);
+    for (line_no, line) in text.lines().enumerate() {
+        if let Some(name) = line.strip_prefix(": ") {
+            sections.push(SectionScore {
+                name: name.trim_start_matches([':', ' ']).trim().to_owned(),
+                ..Default::default()
+            });
+            continue;
+        }
+        let Some(section) = sections.last_mut() else {
+            return Err(SpaceError::Parse {
+                path: path.to_path_buf(),
+                line: line_no + 1,
+                message: "question before the first `: section` header".into(),
+            });
+        };
+        let quad: Vec<String> = line.split_whitespace().map(|w| key(w, opts)).collect();
+        let [a, b, c, expected] = quad.as_slice() else {
+            continue; // gensim: "Skipping invalid line", not counted
+        };
+        questions += 1;
+        let rows: Option<Vec<usize>> = [a, b, c, expected]
+            .iter()
+            .map(|w| vocab.get(*w).copied())
+            .collect();
+        let Some(rows) = rows else {
+            oov += 1;
+            continue;
+        };
+        let ignore: HashSet<&str> = [a.as_str(), b.as_str(), c.as_str()].into();
+        let top = analogy(
+            index,
+            rows[0],
+            rows[1],
+            rows[2],
+            5,
+            AnalogyMethod::CosAdd,
+            Some(restrict),
+        )?;
+        let mut predicted: Option<String> = None;
+        for n in top {
+            let p = key(&words[n.row], opts);
+            let usable = vocab.contains_key(&p) && !ignore.contains(p.as_str());
+            predicted = Some(p);
+            if usable {
+                break;
+            }
+        }
+        if predicted.as_deref() == Some(expected.as_str()) {
+            section.correct += 1;
+        } else {
+            section.incorrect += 1;
+        }
+    }
+    let mut semantic = SectionScore {
+        name: "semantic".into(),
+        ..Default::default()
+    };
+    let mut syntactic = SectionScore {
+        name: "syntactic".into(),
+        ..Default::default()
+    };
+    let mut total = SectionScore {
+        name: "Total accuracy".into(),
+        ..Default::default()
+    };
+    for s in &sections {
+        if s.name.starts_with("gram") {
+            syntactic.add(s);
+        } else {
+            semantic.add(s);
+        }
+        total.add(s);
+    }
+    Ok(AnalogyReport {
+        sections,
+        semantic,
+        syntactic,
+        total,
+        questions,
+        oov,
+    })
+}
+
+/// Runs a word-pair similarity file against `index` whose rows are `words`.
+pub fn evaluate_word_pairs(
+    index: &NeighborIndex,
+    words: &[String],
+    path: &Path,
+    opts: &EvalOptions,
+) -> Result<PairsReport, SpaceError> {
+    evaluate_word_pairs_text(index, words, &read(path)?, opts)
+}
+
+/// Like [`evaluate_word_pairs`] on text already read.
+pub fn evaluate_word_pairs_text(
+    index: &NeighborIndex,
+    words: &[String],
+    text: &str,
+    opts: &EvalOptions,
+) -> Result<PairsReport, SpaceError> {
+    if words.len() != index.len() {
+        return Err(SpaceError::Shape(format!(
+            "{} words for {} rows",
+            words.len(),
+            index.len()
+        )));
+    }
+    let vocab = ok_vocab(words, opts);
+    let (mut gold, mut model) = (Vec::new(), Vec::new());
+    let mut oov = 0usize;
+    for line in text.lines() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [a, b, score] = fields.as_slice() else {
+            continue; // invalid line, skipped like gensim
+        };
+        let Ok(score) = score.trim().parse::<f64>() else {
+            continue;
+        };
+        match (vocab.get(&key(a, opts)), vocab.get(&key(b, opts))) {
+            (Some(&ra), Some(&rb)) => {
+                gold.push(score);
+                model.push(f64::from(index.similarity(ra, rb)?));
+            }
+            _ => oov += 1,
+        }
+    }
+    Ok(PairsReport {
+        pearson: pearson(&gold, &model),
+        spearman: spearman(&gold, &model),
+        pairs_used: gold.len(),
+        oov,
+    })
+}
+
+/// Pearson correlation; `None` with fewer than 2 values or a constant series.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len();
+    if n < 2 || y.len() != n {
+        return None;
+    }
+    let mx = x.iter().sum::<f64>() / n as f64;
+    let my = y.iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mx, b - my);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// Spearman correlation: Pearson of average ranks (ties share the mean of their ranks).
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    pearson(&average_ranks(x), &average_ranks(y))
+}
+
+fn average_ranks(v: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut ranks = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0; // 1-based mean rank of positions i..=j
+        for &o in &order[i..=j] {
+            ranks[o] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// Rows 0 man (0,1,.2), 1 woman (0,−1,.2), 2 king (1,1,.2), 3 queen (1,−1,.2),
+    /// 4 apple (−1,0,−1), 5 royal (1,.3,.2).
+    fn space() -> (NeighborIndex, Vec<String>) {
+        let m = array![
+            [0.0f32, 1.0, 0.2],
+            [0.0, -1.0, 0.2],
+            [1.0, 1.0, 0.2],
+            [1.0, -1.0, 0.2],
+            [-1.0, 0.0, -1.0],
+            [1.0, 0.3, 0.2],
+        ];
+        let words = ["man", "woman", "king", "queen", "apple", "royal"]
+            .map(String::from)
+            .to_vec();
+        (NeighborIndex::from_matrix(m.view()), words)
+    }
+
+    // By hand: man:woman::king:? → q = û(woman) − û(man) + û(king) = (.7001, −1.2611, .1400);
+    // cos with queen = 1.3926/|q|, royal ≈ .33/|q|, apple < 0 → queen.
+    // woman:man::queen:? → q = û(man) − û(woman) + û(queen) = (.7001, 1.2611, .1400);
+    // cos with king = 1.3926/|q|, royal = 1.0408/|q|, apple < 0 → king.
+    const ANALOGIES: &str = ": capital-common\n\
+        man woman king queen\n\
+        man woman king apple\n\
+        man woman king zebra\n\
+        only three words\n\
+        : gram1-adjective-to-adverb\n\
+        woman man queen king\n\
+        MAN WOMAN KING QUEEN\n";
+
+    #[test]
+    fn analogies_match_hand_computation() {
+        let (idx, words) = space();
+        let p = Path::new("q.txt");
+        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &EvalOptions::default())
+            .unwrap();
+        // capital-common: 1 correct (queen), 1 incorrect (predicts queen, expected apple), 1 OOV.
+        // gram1: 1 correct (king), MAN… OOV when case-sensitive. The 3-word line is not counted.
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!((r.sections[0].correct, r.sections[0].incorrect), (1, 1));
+        assert_eq!((r.sections[1].correct, r.sections[1].incorrect), (1, 0));
+        assert_eq!(r.sections[1].name, "gram1-adjective-to-adverb");
+        assert_eq!((r.semantic.correct, r.semantic.incorrect), (1, 1));
+        assert_eq!((r.syntactic.correct, r.syntactic.incorrect), (1, 0));
+        assert_eq!((r.total.correct, r.total.incorrect), (2, 1));
+        assert_eq!((r.questions, r.oov), (5, 2));
+        assert_eq!(r.coverage(), Some(0.6)); // 3 of 5
+        assert_eq!(r.total.accuracy(), Some(2.0 / 3.0));
+
+        let ci = EvalOptions {
+            case_insensitive: true,
+            ..Default::default()
+        };
+        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &ci).unwrap();
+        assert_eq!((r.syntactic.correct, r.syntactic.incorrect), (2, 0));
+        assert_eq!((r.total.correct, r.oov), (3, 1)); // 3 of 4 correct, only zebra OOV
+
+        // Restricted to man, woman, king, queen: the apple question becomes OOV.
+        let small = EvalOptions {
+            restrict_vocab: 4,
+            ..Default::default()
+        };
+        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &small).unwrap();
+        assert_eq!((r.total.correct, r.total.incorrect, r.oov), (2, 0, 3));
+
+        let err = evaluate_word_analogies_text(&idx, &words, "a b c d\n", p, &small).unwrap_err();
+        assert!(matches!(err, SpaceError::Parse { line: 1, .. }));
+    }
+
+    #[test]
+    fn pairs_match_hand_computation() {
+        let (idx, words) = space();
+        // cosines: man·woman = (−1 + .04)/1.04 = −0.923077; man·king = 1.04/√(1.04·2.04) =
+        // 0.714006; king·queen = .04/2.04 = 0.019608. Gold 1, 3, 2 → same order → Spearman 1.
+        // Pearson: gold deviations (−1, 1, 0); model mean −0.063154, deviations (−0.859923,
+        // 0.777160, 0.082762); r = 1.637083 / (√2 · √1.350296) = 0.996188.
+        let text = "# comment\nman\twoman\t1.0\nman\tking\t3.0\nking\tqueen\t2.0\n\
+                    man\tzebra\t5.0\nbad line\n";
+        let r = evaluate_word_pairs_text(&idx, &words, text, &EvalOptions::default()).unwrap();
+        assert_eq!((r.pairs_used, r.oov), (3, 1));
+        assert_eq!(r.oov_ratio(), Some(0.25));
+        assert!((r.spearman.unwrap() - 1.0).abs() < 1e-12);
+        assert!(
+            (r.pearson.unwrap() - 0.996188).abs() < 1e-5,
+            "{:?}",
+            r.pearson
+        );
+    }
+
+    #[test]
+    fn spearman_uses_average_ranks() {
+        // x ranks (1, 2.5, 2.5, 4), y ranks (1, 3, 2, 4): cov 4.5, var 4.5 and 5 → 4.5/√22.5.
+        let rho = spearman(&[1.0, 2.0, 2.0, 3.0], &[1.0, 3.0, 2.0, 4.0]).unwrap();
+        assert!((rho - 4.5 / 22.5f64.sqrt()).abs() < 1e-12);
+        assert_eq!(pearson(&[1.0], &[2.0]), None);
+        assert_eq!(pearson(&[1.0, 1.0], &[2.0, 3.0]), None);
+    }
+}

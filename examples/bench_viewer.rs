@@ -9,7 +9,6 @@
 //!     cargo run --release --example bench_viewer -- 10000 100000
 //! ```
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use embedscape::embeddings::{Embeddings, formats};

@@ -2,22 +2,23 @@
 //! Xvfb (a scripted session that trains the demo, clicks 法国 and saves a screenshot), and the
 //! command line on files these tests write.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_embedscape"))
 }
 
-fn has_command(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
-        .unwrap_or(false)
-}
-
 #[cfg(feature = "viewer")]
 mod viewer {
     use super::*;
+    use std::path::Path;
+
+    fn has_command(name: &str) -> bool {
+        std::env::var_os("PATH")
+            .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+            .unwrap_or(false)
+    }
 
     /// Words of a category in the bundled categories.tsv.
     fn words_in_category(category: &str) -> Vec<String> {

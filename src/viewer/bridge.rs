@@ -262,7 +262,9 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
             };
             let handle = train::spawn(corpus, run.config.clone(), init)
                 .map_err(|e| format!("cannot start training: {e}"))?;
-            let (control, events) = handle.into_parts();
+            let train::TrainHandle {
+                control, events, ..
+            } = handle;
             run.control = Some(control);
             std::thread::spawn(move || {
                 for event in events {
@@ -302,8 +304,7 @@ fn load_vectors(path: &Path) -> Result<crate::embeddings::Embeddings, String> {
 
 fn load_relations(path: &Path, model: &mut SpaceModel) -> Result<(), String> {
     model.relations = crate::space::read_relations_tsv(path).map_err(|e| e.to_string())?;
-    model.rescore_relations();
-    Ok(())
+    model.rescore_relations().map_err(|e| e.to_string())
 }
 
 fn load_metadata(path: &Path, model: &mut SpaceModel) -> Result<(), String> {

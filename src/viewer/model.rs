@@ -107,7 +107,7 @@ impl SpaceModel {
         });
         let coords_3d = projector.push(vectors.view())?;
         let clusters = self.cluster(&vectors)?;
-        let relation_scores = self.score_relations(&vectors);
+        let relation_scores = self.score_relations(&vectors)?;
         self.frames.push(Frame {
             meta,
             vectors,
@@ -145,7 +145,12 @@ impl SpaceModel {
 
     fn cluster(&self, vectors: &Array2<f32>) -> Result<Vec<usize>, space::SpaceError> {
         let k = self.settings.cluster_count.min(vectors.nrows()).max(1);
-        let labels = space::kmeans_labels(vectors.view(), k, self.settings.seed)?;
+        let options = space::KMeansOptions {
+            k: Some(k),
+            seed: self.settings.seed,
+            ..space::KMeansOptions::default()
+        };
+        let labels = space::kmeans_clusters(vectors.view(), &options)?.labels;
         Ok(match self.frames.last() {
             Some(prev) if prev.clusters.len() == labels.len() => {
                 space::match_clusters(&prev.clusters, &labels, k)
@@ -154,24 +159,28 @@ impl SpaceModel {
         })
     }
 
-    fn score_relations(&self, vectors: &Array2<f32>) -> Vec<space::RelationScore> {
+    fn score_relations(
+        &self,
+        vectors: &Array2<f32>,
+    ) -> Result<Vec<space::RelationScore>, space::SpaceError> {
         if self.relations.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let rows = &self.word_rows;
         space::score_relations(vectors.view(), &|w: &str| rows.get(w).copied(), &self.relations)
     }
 
     /// Re-scores relations on every frame (after a relations file is loaded).
-    pub fn rescore_relations(&mut self) {
-        let scores: Vec<_> = self
+    pub fn rescore_relations(&mut self) -> Result<(), space::SpaceError> {
+        let scores = self
             .frames
             .iter()
             .map(|f| self.score_relations(&f.vectors))
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
         for (frame, s) in self.frames.iter_mut().zip(scores) {
             frame.relation_scores = s;
         }
+        Ok(())
     }
 
     /// Sets the (word, category) pairs; words not on screen are ignored.

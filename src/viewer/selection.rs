@@ -108,7 +108,9 @@ fn refresh_neighbors(
         return;
     }
     let index = space::NeighborIndex::from_matrix(frame.vectors.view());
-    selection.neighbors = index.top_k(row, selection.k);
-    selection.neighbors_3d = space::top_k_3d(frame.coords_3d.view(), row, selection.k);
+    // The row was checked above, so these cannot fail; an empty list is the safe fallback.
+    selection.neighbors = index.top_k(row, selection.k).unwrap_or_default();
+    selection.neighbors_3d =
+        space::top_k_3d(frame.coords_3d.view(), row, selection.k).unwrap_or_default();
     selection.computed_for = Some(key);
 }

@@ -57,7 +57,8 @@ impl AnalogyState {
             .collect::<Result<_, _>>()?;
         let frame = model.frames.get(frame).ok_or("no snapshot yet")?;
         let index = space::NeighborIndex::from_matrix(frame.vectors.view());
-        self.results = space::analogy(&index, rows[0], rows[1], rows[2], 10, method, None);
+        self.results = space::analogy(&index, rows[0], rows[1], rows[2], 10, method, None)
+            .map_err(|e| e.to_string())?;
         self.a = Some(rows[0]);
         self.b = Some(rows[1]);
         self.c = Some(rows[2]);

@@ -215,7 +215,9 @@ fn export_vectors(model: &SpaceModel, playhead: &Playhead, path: &Path) -> Resul
         (*frame.vectors).clone(),
     )
     .map_err(|e| e.to_string())?;
-    let format = crate::embeddings::formats::Format::from_path(path);
+    // The extension picks the format (.bin, .tsv, .vec/.txt); word2vec text otherwise.
+    let format = crate::embeddings::formats::Format::from_extension(path)
+        .unwrap_or(crate::embeddings::formats::Format::Word2VecText);
     crate::embeddings::formats::save(&embeddings, path, format).map_err(|e| e.to_string())
 }
 

@@ -94,9 +94,10 @@ fn advance_playhead(time: Res<Time>, model: Res<SpaceModel>, mut playhead: ResMu
             playhead.follow_latest = true;
         }
     } else if playhead.follow_latest && playhead.position < last {
-        // Glide towards new frames rather than jump, so the drift stays visible.
-        let catch_up = step.max((last - playhead.position) * 0.25 * time.delta_secs() * 10.0);
-        playhead.position = (playhead.position + catch_up).min(last);
+        // Glide towards new frames rather than jump, so the drift stays visible even when
+        // training outpaces playback; speed up gently when far behind.
+        let gap = last - playhead.position;
+        playhead.position = (playhead.position + step * (1.0 + gap / 25.0)).min(last);
     }
     playhead.position = playhead.position.clamp(0.0, last);
 }

@@ -21,7 +21,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::SpaceError;
-use crate::embeddings::unit_rows;
+use super::neighbors::unit_rows_of;
 
 /// k-means settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +85,7 @@ pub fn kmeans_clusters(
             "data contains NaN or infinite values".into(),
         ));
     }
-    let unit = unit_rows(&data.to_owned());
+    let unit = unit_rows_of(data);
     if k == 1 {
         let centroid = unit
             .mean_axis(Axis(0))

@@ -11,7 +11,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
 use super::SpaceError;
-use crate::embeddings::{Embeddings, unit_rows};
+use crate::embeddings::Embeddings;
 
 /// Rows per parallel task: large enough to amortise scheduling, small enough to balance.
 const SCAN_BLOCK_ROWS: usize = 8192;
@@ -40,7 +40,7 @@ impl NeighborIndex {
 
     /// From any matrix, e.g. a training snapshot (rows are normalised; zero rows stay zero).
     pub fn from_matrix(matrix: ArrayView2<f32>) -> Self {
-        Self::from_unit_matrix(unit_rows(&matrix.to_owned()))
+        Self::from_unit_matrix(unit_rows_of(matrix))
     }
 
     /// From rows that are already unit length (taken as they are, made contiguous if needed).
@@ -144,6 +144,23 @@ impl NeighborIndex {
             dot(&flat[row * d..(row + 1) * d], q)
         })
     }
+}
+
+/// A unit-row copy of `matrix` (one allocation, rows normalised in parallel; zero rows stay
+/// zero — the same rule as [`crate::embeddings::unit_rows`]).
+pub fn unit_rows_of(matrix: ArrayView2<f32>) -> Array2<f32> {
+    let mut unit = matrix.as_standard_layout().into_owned();
+    unit.axis_chunks_iter_mut(Axis(0), SCAN_BLOCK_ROWS)
+        .into_par_iter()
+        .for_each(|mut block| {
+            for mut row in block.rows_mut() {
+                let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    row.mapv_inplace(|v| v / norm);
+                }
+            }
+        });
+    unit
 }
 
 /// Top `k` rows in `0..n_rows` by `score` (higher first; NaN scores never returned), skipping
@@ -273,6 +290,7 @@ pub fn top_k_3d(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::embeddings::unit_rows;
     use ndarray::Array;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;

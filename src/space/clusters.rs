@@ -119,6 +119,37 @@ pub fn kmeans_clusters(
     })
 }
 
+/// Clusters a frame and, given the previous frame's labels (same rows), relabels the result with
+/// [`match_clusters`] so colours stay put — the one call the viewer needs per snapshot.
+pub fn kmeans_clusters_matched(
+    data: ArrayView2<f32>,
+    opts: &KMeansOptions,
+    prev_labels: Option<&[usize]>,
+) -> Result<Clustering, SpaceError> {
+    let mut clustering = kmeans_clusters(data, opts)?;
+    if let Some(prev) = prev_labels {
+        let relabelled = match_clusters(prev, &clustering.labels, clustering.k);
+        // Centroids follow their clusters: new label l' = map[l].
+        let mut map = vec![usize::MAX; clustering.k];
+        for (&old, &new) in clustering.labels.iter().zip(&relabelled) {
+            if old < map.len() {
+                map[old] = new;
+            }
+        }
+        if map.iter().all(|&m| m < clustering.k) {
+            let mut centroids = clustering.centroids.clone();
+            for (old, &new) in map.iter().enumerate() {
+                centroids
+                    .row_mut(new)
+                    .assign(&clustering.centroids.row(old));
+            }
+            clustering.centroids = centroids;
+        }
+        clustering.labels = relabelled;
+    }
+    Ok(clustering)
+}
+
 /// Relabels `next` so that each of its clusters takes the label of the `prev` cluster it
 /// overlaps most (greedy on the overlap table, largest overlap first; ties → lower labels).
 /// The mapping is a permutation of `0..k'` (k' = max(k, labels seen)), so a relabelling of the
@@ -259,6 +290,25 @@ mod tests {
         let c = kmeans_clusters(m.view(), &opts).unwrap();
         assert_eq!(c.labels.len(), 1200);
         assert!(c.labels.iter().all(|&l| l < 4));
+    }
+
+    #[test]
+    fn matched_clustering_keeps_colours() {
+        let (m, _) = blobs(50, 4);
+        let opts = KMeansOptions {
+            k: Some(4),
+            ..Default::default()
+        };
+        let first = kmeans_clusters(m.view(), &opts).unwrap();
+        let other_seed = KMeansOptions { seed: 99, ..opts };
+        let again = kmeans_clusters_matched(m.view(), &other_seed, Some(&first.labels)).unwrap();
+        assert_eq!(again.labels, first.labels);
+        for l in 0..4 {
+            let diff = (&again.centroids.row(l) - &first.centroids.row(l))
+                .mapv(f32::abs)
+                .sum();
+            assert!(diff < 1e-3);
+        }
     }
 
     #[test]

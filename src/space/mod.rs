@@ -16,7 +16,9 @@ pub mod relations;
 
 pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
-pub use clusters::{Clustering, KMeansOptions, default_k, kmeans_clusters, match_clusters};
+pub use clusters::{
+    Clustering, KMeansOptions, default_k, kmeans_clusters, kmeans_clusters_matched, match_clusters,
+};
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use interpolate::{interpolate, interpolate_into};

@@ -328,4 +328,28 @@ mod tests {
         assert!(labels.iter().all(|&l| l < 4));
         assert!(match_clusters(&[], &[], 3).is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn match_clusters_is_a_permutation_that_undoes_relabelling(
+            labels in proptest::collection::vec(0usize..6, 0..60),
+            other in proptest::collection::vec(0usize..6, 0..60),
+            seed in 0u64..1000,
+        ) {
+            use rand::seq::SliceRandom;
+            let mut perm: Vec<usize> = (0..6).collect();
+            perm.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            let relabelled: Vec<usize> = labels.iter().map(|&l| perm[l]).collect();
+            proptest::prop_assert_eq!(match_clusters(&labels, &relabelled, 6), labels.clone());
+            // Arbitrary clusterings: equal labels stay equal, different stay different.
+            let n = labels.len().min(other.len());
+            let got = match_clusters(&labels[..n], &other[..n], 6);
+            for i in 0..n {
+                for j in 0..n {
+                    proptest::prop_assert_eq!(other[i] == other[j], got[i] == got[j]);
+                }
+                proptest::prop_assert!(got[i] < 6);
+            }
+        }
+    }
 }

@@ -33,9 +33,10 @@ pub struct NeighborIndex {
 }
 
 impl NeighborIndex {
-    /// From embeddings (copies their cached unit-normalised matrix).
+    /// From embeddings: one parallel unit-normalised copy of their matrix (their own cached
+    /// unit matrix is neither used nor filled, so only one extra copy exists).
     pub fn new(embeddings: &Embeddings) -> Self {
-        Self::from_unit_matrix(embeddings.unit_matrix().clone())
+        Self::from_unit_matrix(unit_rows_of(embeddings.matrix().view()))
     }
 
     /// From any matrix, e.g. a training snapshot (rows are normalised; zero rows stay zero).

@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod export;
 pub mod interpolate;
 pub mod neighbors;
+mod neighbors_f16;
 pub mod palette;
 pub mod project;
 pub mod relations;

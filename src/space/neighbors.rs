@@ -11,6 +11,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
 use super::SpaceError;
+use super::neighbors_f16::{F16_CANDIDATES, HalfRows, top_k_f16};
 use crate::embeddings::Embeddings;
 
 /// Rows per parallel task: large enough to amortise scheduling, small enough to balance.
@@ -30,6 +31,8 @@ pub struct Neighbor {
 #[derive(Debug, Clone)]
 pub struct NeighborIndex {
     unit: Array2<f32>,
+    /// Optional f16 copy for a faster exact scan (see `neighbors_f16`).
+    half: Option<HalfRows>,
 }
 
 impl NeighborIndex {
@@ -51,7 +54,15 @@ impl NeighborIndex {
         } else {
             unit.as_standard_layout().into_owned()
         };
-        Self { unit }
+        Self { unit, half: None }
+    }
+
+    /// Adds an f16 copy of the rows (+50% memory) so queries scan half the bytes and re-rank
+    /// the best candidates exactly in f32. Results are identical to the plain scan (a query
+    /// falls back to it when that cannot be guaranteed).
+    pub fn with_f16_prefilter(mut self) -> Self {
+        self.half = Some(HalfRows::new(self.flat(), self.dim()));
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -139,8 +150,24 @@ impl NeighborIndex {
     }
 
     fn scan_dot(&self, q: &[f32], k: usize, exclude: &[usize], limit: usize) -> Vec<Neighbor> {
+        self.scan_dot_with(q, k, exclude, limit, F16_CANDIDATES)
+    }
+
+    fn scan_dot_with(
+        &self,
+        q: &[f32],
+        k: usize,
+        exclude: &[usize],
+        limit: usize,
+        candidates: usize,
+    ) -> Vec<Neighbor> {
         let d = self.dim();
         let flat = self.flat();
+        if let Some(half) = &self.half
+            && let Some(found) = top_k_f16(half, flat, q, k, exclude, limit, candidates)
+        {
+            return found;
+        }
         scan_top_k(limit, k, exclude, |row| {
             dot(&flat[row * d..(row + 1) * d], q)
         })
@@ -196,6 +223,21 @@ where
         }
     }
     merged.items
+}
+
+/// Top `k` of the given rows by `score`, in the same order as [`scan_top_k`] would give.
+pub(crate) fn scan_top_k_sorted_exact<F>(rows: &[usize], k: usize, score: F) -> Vec<Neighbor>
+where
+    F: Fn(usize) -> f32,
+{
+    let mut top = TopK::new(k);
+    for &row in rows {
+        let s = score(row);
+        if s >= top.threshold() {
+            top.insert(row, s);
+        }
+    }
+    top.items
 }
 
 /// A sorted (best first) bounded list; k is small, so insertion into a Vec beats a heap.
@@ -349,6 +391,32 @@ mod tests {
         assert!(restricted.iter().all(|n| n.row < 100));
         let small = unit.slice(ndarray::s![..100, ..]).to_owned();
         assert_eq!(restricted[0].row, naive(&small, &vn, 1, &[])[0].0);
+    }
+
+    #[test]
+    fn f16_prefilter_gives_identical_results() {
+        let m = random_matrix(30_000, 48, 5);
+        let plain = NeighborIndex::from_matrix(m.view());
+        let fast = plain.clone().with_f16_prefilter();
+        for (i, q) in [0usize, 17, 8191, 29_999].iter().enumerate() {
+            for k in [1usize, 10, 50] {
+                let want = plain.top_k(*q, k).unwrap();
+                assert_eq!(fast.top_k(*q, k).unwrap(), want);
+                // Small candidate pools exercise the fallback path too.
+                let qv = plain.unit_row(*q).unwrap().to_vec();
+                let small = fast.scan_dot_with(&qv, k, &[*q], 30_000, 64 + 8 * i);
+                assert_eq!(small, want);
+            }
+        }
+        // The fast path is really taken for ordinary data.
+        let half = fast.half.as_ref().unwrap();
+        let qv = plain.unit_row(5).unwrap().to_vec();
+        assert!(top_k_f16(half, plain.flat(), &qv, 10, &[5], 30_000, 4096).is_some());
+        // Many identical rows: the guarantee fails, the fallback must still be exact.
+        let same = Array2::<f32>::ones((20_000, 8));
+        let plain = NeighborIndex::from_matrix(same.view());
+        let fast = plain.clone().with_f16_prefilter();
+        assert_eq!(fast.top_k(3, 5).unwrap(), plain.top_k(3, 5).unwrap());
     }
 
     #[test]

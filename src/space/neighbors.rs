@@ -59,7 +59,8 @@ impl NeighborIndex {
 
     /// Adds an f16 copy of the rows (+50% memory) so queries scan half the bytes and re-rank
     /// the best candidates exactly in f32. Results are identical to the plain scan (a query
-    /// falls back to it when that cannot be guaranteed).
+    /// falls back to it when that cannot be guaranteed). Off by default: it measured slower
+    /// than the f32 scan on the 2-core dev machine; only enable it where it measures faster.
     pub fn with_f16_prefilter(mut self) -> Self {
         self.half = Some(HalfRows::new(self.flat(), self.dim()));
         self

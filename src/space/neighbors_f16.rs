@@ -7,6 +7,10 @@
 //! the exact one. Every row left out of the candidates has an f16 score ≤ the lowest
 //! candidate's, hence an exact similarity ≤ that + bound. If the k-th exact result beats that
 //! strictly, nothing outside can enter the top k; otherwise we fall back to the full f32 scan.
+//!
+//! Measured on the 2-core dev machine (BENCHMARKS.md) this was SLOWER than the plain f32 scan
+//! (≈ 76 ms vs 39 ms on 400k x 300; converting f16 → f32 costs more than the saved bandwidth
+//! there), so it is opt-in ([`super::NeighborIndex::with_f16_prefilter`]) and off by default.
 
 use half::f16;
 use half::slice::HalfFloatSliceExt;

@@ -26,4 +26,7 @@ pub use interpolate::{interpolate, interpolate_into};
 pub use neighbors::{Neighbor, NeighborIndex, top_k_3d};
 pub use palette::{palette_color, palette_color_linear};
 pub use project::{Pca3, PcaOptions, fit_pca3};
-pub use relations::{RelationPair, RelationScore, read_relations_tsv, score_relations};
+pub use relations::{
+    RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,
+    score_relations_with_index,
+};

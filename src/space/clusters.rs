@@ -7,7 +7,7 @@
 //!
 //! Large sets are fitted on a seeded sample (`max_fit_rows`, default 5,000) and every row is
 //! then assigned to its nearest centroid; one k-means++ start and at most 30 Lloyd iterations.
-//! Measured here (BENCHMARKS.md): linfa's KMeans takes ~2.7 s for ONE run on all 20k x 100 rows
+//! Measured here (BENCHMARKS.md): linfa's KMeans takes ~3-4 s for ONE run on all 20k x 100 rows
 //! (~9 s with 3 runs), but ~0.27 s with these defaults — colouring
 //! needs a reasonable partition, not the optimum.
 //!

@@ -37,6 +37,8 @@ pub struct FrameProjector {
     /// Fixed mode: the basis and world scale in use.
     fixed: Option<(Pca3, f32)>,
     frames: Vec<Array2<f32>>,
+    /// Per frame: variance shares of the PCA fit that produced it.
+    variance_shares: Vec<[f32; 3]>,
 }
 
 impl FrameProjector {
@@ -47,6 +49,7 @@ impl FrameProjector {
             fixed_reference: None,
             fixed: None,
             frames: Vec::new(),
+            variance_shares: Vec::new(),
         }
     }
 
@@ -73,8 +76,16 @@ impl FrameProjector {
         &self.frames
     }
 
+    /// Per frame, the share of total variance on each of the 3 PCA axes of its fit (Aligned:
+    /// that frame's own PCA, before the alignment rotation mixes the axes — so read the sum as
+    /// "how much of the space the 3D view shows"; Fixed: the reference fit's shares).
+    pub fn variance_shares(&self) -> &[[f32; 3]] {
+        &self.variance_shares
+    }
+
     /// Forgets all frames (and the Fixed basis).
     pub fn clear(&mut self) {
+        self.variance_shares.clear();
         self.frames.clear();
         self.fixed = None;
     }
@@ -92,7 +103,7 @@ impl FrameProjector {
                 first.nrows()
             )));
         }
-        let coords_3d = match self.mode {
+        let (coords_3d, shares) = match self.mode {
             ProjectionMode::Fixed => {
                 if self.fixed.is_none() {
                     self.fixed = Some(fit_fixed(frame, &self.opts)?);
@@ -101,7 +112,7 @@ impl FrameProjector {
                     Some((pca, scale)) => {
                         let mut c = pca.try_project(frame)?;
                         c *= *scale;
-                        c
+                        (c, pca.explained_variance_ratio)
                     }
                     None => return Err(SpaceError::Empty),
                 }
@@ -114,9 +125,10 @@ impl FrameProjector {
                     let rotation = procrustes_rotation(c.view(), prev.view());
                     c = c.dot(&rotation);
                 }
-                c
+                (c, pca.explained_variance_ratio)
             }
         };
+        self.variance_shares.push(shares);
         self.frames.push(coords_3d.clone());
         Ok(coords_3d)
     }
@@ -230,6 +242,7 @@ mod tests {
         let b = fp.push(moved.view()).unwrap();
         assert!(max_abs_diff(&a, &b) < 1e-4, "{}", max_abs_diff(&a, &b));
         assert_eq!(fp.frames().len(), 2);
+        assert_eq!(fp.variance_shares().len(), 2);
         // RMS radius is 1.
         let rms = (a.iter().map(|v| v * v).sum::<f32>() / a.nrows() as f32).sqrt();
         assert!((rms - 1.0).abs() < 1e-4);

@@ -12,6 +12,11 @@
 //! * [`evaluate_word_pairs`] = `evaluate_word_pairs`: `w1<TAB>w2<TAB>score` lines, `#` comments;
 //!   pairs with an unknown word are skipped; Pearson and Spearman (average ranks for ties)
 //!   between gold scores and cosine similarities; OOV ratio = oov / (used + oov).
+//!
+//! Cross-checked against gensim 4.4.0 on a 460-word space with case variants (600 questions in 4
+//! sections with OOV and malformed lines, 200 pairs; restrict 300,000 and 350, case-sensitive
+//! and not): every per-section count, total, coverage, OOV ratio, Pearson and Spearman (4
+//! decimals) was identical.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -10,17 +10,23 @@ pub mod evaluate;
 pub mod export;
 pub mod interpolate;
 pub mod neighbors;
+mod neighbors_f16;
 pub mod palette;
 pub mod project;
 pub mod relations;
 
 pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
-pub use clusters::{Clustering, KMeansOptions, default_k, kmeans_clusters, match_clusters};
+pub use clusters::{
+    Clustering, KMeansOptions, default_k, kmeans_clusters, kmeans_clusters_matched, match_clusters,
+};
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use interpolate::{interpolate, interpolate_into};
 pub use neighbors::{Neighbor, NeighborIndex, top_k_3d};
 pub use palette::{palette_color, palette_color_linear};
 pub use project::{Pca3, PcaOptions, fit_pca3};
-pub use relations::{RelationPair, RelationScore, read_relations_tsv, score_relations};
+pub use relations::{
+    RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,
+    score_relations_with_index,
+};

@@ -52,11 +52,9 @@ mod tests {
 
     #[test]
     fn palette_is_distinct_and_wraps() {
-        for i in 0..PALETTE_SRGB.len() {
-            for j in 0..i {
-                let d: f32 = (0..3)
-                    .map(|c| (PALETTE_SRGB[i][c] - PALETTE_SRGB[j][c]).abs())
-                    .sum();
+        for (i, a) in PALETTE_SRGB.iter().enumerate() {
+            for (j, b) in PALETTE_SRGB.iter().enumerate().take(i) {
+                let d: f32 = a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum();
                 assert!(d > 0.15, "{i} vs {j}");
             }
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use embedscape::space::{AnalogyMethod, NeighborIndex, analogy};
 
 use super::neighbors::word_row;
-use super::vectors_arg::load_vectors;
+use super::load::load_vectors;
 
 /// Scoring method on the command line.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]

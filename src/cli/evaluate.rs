@@ -10,7 +10,7 @@ use embedscape::space::evaluate::{
     evaluate_word_pairs,
 };
 
-use super::vectors_arg::load_vectors;
+use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct EvaluateArgs {

@@ -59,3 +59,8 @@ pub fn load_with_options(path: &Path, mut opts: LoadOptions) -> anyhow::Result<L
     }
     Ok(loaded)
 }
+
+/// Loads just the embeddings of `path` (see [`load_with_progress`]).
+pub fn load_vectors(path: &Path, lossy: bool) -> anyhow::Result<embedscape::embeddings::Embeddings> {
+    Ok(load_with_progress(path, lossy)?.embeddings)
+}

@@ -8,5 +8,4 @@ pub mod load;
 pub mod neighbors;
 pub mod project;
 pub mod train;
-pub mod vectors_arg;
 pub mod view;

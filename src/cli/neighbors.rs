@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use embedscape::embeddings::Embeddings;
 use embedscape::space::NeighborIndex;
 
-use super::vectors_arg::load_vectors;
+use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct NeighborsArgs {

@@ -6,7 +6,7 @@ use anyhow::Context;
 use embedscape::atomic_file::write_atomically;
 use embedscape::space::{KMeansOptions, PcaOptions, fit_pca3, kmeans_clusters, write_coords_tsv};
 
-use super::vectors_arg::load_vectors;
+use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct ProjectArgs {

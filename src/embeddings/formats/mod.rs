@@ -112,8 +112,8 @@ pub struct LoadOptions {
     pub format: Option<Format>,
     /// Projector TSV only: the metadata (labels) file; default per [`metadata_path_for`].
     pub metadata: Option<PathBuf>,
-    /// Called as bytes are read and parsed. Reading counts for the first half of the total
-    /// and parsing for the second, so the bar moves whether the disk or the CPU is slow.
+    /// Called from time to time with the bytes of the file processed so far (read and
+    /// parsed) and the file size.
     pub progress: Option<ProgressFn>,
 }
 

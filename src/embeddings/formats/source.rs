@@ -2,24 +2,20 @@
 //!
 //! Parsing in parallel needs random access to the bytes; reading the file once in large
 //! chunks is as fast as the disk allows and lets us report progress while it happens. The
-//! [`Progress`] helper maps "bytes read" to the first half of the bar and "bytes parsed" to
-//! the second (see [`super::LoadOptions::progress`]).
+//! [`Progress`] helper reports bytes read. (Text formats stream instead, see `text`.)
 
 use super::{FormatError, ProgressFn};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Read granularity: large enough to be fast, small enough for a smooth progress bar.
 const READ_CHUNK_BYTES: usize = 16 << 20;
 
-/// Reports progress of one load: reading, then parsing, each worth half of `2 * file_bytes`
-/// scaled back to `file_bytes`.
+/// Reports the progress of one whole-file read.
 pub(crate) struct Progress<'a> {
     callback: Option<&'a ProgressFn>,
     total_bytes: u64,
-    parsed_bytes: AtomicU64,
 }
 
 impl<'a> Progress<'a> {
@@ -27,22 +23,12 @@ impl<'a> Progress<'a> {
         Self {
             callback,
             total_bytes,
-            parsed_bytes: AtomicU64::new(0),
         }
     }
 
     fn report_read(&self, bytes_read: u64) {
         if let Some(callback) = self.callback {
-            callback(bytes_read / 2, self.total_bytes);
-        }
-    }
-
-    /// Adds `bytes` to the parsed count (thread-safe) and reports.
-    pub(crate) fn add_parsed(&self, bytes: u64) {
-        if let Some(callback) = self.callback {
-            let parsed = self.parsed_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
-            let done = self.total_bytes / 2 + parsed.min(self.total_bytes) / 2;
-            callback(done, self.total_bytes);
+            callback(bytes_read.min(self.total_bytes), self.total_bytes);
         }
     }
 

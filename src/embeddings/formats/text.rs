@@ -10,9 +10,9 @@ use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
 use super::float::{parse_f32, parse_prefix};
 use super::{Format, FormatError, LoadOptions, Loaded, ProgressFn};
+use rayon::prelude::*;
 use std::fs::File;
 use std::io::Read;
-use rayon::prelude::*;
 use std::path::Path;
 
 /// Bytes read and parsed at a time: big enough to keep every core busy, small enough that
@@ -91,7 +91,11 @@ pub(crate) fn read_rows(
             .fill(&mut file, block.bytes.len() + BLOCK_BYTES)
             .map_err(read_error)?;
     }
-    let mut start = if block.bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
+    let mut start = if block.bytes.starts_with(UTF8_BOM) {
+        3
+    } else {
+        0
+    };
     if block.eof && block.bytes[start..].iter().all(u8::is_ascii_whitespace) {
         return Err(FormatError::parse(path, Location::File, Problem::Empty));
     }
@@ -130,13 +134,19 @@ pub(crate) fn read_rows(
     // could hold: each value takes at least two bytes), else an estimate from the first line.
     let max_values = usize::try_from(total_bytes / 2).unwrap_or(usize::MAX);
     let expected_values = match expected_rows {
-        Some(rows) => usize::try_from(rows).unwrap_or(usize::MAX).saturating_mul(dim),
+        Some(rows) => usize::try_from(rows)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(dim),
         None => usize::try_from(total_bytes / (first.len() as u64 + 1))
             .unwrap_or(0)
             .saturating_mul(dim),
     };
     let mut parsed = Parsed {
-        words: Vec::with_capacity(if spec.has_word { expected_values / dim } else { 0 }),
+        words: Vec::with_capacity(if spec.has_word {
+            expected_values / dim
+        } else {
+            0
+        }),
         values: Vec::with_capacity(expected_values.min(max_values)),
         dim,
     };
@@ -230,11 +240,15 @@ impl Block {
     }
 }
 
-/// End (just past the newline) of the last line in `bytes[start..]` that has content and is
-/// complete; `None` if there is none. Trailing blank lines are left out: whether they are
-/// harmless trailing whitespace or an error depends on what follows them.
+/// End (just past the newline) of the last complete line with content in `bytes[start..]`;
+/// `None` if there is none. Blank lines after it are left for the next block: whether they
+/// are harmless trailing whitespace or an error depends on what follows them.
 fn complete_lines_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let last_content = start + bytes[start..].iter().rposition(|b| !b.is_ascii_whitespace())?;
+    let last_newline = start + memchr::memrchr(b'\n', &bytes[start..])?;
+    let last_content = start
+        + bytes[start..last_newline]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())?;
     memchr::memchr(b'\n', &bytes[last_content..]).map(|newline| last_content + newline + 1)
 }
 
@@ -351,6 +365,14 @@ fn parse_block(
         chunk.first_line = first_line + lines as u64;
         lines += chunk.lines;
     }
+    // Every row needs at least `2 * tokens - 1` bytes plus its newline. If the block is too
+    // small for that many rows, some lines are blank or short: report the first one rather
+    // than allocating for rows that cannot exist (a million blank lines must not cost GBs).
+    let tokens_per_row = spec.dim + usize::from(spec.has_word);
+    let min_bytes = (lines as u128) * (2 * tokens_per_row as u128);
+    if (region.len() as u128) + 1 < min_bytes {
+        return Err(first_short_line_error(path, &chunks, spec, tokens_per_row));
+    }
     let old_len = parsed.values.len();
     let new_len = lines
         .checked_mul(spec.dim)
@@ -380,6 +402,41 @@ fn parse_block(
         parsed.words.extend(result?);
     }
     Ok(lines)
+}
+
+/// The error for the first line too short to hold a row (see [`parse_block`]).
+fn first_short_line_error(
+    path: &Path,
+    chunks: &[Chunk],
+    spec: &RowSpec,
+    tokens_per_row: usize,
+) -> FormatError {
+    let mut row = vec![0.0f32; spec.dim];
+    for chunk in chunks {
+        let mut line_start = 0;
+        for index in 0..chunk.lines {
+            let rest = &chunk.bytes[line_start..];
+            let line_len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            if line_len + 1 < 2 * tokens_per_row {
+                let single = Chunk {
+                    bytes: &rest[..line_len],
+                    offset: chunk.offset + line_start as u64,
+                    first_line: chunk.first_line + index as u64,
+                    lines: 1,
+                };
+                if let Err(err) = parse_chunk(path, &single, spec, &mut row) {
+                    return err;
+                }
+            }
+            line_start += line_len + 1;
+        }
+    }
+    // Unreachable by the byte count argument; a sensible error all the same.
+    FormatError::parse(
+        path,
+        Location::File,
+        Problem::SizeMismatch("rows shorter than their values allow".into()),
+    )
 }
 
 /// Cuts `region` into chunks that end just after a newline.
@@ -630,7 +687,10 @@ mod tests {
         // A row longer than a block, then many blank lines that span a block boundary.
         let dim = BLOCK_BYTES / 2;
         let long_row = vec!["0.5"; dim].join(" ");
-        let text = format!("long {long_row}\nshort {long_row}\n{}", "\n \r\n".repeat(BLOCK_BYTES));
+        let text = format!(
+            "long {long_row}\nshort {long_row}\n{}",
+            "\n \r\n".repeat(BLOCK_BYTES)
+        );
         let path = fixture(dir.path(), "long.txt", &text);
         let loaded = load_default(&path).unwrap();
         assert_eq!(loaded.embeddings.len(), 2);

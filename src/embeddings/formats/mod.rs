@@ -5,10 +5,10 @@
 //! straight into one preallocated matrix, and reports bad input as a [`FormatError`] naming the
 //! file, the line (or byte offset) and the problem. [`save`] writes any format atomically.
 //!
-//! One file per job: `detect` (sniffing), `float` (fast number parsing), `text` (the parallel
-//! text parser shared by word2vec text, GloVe and TSV vectors), `binary`, `tsv` (Projector
-//! vectors + metadata), `assemble` (duplicate handling), `source` (reading with progress) and
-//! `write` (all writers).
+//! One file per job: `detect` (sniffing), `float` (fast number parsing), `text` (the
+//! streaming parallel parser shared by word2vec text, GloVe and TSV vectors), `binary`, `tsv`
+//! (Projector vectors + metadata), `assemble` (duplicate handling), `source` (the first bytes,
+//! for sniffing), `write` (all writers) and `error`.
 
 mod assemble;
 mod binary;

@@ -141,13 +141,14 @@ pub(crate) fn read_rows(
             .unwrap_or(0)
             .saturating_mul(dim),
     };
+    let values_capacity = expected_values.min(max_values);
     let mut parsed = Parsed {
         words: Vec::with_capacity(if spec.has_word {
-            expected_values / dim
+            values_capacity / dim
         } else {
             0
         }),
-        values: Vec::with_capacity(expected_values.min(max_values)),
+        values: Vec::with_capacity(values_capacity),
         dim,
     };
     let mut next_line = first_line;
@@ -821,6 +822,11 @@ mod tests {
             &w2v(),
             &["line 1", "absurd header", "not fit in memory"],
         );
+        // Plausible-looking but far more rows than the file holds: no huge allocation, just
+        // a truncation error.
+        let row = vec!["1"; 300].join(" ");
+        let path = fixture(dir.path(), "big.txt", format!("99999999999 300\na {row}\n"));
+        expect_error(&path, &w2v(), &["line 3", "truncated", "only 1"]);
         let path = fixture(dir.path(), "h0.txt", "1 0\na\n");
         expect_error(
             &path,

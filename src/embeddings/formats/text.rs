@@ -142,9 +142,11 @@ pub(crate) fn read_rows(
             .saturating_mul(dim),
     };
     let values_capacity = expected_values.min(max_values);
+    // A row takes at least two bytes per token (word included).
+    let max_rows = usize::try_from(total_bytes / (2 * (dim as u64 + 1))).unwrap_or(usize::MAX);
     let mut parsed = Parsed {
         words: Vec::with_capacity(if spec.has_word {
-            values_capacity / dim
+            (values_capacity / dim).min(max_rows)
         } else {
             0
         }),

@@ -23,7 +23,7 @@ mod write;
 pub use detect::detect;
 pub use error::{FormatError, Location, Problem};
 pub use float::parse_f32;
-pub use tsv::{Metadata, metadata_path_for};
+pub use tsv::{LABEL_COLUMN, Metadata, metadata_path_for};
 
 use crate::embeddings::Embeddings;
 use std::fmt;

@@ -3,8 +3,9 @@
 //! The file is streamed in 16 MiB blocks of whole lines. Each block is cut into chunks at line
 //! boundaries, a first parallel pass counts the lines of each chunk (memchr, memory speed) so
 //! every chunk knows its first row and line number, then a second parallel pass parses each
-//! chunk straight into its slice of the (preallocated, when a header gives the size) matrix. Numbers are parsed from the bytes in place ([`super::float`]):
-//! no `String` per line or per value, which is where naive loaders spend their time.
+//! chunk straight into its slice of the (preallocated, when a header gives the size) matrix.
+//! Numbers are parsed from the bytes in place ([`super::float`]): no `String` per line or per
+//! value, which is where naive loaders spend their time.
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};

@@ -27,6 +27,14 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The label column (the first), one value per row.
+    pub fn labels(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .map(|row| row.first().map_or("", String::as_str))
+            .collect()
+    }
+
     /// The values of the named column, one per row.
     pub fn column(&self, name: &str) -> Option<Vec<&str>> {
         let index = self.columns.iter().position(|c| c == name)?;
@@ -228,6 +236,7 @@ mod tests {
         let meta = loaded.metadata.unwrap();
         assert_eq!(meta.columns, ["word", "count"]);
         assert_eq!(meta.column("count").unwrap(), ["10", "5"]);
+        assert_eq!(meta.labels(), ["а", "b"]);
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn load_with_options(path: &Path, mut opts: LoadOptions) -> anyhow::Result<L
     }));
     let result = load(path, &opts);
     bar.finish_and_clear();
-    let loaded = result.with_context(|| format!("cannot load {}", path.display()))?;
+    let loaded = result.context("cannot load vectors")?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }

@@ -1,45 +1,65 @@
 //! word2vec binary: a `ROWS DIM` text header line, then per row the word, a space, DIM
 //! little-endian `f32`s and (in files written by the original tool) a newline.
 //!
-//! Values are copied in bulk with `f32::from_le_bytes` — no parsing — so loading runs at
-//! memory speed and a sequential pass is enough. Word lengths vary, so the exact file size
-//! is not known from the header; we check the minimum size up front (so an absurd header never
+//! Values are copied with `f32::from_le_bytes` — no parsing — so a buffered sequential pass
+//! straight into the preallocated matrix runs at memory speed (reading the whole file first
+//! would cost a second copy and its page faults). Word lengths vary, so the exact file size is
+//! not known from the header; we check the minimum size up front (so an absurd header never
 //! allocates) and that nothing is left over at the end.
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
-use super::source::read_all;
 use super::text::{check_header_plausible, parse_header};
 use super::{Format, FormatError, LoadOptions, Loaded};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 /// Every row needs at least a one-byte word and a space besides its values.
 const MIN_ROW_OVERHEAD_BYTES: u64 = 2;
+/// The header line is two numbers; anything longer is not a word2vec header.
+const MAX_HEADER_BYTES: u64 = 4096;
+/// A word longer than this means we are not reading what we think we are.
+const MAX_WORD_BYTES: u64 = 1 << 20;
+const READ_BUFFER_BYTES: usize = 1 << 20;
+/// Report progress about this often.
+const PROGRESS_EVERY_BYTES: u64 = 4 << 20;
 
 /// Loads a word2vec binary file.
 pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatError> {
-    let (data, progress) = read_all(path, opts.progress.as_ref())?;
-    if data.is_empty() {
+    let read_error = |source| FormatError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let file_bytes = file.metadata().map_err(read_error)?.len();
+    if file_bytes == 0 {
         return Err(FormatError::parse(path, Location::File, Problem::Empty));
     }
-    let header = parse_header(path, &data)?;
+    let mut reader = BufReader::with_capacity(READ_BUFFER_BYTES, file);
+    let mut header_line = Vec::new();
+    reader
+        .by_ref()
+        .take(MAX_HEADER_BYTES)
+        .read_until(b'\n', &mut header_line)
+        .map_err(read_error)?;
+    let header = parse_header(path, &header_line)?;
+    check_header_plausible(path, &header)?;
     let dim = header.dim;
     let row_value_bytes = dim as u64 * 4;
-    let body_bytes = data.len() - header.line_bytes;
-    check_header_plausible(path, &header)?;
+    let body_bytes = file_bytes.saturating_sub(header.line_bytes as u64);
     let min_bytes = header
         .rows
         .saturating_mul(row_value_bytes + MIN_ROW_OVERHEAD_BYTES);
-    if min_bytes > body_bytes as u64 {
+    if min_bytes > body_bytes {
         return Err(FormatError::parse(
             path,
             Location::File,
             Problem::SizeMismatch(format!(
                 "the header promises {} rows x {dim} dimensions (at least {} bytes) but the \
-                 file is {} bytes: truncated or not a word2vec binary file",
+                 file is {file_bytes} bytes: truncated or not a word2vec binary file",
                 header.rows,
                 min_bytes.saturating_add(header.line_bytes as u64),
-                data.len()
             )),
         ));
     }
@@ -48,66 +68,81 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
     let mut words = Vec::with_capacity(rows);
     let mut row_offsets = Vec::with_capacity(rows);
     let mut values = Vec::with_capacity(rows * dim);
-    let mut pos = header.line_bytes;
+    let mut offset = header.line_bytes as u64;
+    let mut next_report = PROGRESS_EVERY_BYTES;
+    let mut word_bytes = Vec::new();
+    let mut row_bytes = vec![0u8; dim * 4];
+    let truncated = |offset: u64, row: usize| {
+        FormatError::parse(
+            path,
+            Location::Offset(offset),
+            Problem::Truncated {
+                expected: header.rows,
+                found: row as u64,
+            },
+        )
+    };
     for row in 0..rows {
         // The newline after the previous row's values is optional.
-        while data.get(pos) == Some(&b'\n') {
-            pos += 1;
+        offset += skip_newlines(&mut reader).map_err(read_error)?;
+        row_offsets.push(offset);
+        word_bytes.clear();
+        let word_len = reader
+            .by_ref()
+            .take(MAX_WORD_BYTES)
+            .read_until(b' ', &mut word_bytes)
+            .map_err(read_error)?;
+        if word_bytes.pop() != Some(b' ') {
+            return Err(truncated(offset, row));
         }
-        row_offsets.push(pos);
-        let fail = |offset: usize, problem| {
-            FormatError::parse(path, Location::Offset(offset as u64), problem)
-        };
-        let Some(space) = memchr::memchr(b' ', &data[pos..]) else {
-            return Err(fail(
-                pos,
-                Problem::Truncated {
-                    expected: header.rows,
-                    found: row as u64,
-                },
-            ));
-        };
-        let word = &data[pos..pos + space];
-        let word = match std::str::from_utf8(word) {
+        let word = match std::str::from_utf8(&word_bytes) {
             Ok(word) => word.to_owned(),
-            Err(_) if opts.lossy => String::from_utf8_lossy(word).into_owned(),
-            Err(err) => return Err(fail(pos + err.valid_up_to(), Problem::InvalidUtf8)),
+            Err(_) if opts.lossy => String::from_utf8_lossy(&word_bytes).into_owned(),
+            Err(err) => {
+                return Err(FormatError::parse(
+                    path,
+                    Location::Offset(offset + err.valid_up_to() as u64),
+                    Problem::InvalidUtf8,
+                ));
+            }
         };
-        let values_start = pos + space + 1;
-        let values_end = values_start + dim * 4;
-        let Some(raw) = data.get(values_start..values_end) else {
-            return Err(fail(
-                values_start,
-                Problem::Truncated {
-                    expected: header.rows,
-                    found: row as u64,
-                },
-            ));
-        };
+        offset += word_len as u64;
+        match reader.read_exact(&mut row_bytes) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => {
+                return Err(truncated(offset, row));
+            }
+            Err(err) => return Err(read_error(err)),
+        }
         let before = values.len();
         values.extend(
-            raw.chunks_exact(4)
+            row_bytes
+                .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
         if let Some(bad) = values[before..].iter().position(|v| !v.is_finite()) {
-            return Err(fail(
-                values_start + bad * 4,
+            return Err(FormatError::parse(
+                path,
+                Location::Offset(offset + bad as u64 * 4),
                 Problem::NotFinite {
                     token: values[before + bad].to_string(),
                 },
             ));
         }
         words.push(word);
-        pos = values_end;
+        offset += row_value_bytes;
+        if let Some(callback) = opts.progress.as_ref().filter(|_| offset >= next_report) {
+            callback(offset, file_bytes);
+            next_report = offset + PROGRESS_EVERY_BYTES;
+        }
     }
-    while data.get(pos) == Some(&b'\n') {
-        pos += 1;
-    }
-    let trailing = &data[pos.min(data.len())..];
+    offset += skip_newlines(&mut reader).map_err(read_error)?;
+    let mut trailing = Vec::new();
+    reader.read_to_end(&mut trailing).map_err(read_error)?;
     if !trailing.iter().all(u8::is_ascii_whitespace) {
         return Err(FormatError::parse(
             path,
-            Location::Offset(pos as u64),
+            Location::Offset(offset),
             Problem::SizeMismatch(format!(
                 "{} bytes left after the {} rows x {dim} dimensions the header promises: the \
                  file is larger than its header says",
@@ -116,7 +151,9 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
             )),
         ));
     }
-    progress.finish();
+    if let Some(callback) = &opts.progress {
+        callback(file_bytes, file_bytes);
+    }
     assemble(
         path,
         Format::Word2VecBinary,
@@ -125,6 +162,21 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
         None,
         Vec::new(),
     )
+}
+
+/// Consumes `\n` bytes; returns how many.
+fn skip_newlines(reader: &mut impl BufRead) -> io::Result<u64> {
+    let mut skipped = 0;
+    loop {
+        let buffer = reader.fill_buf()?;
+        let newlines = buffer.iter().take_while(|&&b| b == b'\n').count();
+        let exhausted = newlines == buffer.len() && !buffer.is_empty();
+        reader.consume(newlines);
+        skipped += newlines as u64;
+        if !exhausted {
+            return Ok(skipped);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -50,28 +50,13 @@ pub(crate) fn parse_prefix(bytes: &[u8]) -> Option<(f32, usize)> {
     };
     let mut mantissa: u64 = 0;
     let int_start = i;
-    while let Some(&byte) = bytes.get(i) {
-        let digit = byte.wrapping_sub(b'0');
-        if digit > 9 {
-            break;
-        }
-        // Wrapping is harmless: more than 19 digits are rejected below before use.
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
-        i += 1;
-    }
+    i = read_digits(bytes, i, &mut mantissa);
     let int_digits = i - int_start;
     let mut frac_digits = 0;
     if bytes.get(i) == Some(&b'.') {
         i += 1;
         let frac_start = i;
-        while let Some(&byte) = bytes.get(i) {
-            let digit = byte.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
-            i += 1;
-        }
+        i = read_digits(bytes, i, &mut mantissa);
         frac_digits = i - frac_start;
     }
     if int_digits + frac_digits == 0 || int_digits + frac_digits > 19 {
@@ -91,6 +76,37 @@ pub(crate) fn parse_prefix(bytes: &[u8]) -> Option<(f32, usize)> {
     Some((if negative { -value } else { value }, i))
 }
 
+/// Appends the decimal digits at `bytes[i..]` to `mantissa`; returns the index after them.
+///
+/// Four digits at a time where possible (SWAR, as in fast_float): the `mantissa * 10 + d`
+/// chain is the bottleneck of number parsing, and this shortens it fourfold. Wrapping
+/// arithmetic is harmless: callers reject more than 19 digits before using the mantissa.
+#[inline(always)]
+fn read_digits(bytes: &[u8], mut i: usize, mantissa: &mut u64) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 4) {
+        let v = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        // Every byte in b'0'..=b'9'?
+        if (v.wrapping_add(0x4646_4646) | v.wrapping_sub(0x3030_3030)) & 0x8080_8080 != 0 {
+            break;
+        }
+        let v = v.wrapping_sub(0x3030_3030);
+        // Bytes 0 and 2 become the two-digit numbers d0d1 and d2d3 (no carries: <= 99).
+        let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let four = (v & 0xFF) * 100 + ((v >> 16) & 0xFF);
+        *mantissa = mantissa.wrapping_mul(10_000).wrapping_add(u64::from(four));
+        i += 4;
+    }
+    while let Some(&byte) = bytes.get(i) {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +121,10 @@ mod tests {
         assert_eq!(parse_f32(b"5."), Some(5.0));
         assert_eq!(parse_f32(b"0.1"), Some(0.1));
         assert_eq!(parse_f32(b"-0"), Some(-0.0));
+        assert_eq!(parse_f32(b"12345678.9012"), Some(12345678.9012));
+        assert_eq!(parse_f32(b"0.0009876"), Some(0.0009876));
+        assert_eq!(parse_f32(b"1234/"), None);
+        assert_eq!(parse_f32(b"12:45"), None);
     }
 
     #[test]

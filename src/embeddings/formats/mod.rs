@@ -5,10 +5,10 @@
 //! straight into one preallocated matrix, and reports bad input as a [`FormatError`] naming the
 //! file, the line (or byte offset) and the problem. [`save`] writes any format atomically.
 //!
-//! One file per job: `detect` (sniffing), `float` (fast number parsing), `text` (the parallel
-//! text parser shared by word2vec text, GloVe and TSV vectors), `binary`, `tsv` (Projector
-//! vectors + metadata), `assemble` (duplicate handling), `source` (reading with progress) and
-//! `write` (all writers).
+//! One file per job: `detect` (sniffing), `float` (fast number parsing), `text` (the
+//! streaming parallel parser shared by word2vec text, GloVe and TSV vectors), `binary`, `tsv`
+//! (Projector vectors + metadata), `assemble` (duplicate handling), `source` (the first bytes,
+//! for sniffing), `write` (all writers) and `error`.
 
 mod assemble;
 mod binary;
@@ -23,7 +23,7 @@ mod write;
 pub use detect::detect;
 pub use error::{FormatError, Location, Problem};
 pub use float::parse_f32;
-pub use tsv::{Metadata, metadata_path_for};
+pub use tsv::{LABEL_COLUMN, Metadata, metadata_path_for};
 
 use crate::embeddings::Embeddings;
 use std::fmt;
@@ -112,8 +112,8 @@ pub struct LoadOptions {
     pub format: Option<Format>,
     /// Projector TSV only: the metadata (labels) file; default per [`metadata_path_for`].
     pub metadata: Option<PathBuf>,
-    /// Called as bytes are read and parsed. Reading counts for the first half of the total
-    /// and parsing for the second, so the bar moves whether the disk or the CPU is slow.
+    /// Called from time to time with the bytes of the file processed so far (read and
+    /// parsed) and the file size.
     pub progress: Option<ProgressFn>,
 }
 

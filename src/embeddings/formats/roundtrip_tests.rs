@@ -105,3 +105,42 @@ fn tsv_save_writes_sibling_metadata() {
     assert!(err.to_string().contains("cannot be written"), "{err}");
     assert!(!dir.path().join("v.txt").exists());
 }
+
+/// Bytes that look a bit like an embeddings file: headers, words, numbers, odd separators,
+/// invalid UTF-8 and packed floats, in random order.
+fn file_like_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"3 2\n".to_vec()),
+        Just(b"0 1\n".to_vec()),
+        Just(b"99999 99999\n".to_vec()),
+        Just(b"word ".to_vec()),
+        Just("巴黎 ".as_bytes().to_vec()),
+        Just(b"0.5 ".to_vec()),
+        Just(b"-1e3\t".to_vec()),
+        Just(b"nan ".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\xff\xfe".to_vec()),
+        Just(1.5f32.to_le_bytes().to_vec()),
+        prop::collection::vec(any::<u8>(), 0..8),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the bytes, every reader returns `Ok` or `Err` — never panics.
+    #[test]
+    fn readers_never_panic(bytes in file_like_bytes(), lossy in any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fuzz.tsv");
+        std::fs::write(&path, &bytes).unwrap();
+        std::fs::write(dir.path().join("fuzz_metadata.tsv"), &bytes).unwrap();
+        let _ = super::detect(&path);
+        for format in [None, Some(Format::Word2VecText), Some(Format::GloveText),
+                       Some(Format::Word2VecBinary), Some(Format::ProjectorTsv)] {
+            let _ = load(&path, &LoadOptions { lossy, format, ..LoadOptions::default() });
+        }
+    }
+}

@@ -1,21 +1,33 @@
 //! The parallel text parser behind word2vec text, GloVe and Projector `vectors.tsv`.
 //!
-//! The file is read whole, the body is cut into chunks at line boundaries, a first parallel
-//! pass counts the lines of each chunk (memchr, memory speed) so every chunk knows its first
-//! row and line number, then a second parallel pass parses each chunk straight into its slice
-//! of one preallocated matrix. Numbers are parsed from the bytes in place ([`super::float`]):
-//! no `String` per line or per value, which is where naive loaders spend their time.
+//! The file is streamed in 16 MiB blocks of whole lines. Each block is cut into chunks at line
+//! boundaries, a first parallel pass counts the lines of each chunk (memchr, memory speed) so
+//! every chunk knows its first row and line number, then a second parallel pass parses each
+//! chunk straight into its slice of the (preallocated, when a header gives the size) matrix.
+//! Numbers are parsed from the bytes in place ([`super::float`]): no `String` per line or per
+//! value, which is where naive loaders spend their time.
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
 use super::float::{parse_f32, parse_prefix};
-use super::source::{Progress, read_all};
-use super::{Format, FormatError, LoadOptions, Loaded};
+use super::{Format, FormatError, LoadOptions, Loaded, ProgressFn};
 use rayon::prelude::*;
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
+/// Bytes read and parsed at a time: big enough to keep every core busy, small enough that
+/// huge files are never held in memory as text.
+#[cfg(not(test))]
+const BLOCK_BYTES: usize = 16 << 20;
+/// Tiny in tests, so that small fixtures cross many block and chunk boundaries.
+#[cfg(test)]
+const BLOCK_BYTES: usize = 64 << 10;
 /// Chunks smaller than this are not worth a task of their own.
+#[cfg(not(test))]
 const MIN_CHUNK_BYTES: usize = 1 << 20;
+#[cfg(test)]
+const MIN_CHUNK_BYTES: usize = 4 << 10;
 /// Chunks per thread: a few, so an unlucky slow chunk does not leave cores idle.
 const CHUNKS_PER_THREAD: usize = 8;
 /// A word longer than this in an error message is shortened.
@@ -26,42 +38,12 @@ pub(crate) const MAX_DIM: usize = 1 << 20;
 
 /// Loads word2vec text (with its `ROWS DIM` header) or GloVe text (no header).
 pub(crate) fn load(path: &Path, format: Format, opts: &LoadOptions) -> Result<Loaded, FormatError> {
-    let (data, progress) = read_all(path, opts.progress.as_ref())?;
-    let start = if data.starts_with(UTF8_BOM) { 3 } else { 0 };
-    if data[start..].iter().all(u8::is_ascii_whitespace) {
-        return Err(FormatError::parse(path, Location::File, Problem::Empty));
-    }
-    let (body_start, first_line, dim, expected_rows) = if format == Format::Word2VecText {
-        let header = parse_header(path, &data[start..])?;
-        let body_start = start + header.line_bytes;
-        check_header_plausible(path, &header)?;
-        (body_start, 2, header.dim, Some(header.rows))
+    let layout = if format == Format::Word2VecText {
+        Layout::Word2Vec
     } else {
-        let first = first_line_of(&data[start..]);
-        let dim = count_tokens(first).saturating_sub(1);
-        if dim == 0 {
-            return Err(FormatError::parse(
-                path,
-                Location::Line(1),
-                Problem::NoValues,
-            ));
-        }
-        (start, 1, dim, None)
+        Layout::Glove
     };
-    let parsed = parse_rows(
-        path,
-        &data,
-        body_start,
-        RowSpec {
-            first_line,
-            has_word: true,
-            dim,
-            expected_rows,
-            lossy: opts.lossy,
-        },
-        &progress,
-    )?;
-    progress.finish();
+    let (parsed, first_line) = read_rows(path, layout, opts.lossy, opts.progress.as_ref())?;
     assemble(
         path,
         format,
@@ -70,6 +52,208 @@ pub(crate) fn load(path: &Path, format: Format, opts: &LoadOptions) -> Result<Lo
         None,
         Vec::new(),
     )
+}
+
+/// What the lines of a text vectors file look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// `ROWS DIM` header, then `word v1 v2 ...`.
+    Word2Vec,
+    /// `word v1 v2 ...`, no header.
+    Glove,
+    /// `v1 v2 ...` only (Projector `vectors.tsv`; words come from the metadata file).
+    Values,
+}
+
+/// Reads the rows of a text vectors file, streaming it in blocks of [`BLOCK_BYTES`] (so a
+/// 5 GB GloVe file never sits in memory as text) and parsing each block in parallel.
+/// Returns the rows and the line number of the first row.
+pub(crate) fn read_rows(
+    path: &Path,
+    layout: Layout,
+    lossy: bool,
+    progress: Option<&ProgressFn>,
+) -> Result<(Parsed, u64), FormatError> {
+    let read_error = |source| FormatError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(read_error)?;
+    let total_bytes = file.metadata().map_err(read_error)?.len();
+    let mut block = Block {
+        bytes: Vec::with_capacity(BLOCK_BYTES + BLOCK_BYTES / 4),
+        file_offset: 0,
+        eof: false,
+    };
+    block.fill(&mut file, BLOCK_BYTES).map_err(read_error)?;
+    // The first line (header, or first row giving the dimension) must be complete.
+    while !block.eof && memchr::memchr(b'\n', &block.bytes).is_none() {
+        block
+            .fill(&mut file, block.bytes.len() + BLOCK_BYTES)
+            .map_err(read_error)?;
+    }
+    let mut start = if block.bytes.starts_with(UTF8_BOM) {
+        3
+    } else {
+        0
+    };
+    if block.eof && block.bytes[start..].iter().all(u8::is_ascii_whitespace) {
+        return Err(FormatError::parse(path, Location::File, Problem::Empty));
+    }
+    let first = first_line_of(&block.bytes[start..]);
+    let (first_line, dim, expected_rows) = match layout {
+        Layout::Word2Vec => {
+            let header = parse_header(path, &block.bytes[start..])?;
+            check_header_plausible(path, &header)?;
+            start += header.line_bytes;
+            (2, header.dim, Some(header.rows))
+        }
+        Layout::Glove | Layout::Values => {
+            let tokens = count_tokens(first);
+            let dim = if layout == Layout::Glove {
+                tokens.saturating_sub(1)
+            } else {
+                tokens
+            };
+            if dim == 0 {
+                let problem = if tokens == 0 {
+                    Problem::EmptyLine
+                } else {
+                    Problem::NoValues
+                };
+                return Err(FormatError::parse(path, Location::Line(1), problem));
+            }
+            (1, dim, None)
+        }
+    };
+    let spec = RowSpec {
+        has_word: layout != Layout::Values,
+        dim,
+        lossy,
+    };
+    // Room for every row up front when a header says how many (bounded by what the file
+    // could hold: each value takes at least two bytes), else an estimate from the first line.
+    let max_values = usize::try_from(total_bytes / 2).unwrap_or(usize::MAX);
+    let expected_values = match expected_rows {
+        Some(rows) => usize::try_from(rows)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(dim),
+        None => usize::try_from(total_bytes / (first.len() as u64 + 1))
+            .unwrap_or(0)
+            .saturating_mul(dim),
+    };
+    let values_capacity = expected_values.min(max_values);
+    // A row takes at least two bytes per token (word included).
+    let max_rows = usize::try_from(total_bytes / (2 * (dim as u64 + 1))).unwrap_or(usize::MAX);
+    let mut parsed = Parsed {
+        words: Vec::with_capacity(if spec.has_word {
+            (values_capacity / dim).min(max_rows)
+        } else {
+            0
+        }),
+        values: Vec::with_capacity(values_capacity),
+        dim,
+    };
+    let mut next_line = first_line;
+    loop {
+        let region_end = if block.eof {
+            let trailing = block.bytes[start..]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            block.bytes.len() - trailing
+        } else {
+            match complete_lines_end(&block.bytes, start) {
+                Some(end) => end,
+                None => {
+                    // A line longer than the block, or only blank lines so far: read on.
+                    block
+                        .fill(&mut file, block.bytes.len() + BLOCK_BYTES)
+                        .map_err(read_error)?;
+                    continue;
+                }
+            }
+        };
+        if region_end > start {
+            let region = &block.bytes[start..region_end];
+            let lines = parse_block(
+                path,
+                region,
+                block.file_offset + start as u64,
+                next_line,
+                &spec,
+                &mut parsed,
+            )?;
+            next_line += lines as u64;
+        }
+        if let Some(callback) = progress {
+            callback(block.file_offset + region_end as u64, total_bytes);
+        }
+        if block.eof {
+            break;
+        }
+        // Keep the incomplete last line (and any trailing blank lines) for the next block.
+        block.bytes.drain(..region_end);
+        block.file_offset += region_end as u64;
+        start = 0;
+        block.fill(&mut file, BLOCK_BYTES).map_err(read_error)?;
+    }
+    if let Some(expected) = expected_rows {
+        let found = next_line - first_line;
+        if found < expected {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(next_line),
+                Problem::Truncated { expected, found },
+            ));
+        }
+        if found > expected {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(first_line + expected),
+                Problem::ExtraRows { expected, found },
+            ));
+        }
+    }
+    if let Some(callback) = progress {
+        callback(total_bytes, total_bytes);
+    }
+    Ok((parsed, first_line))
+}
+
+/// The part of a file currently in memory.
+struct Block {
+    bytes: Vec<u8>,
+    /// Offset of `bytes[0]` in the file.
+    file_offset: u64,
+    eof: bool,
+}
+
+impl Block {
+    /// Reads until `bytes` holds `target_len` bytes or the file ends.
+    fn fill(&mut self, file: &mut File, target_len: usize) -> std::io::Result<()> {
+        while !self.eof && self.bytes.len() < target_len {
+            let wanted = (target_len - self.bytes.len()) as u64;
+            let got = file.by_ref().take(wanted).read_to_end(&mut self.bytes)?;
+            if (got as u64) < wanted {
+                self.eof = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// End (just past the newline) of the last complete line with content in `bytes[start..]`;
+/// `None` if there is none. Blank lines after it are left for the next block: whether they
+/// are harmless trailing whitespace or an error depends on what follows them.
+fn complete_lines_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let last_newline = start + memchr::memrchr(b'\n', &bytes[start..])?;
+    let last_content = start
+        + bytes[start..last_newline]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())?;
+    memchr::memchr(b'\n', &bytes[last_content..]).map(|newline| last_content + newline + 1)
 }
 
 /// A parsed `ROWS DIM` header.
@@ -148,83 +332,66 @@ pub(crate) fn check_header_plausible(path: &Path, header: &Header) -> Result<(),
 
 /// What the rows look like.
 pub(crate) struct RowSpec {
-    /// 1-based line number of the first body line.
-    pub first_line: u64,
     /// Rows start with a word (word2vec, GloVe) or are values only (TSV).
     pub has_word: bool,
     pub dim: usize,
-    /// Rows promised by a header, if any.
-    pub expected_rows: Option<u64>,
     pub lossy: bool,
 }
 
-/// One chunk of the body: whole lines only.
+/// One chunk of a block: whole lines only.
 struct Chunk<'a> {
     bytes: &'a [u8],
     /// Absolute offset of `bytes` in the file.
-    offset: usize,
+    offset: u64,
     /// 1-based line number of the chunk's first line.
     first_line: u64,
     lines: usize,
 }
 
-/// Parses every line of `data[body_start..]` (trailing blank lines ignored) into words and a
-/// row-major matrix, in parallel.
-pub(crate) fn parse_rows(
+/// Parses every line of `region` (complete lines, starting at file offset `region_offset` and
+/// line `first_line`) in parallel, appending to `parsed`. Returns the number of lines.
+fn parse_block(
     path: &Path,
-    data: &[u8],
-    body_start: usize,
-    spec: RowSpec,
-    progress: &Progress,
-) -> Result<Parsed, FormatError> {
-    let body_end = data.len()
-        - data
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
-    let body_end = body_end.max(body_start);
-    let mut chunks = split_chunks(data, body_start, body_end);
+    region: &[u8],
+    region_offset: u64,
+    first_line: u64,
+    spec: &RowSpec,
+    parsed: &mut Parsed,
+) -> Result<usize, FormatError> {
+    let mut chunks = split_chunks(region, region_offset);
     // Pass 1: lines per chunk, so each chunk knows where its rows go.
     chunks.par_iter_mut().for_each(|chunk| {
         let newlines = memchr::memchr_iter(b'\n', chunk.bytes).count();
         chunk.lines = newlines + usize::from(chunk.bytes.last() != Some(&b'\n'));
     });
-    let mut total_rows = 0usize;
-    let mut line = spec.first_line;
+    let mut lines = 0usize;
     for chunk in &mut chunks {
-        chunk.first_line = line;
-        line += chunk.lines as u64;
-        total_rows += chunk.lines;
+        chunk.first_line = first_line + lines as u64;
+        lines += chunk.lines;
     }
-    if let Some(expected) = spec.expected_rows {
-        let found = total_rows as u64;
-        if found < expected {
-            return Err(FormatError::parse(
-                path,
-                Location::Line(spec.first_line + found),
-                Problem::Truncated { expected, found },
-            ));
-        }
-        if found > expected {
-            return Err(FormatError::parse(
-                path,
-                Location::Line(spec.first_line + expected),
-                Problem::ExtraRows { expected, found },
-            ));
-        }
+    // Every row needs at least `2 * tokens - 1` bytes plus its newline. If the block is too
+    // small for that many rows, some lines are blank or short: report the first one rather
+    // than allocating for rows that cannot exist (a million blank lines must not cost GBs).
+    let tokens_per_row = spec.dim + usize::from(spec.has_word);
+    let min_bytes = (lines as u128) * (2 * tokens_per_row as u128);
+    if (region.len() as u128) + 1 < min_bytes {
+        return Err(first_short_line_error(path, &chunks, spec, tokens_per_row));
     }
-    let value_count = total_rows.checked_mul(spec.dim).ok_or_else(|| {
-        FormatError::parse(
-            path,
-            Location::File,
-            Problem::SizeMismatch("too many values".into()),
-        )
-    })?;
-    let mut values = vec![0.0f32; value_count];
+    let old_len = parsed.values.len();
+    let new_len = lines
+        .checked_mul(spec.dim)
+        .and_then(|n| n.checked_add(old_len))
+        .ok_or_else(|| {
+            FormatError::parse(
+                path,
+                Location::File,
+                Problem::SizeMismatch("too many values".into()),
+            )
+        })?;
+    parsed.values.resize(new_len, 0.0);
     // Pass 2: parse each chunk into its own rows of the matrix.
     let mut slices = Vec::with_capacity(chunks.len());
-    let mut rest = values.as_mut_slice();
+    let mut rest = &mut parsed.values[old_len..];
     for chunk in &chunks {
         let (mine, others) = rest.split_at_mut(chunk.lines * spec.dim);
         slices.push(mine);
@@ -233,26 +400,52 @@ pub(crate) fn parse_rows(
     let results: Vec<Result<Vec<String>, FormatError>> = chunks
         .par_iter()
         .zip(slices.into_par_iter())
-        .map(|(chunk, out)| {
-            let words = parse_chunk(path, chunk, &spec, out);
-            progress.add_parsed(chunk.bytes.len() as u64);
-            words
-        })
+        .map(|(chunk, out)| parse_chunk(path, chunk, spec, out))
         .collect();
-    let mut words = Vec::with_capacity(if spec.has_word { total_rows } else { 0 });
     for result in results {
-        words.extend(result?);
+        parsed.words.extend(result?);
     }
-    Ok(Parsed {
-        words,
-        values,
-        dim: spec.dim,
-    })
+    Ok(lines)
 }
 
-/// Cuts `data[start..end]` into chunks that end just after a newline.
-fn split_chunks(data: &[u8], start: usize, end: usize) -> Vec<Chunk<'_>> {
-    let len = end - start;
+/// The error for the first line too short to hold a row (see [`parse_block`]).
+fn first_short_line_error(
+    path: &Path,
+    chunks: &[Chunk],
+    spec: &RowSpec,
+    tokens_per_row: usize,
+) -> FormatError {
+    let mut row = vec![0.0f32; spec.dim];
+    for chunk in chunks {
+        let mut line_start = 0;
+        for index in 0..chunk.lines {
+            let rest = &chunk.bytes[line_start..];
+            let line_len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            if line_len + 1 < 2 * tokens_per_row {
+                let single = Chunk {
+                    bytes: &rest[..line_len],
+                    offset: chunk.offset + line_start as u64,
+                    first_line: chunk.first_line + index as u64,
+                    lines: 1,
+                };
+                if let Err(err) = parse_chunk(path, &single, spec, &mut row) {
+                    return err;
+                }
+            }
+            line_start += line_len + 1;
+        }
+    }
+    // Unreachable by the byte count argument; a sensible error all the same.
+    FormatError::parse(
+        path,
+        Location::File,
+        Problem::SizeMismatch("rows shorter than their values allow".into()),
+    )
+}
+
+/// Cuts `region` into chunks that end just after a newline.
+fn split_chunks(region: &[u8], region_offset: u64) -> Vec<Chunk<'_>> {
+    let len = region.len();
     if len == 0 {
         return Vec::new();
     }
@@ -260,29 +453,28 @@ fn split_chunks(data: &[u8], start: usize, end: usize) -> Vec<Chunk<'_>> {
         .min(len / MIN_CHUNK_BYTES)
         .max(1);
     let mut chunks = Vec::with_capacity(wanted);
-    let mut chunk_start = start;
+    let mut chunk_start = 0;
+    let mut push = |start: usize, end: usize| {
+        chunks.push(Chunk {
+            bytes: &region[start..end],
+            offset: region_offset + start as u64,
+            first_line: 0,
+            lines: 0,
+        })
+    };
     for k in 1..wanted {
-        let target = (start + len * k / wanted).max(chunk_start);
-        let Some(newline) = memchr::memchr(b'\n', &data[target..end]) else {
+        let target = (len * k / wanted).max(chunk_start);
+        let Some(newline) = memchr::memchr(b'\n', &region[target..]) else {
             break;
         };
         let chunk_end = target + newline + 1;
-        chunks.push(Chunk {
-            bytes: &data[chunk_start..chunk_end],
-            offset: chunk_start,
-            first_line: 0,
-            lines: 0,
-        });
+        if chunk_end >= len {
+            break;
+        }
+        push(chunk_start, chunk_end);
         chunk_start = chunk_end;
     }
-    if chunk_start < end {
-        chunks.push(Chunk {
-            bytes: &data[chunk_start..end],
-            offset: chunk_start,
-            first_line: 0,
-            lines: 0,
-        });
-    }
+    push(chunk_start, len);
     chunks
 }
 
@@ -300,7 +492,7 @@ fn parse_chunk(
         let line_len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let line = &rest[..line_len];
         let line_no = chunk.first_line + index as u64;
-        let line_offset = chunk.offset + line_start;
+        let line_offset = chunk.offset + line_start as u64;
         let fail = |problem| FormatError::parse(path, Location::Line(line_no), problem);
         let mut pos = skip_separators(line, 0);
         if pos == line.len() {
@@ -317,7 +509,7 @@ fn parse_chunk(
                         path,
                         Location::LineOffset {
                             line: line_no,
-                            offset: (line_offset + pos + err.valid_up_to()) as u64,
+                            offset: line_offset + (pos + err.valid_up_to()) as u64,
                         },
                         Problem::InvalidUtf8,
                     ));
@@ -433,7 +625,7 @@ fn shorten(token: &[u8]) -> String {
 mod tests {
     use super::super::test_util::{expect_error, fixture, load_default};
     use super::super::{Format, LoadOptions};
-    use super::*;
+    use super::BLOCK_BYTES;
 
     fn w2v() -> LoadOptions {
         LoadOptions {
@@ -491,6 +683,29 @@ mod tests {
         let bad = text.replace("w30000 30000 ", "w30000 oops ");
         let path = fixture(dir.path(), "bad.txt", bad);
         expect_error(&path, &w2v(), &["line 30002", "\"oops\" is not a number"]);
+    }
+
+    #[test]
+    fn long_lines_and_blank_tails_across_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        // A row longer than a block, then many blank lines that span a block boundary.
+        let dim = BLOCK_BYTES / 2;
+        let long_row = vec!["0.5"; dim].join(" ");
+        let text = format!(
+            "long {long_row}\nshort {long_row}\n{}",
+            "\n \r\n".repeat(BLOCK_BYTES)
+        );
+        let path = fixture(dir.path(), "long.txt", &text);
+        let loaded = load_default(&path).unwrap();
+        assert_eq!(loaded.embeddings.len(), 2);
+        assert_eq!(loaded.embeddings.dim(), dim);
+        // The same blank lines followed by one more row are an error at the first blank line.
+        let path = fixture(dir.path(), "gap.txt", format!("{text}x {long_row}\n"));
+        let glove = LoadOptions {
+            format: Some(Format::GloveText),
+            ..LoadOptions::default()
+        };
+        expect_error(&path, &glove, &["line 3", "empty line"]);
     }
 
     #[test]
@@ -610,6 +825,11 @@ mod tests {
             &w2v(),
             &["line 1", "absurd header", "not fit in memory"],
         );
+        // Plausible-looking but far more rows than the file holds: no huge allocation, just
+        // a truncation error.
+        let row = vec!["1"; 300].join(" ");
+        let path = fixture(dir.path(), "big.txt", format!("99999999999 300\na {row}\n"));
+        expect_error(&path, &w2v(), &["line 3", "truncated", "only 1"]);
         let path = fixture(dir.path(), "h0.txt", "1 0\na\n");
         expect_error(
             &path,

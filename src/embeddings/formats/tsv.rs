@@ -8,8 +8,7 @@
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
-use super::source::read_all;
-use super::text::{RowSpec, count_tokens, first_line_of, parse_rows};
+use super::text::{Layout, read_rows};
 use super::{Format, FormatError, LoadOptions, Loaded};
 use std::path::{Path, PathBuf};
 
@@ -28,6 +27,14 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The label column (the first), one value per row.
+    pub fn labels(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .map(|row| row.first().map_or("", String::as_str))
+            .collect()
+    }
+
     /// The values of the named column, one per row.
     pub fn column(&self, name: &str) -> Option<Vec<&str>> {
         let index = self.columns.iter().position(|c| c == name)?;
@@ -75,24 +82,8 @@ fn metadata_candidates(vectors: &Path) -> Vec<PathBuf> {
 
 /// Loads Projector TSV vectors and their metadata (labels).
 pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatError> {
-    let (data, progress) = read_all(path, opts.progress.as_ref())?;
-    if data.iter().all(u8::is_ascii_whitespace) {
-        return Err(FormatError::parse(path, Location::File, Problem::Empty));
-    }
-    let dim = count_tokens(first_line_of(&data));
-    let mut parsed = parse_rows(
-        path,
-        &data,
-        0,
-        RowSpec {
-            first_line: 1,
-            has_word: false,
-            dim,
-            expected_rows: None,
-            lossy: opts.lossy,
-        },
-        &progress,
-    )?;
+    let (mut parsed, _) = read_rows(path, Layout::Values, opts.lossy, opts.progress.as_ref())?;
+    let dim = parsed.dim;
     let rows = parsed.values.len() / dim.max(1);
     let mut warnings = Vec::new();
     let metadata_path = match &opts.metadata {
@@ -133,7 +124,6 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
             None
         }
     };
-    progress.finish();
     assemble(
         path,
         Format::ProjectorTsv,
@@ -246,6 +236,7 @@ mod tests {
         let meta = loaded.metadata.unwrap();
         assert_eq!(meta.columns, ["word", "count"]);
         assert_eq!(meta.column("count").unwrap(), ["10", "5"]);
+        assert_eq!(meta.labels(), ["а", "b"]);
     }
 
     #[test]

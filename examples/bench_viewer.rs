@@ -20,7 +20,11 @@ fn main() -> anyhow::Result<()> {
         .skip(1)
         .map(|a| a.parse())
         .collect::<Result<_, _>>()?;
-    let sizes = if sizes.is_empty() { vec![10_000, 100_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![10_000, 100_000]
+    } else {
+        sizes
+    };
     let exe = std::env::current_exe()?;
     let binary = exe
         .parent()
@@ -33,7 +37,11 @@ fn main() -> anyhow::Result<()> {
     println!("|---:|---:|---:|");
     for n in sizes {
         let vectors = dir.path().join(format!("points-{n}.bin"));
-        formats::save(&clustered(n, 50)?, &vectors, formats::Format::Word2VecBinary)?;
+        formats::save(
+            &clustered(n, 50)?,
+            &vectors,
+            formats::Format::Word2VecBinary,
+        )?;
         let dump = dir.path().join(format!("dump-{n}.json"));
         let script = dir.path().join(format!("script-{n}.txt"));
         std::fs::write(

@@ -76,7 +76,11 @@ mod viewer {
             .output()
             .unwrap();
         let log = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "viewer failed: {}\n{log}", output.status);
+        assert!(
+            output.status.success(),
+            "viewer failed: {}\n{log}",
+            output.status
+        );
 
         let dump: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out("state.json")).unwrap()).unwrap();
@@ -105,11 +109,17 @@ mod viewer {
         let first = series.first().unwrap().as_f64().unwrap();
         let last = series.last().unwrap().as_f64().unwrap();
         assert!(series.len() >= 3, "{series:?}");
-        assert!(last > first + 0.2, "consistency {first} -> {last} did not rise");
+        assert!(
+            last > first + 0.2,
+            "consistency {first} -> {last} did not rise"
+        );
 
         for name in ["start.png", "selected.png"] {
             let (varied, colours) = image_variety(&out(name));
-            assert!(varied > 0.05 && colours > 50, "{name} looks blank: {varied} {colours}");
+            assert!(
+                varied > 0.05 && colours > 50,
+                "{name} looks blank: {varied} {colours}"
+            );
         }
         if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
             for name in ["start.png", "selected.png", "state.json"] {
@@ -125,7 +135,14 @@ fn help_lists_every_subcommand() {
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     for command in [
-        "view", "train", "neighbors", "analogy", "convert", "info", "evaluate", "project",
+        "view",
+        "train",
+        "neighbors",
+        "analogy",
+        "convert",
+        "info",
+        "evaluate",
+        "project",
     ] {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
@@ -143,7 +160,10 @@ fn bad_vectors_file_is_a_clear_error_not_a_panic() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("broken.txt") && stderr.contains('3'), "{stderr}");
+    assert!(
+        stderr.contains("broken.txt") && stderr.contains('3'),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -163,7 +183,16 @@ fn train_then_query_neighbors_from_the_command_line() {
         .arg(&corpus)
         .arg("-o")
         .arg(&vectors)
-        .args(["--dim", "16", "--epochs", "2", "--min-count", "5", "--threads", "1"])
+        .args([
+            "--dim",
+            "16",
+            "--epochs",
+            "2",
+            "--min-count",
+            "5",
+            "--threads",
+            "1",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -178,7 +207,15 @@ fn train_then_query_neighbors_from_the_command_line() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.lines().count() >= 3, "{stdout}");
-    assert!(!stdout.lines().any(|l| l.split_whitespace().next() == Some("cat")));
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some("cat"))
+    );
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use embedscape::space::{AnalogyMethod, NeighborIndex, analogy};
 
-use super::neighbors::word_row;
 use super::load::load_vectors;
+use super::neighbors::word_row;
 
 /// Scoring method on the command line.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]

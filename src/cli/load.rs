@@ -61,6 +61,9 @@ pub fn load_with_options(path: &Path, mut opts: LoadOptions) -> anyhow::Result<L
 }
 
 /// Loads just the embeddings of `path` (see [`load_with_progress`]).
-pub fn load_vectors(path: &Path, lossy: bool) -> anyhow::Result<embedscape::embeddings::Embeddings> {
+pub fn load_vectors(
+    path: &Path,
+    lossy: bool,
+) -> anyhow::Result<embedscape::embeddings::Embeddings> {
     Ok(load_with_progress(path, lossy)?.embeddings)
 }

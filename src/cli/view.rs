@@ -89,9 +89,15 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     }
     train.pre_tokenized |= args.pre_tokenized;
     train.validate()?;
-    for path in [&args.corpus, &args.vectors, &args.timeline, &args.relations, &args.metadata]
-        .into_iter()
-        .flatten()
+    for path in [
+        &args.corpus,
+        &args.vectors,
+        &args.timeline,
+        &args.relations,
+        &args.metadata,
+    ]
+    .into_iter()
+    .flatten()
     {
         anyhow::ensure!(path.exists(), "{} does not exist", path.display());
     }

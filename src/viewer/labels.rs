@@ -33,9 +33,11 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
         egui::pos2(viewport.min.x, viewport.min.y),
         egui::pos2(viewport.max.x, viewport.max.y),
     );
-    let painter = ctx.layer_painter(egui::LayerId::background()).with_clip_rect(clip);
+    let painter = ctx
+        .layer_painter(egui::LayerId::background())
+        .with_clip_rect(clip);
     let mut occupied: HashSet<(i32, i32)> = HashSet::new();
-    let mut draw = |row: usize, strong: bool, occupied: &mut HashSet<(i32, i32)>| {
+    let draw = |row: usize, strong: bool, occupied: &mut HashSet<(i32, i32)>| {
         let Some(Some(position)) = inputs.screen.positions.get(row) else {
             return;
         };

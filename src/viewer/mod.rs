@@ -59,10 +59,12 @@ pub enum ViewerError {
 /// Opens the window and runs until it is closed (or a script says `quit`).
 pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     let script = match &options.script {
-        Some(path) => Some(script::Script::read(path).map_err(|source| ViewerError::Script {
-            path: path.clone(),
-            source,
-        })?),
+        Some(path) => Some(
+            script::Script::read(path).map_err(|source| ViewerError::Script {
+                path: path.clone(),
+                source,
+            })?,
+        ),
         None => None,
     };
     let mut app = App::new();

@@ -167,7 +167,11 @@ impl SpaceModel {
             return Ok(Vec::new());
         }
         let rows = &self.word_rows;
-        space::score_relations(vectors.view(), &|w: &str| rows.get(w).copied(), &self.relations)
+        space::score_relations(
+            vectors.view(),
+            &|w: &str| rows.get(w).copied(),
+            &self.relations,
+        )
     }
 
     /// Re-scores relations on every frame (after a relations file is loaded).

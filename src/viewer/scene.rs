@@ -64,7 +64,7 @@ pub struct ScenePlugin;
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<DisplaySettings>()
-            .add_systems(Startup, spawn_point_cloud)
+            .add_systems(Startup, (spawn_point_cloud, thicker_arrows))
             .add_systems(
                 PostUpdate,
                 update_point_mesh.after(bevy::transform::TransformSystems::Propagate),
@@ -134,7 +134,12 @@ fn empty_mesh() -> Mesh {
     mesh
 }
 
-fn write_quads(mesh: &mut Mesh, positions: Vec<[f32; 3]>, uvs: Vec<[f32; 2]>, colors: Vec<[f32; 4]>) {
+fn write_quads(
+    mesh: &mut Mesh,
+    positions: Vec<[f32; 3]>,
+    uvs: Vec<[f32; 2]>,
+    colors: Vec<[f32; 4]>,
+) {
     let quads = positions.len() / 4;
     let mut indices = Vec::with_capacity(quads * 6);
     for q in 0..quads as u32 {
@@ -231,6 +236,12 @@ fn update_point_mesh(
     write_quads(&mut mesh, positions, uvs, colors);
 }
 
+/// Arrows are the point of the relation view: make them visible at a glance.
+fn thicker_arrows(mut store: ResMut<GizmoConfigStore>) {
+    let (config, _) = store.config_mut::<DefaultGizmoConfigGroup>();
+    config.line.width = 2.5;
+}
+
 /// Relation arrows head → tail, coloured per relation, and the analogy's arrows.
 fn draw_arrows(
     mut gizmos: Gizmos,
@@ -239,7 +250,12 @@ fn draw_arrows(
     settings: Res<DisplaySettings>,
     analogy: Res<AnalogyState>,
 ) {
-    let position = |word: &str| model.row_of(word).and_then(|r| cloud.positions.get(r)).copied();
+    let position = |word: &str| {
+        model
+            .row_of(word)
+            .and_then(|r| cloud.positions.get(r))
+            .copied()
+    };
     let mut relation_ids: Vec<&str> = Vec::new();
     for pair in &model.relations {
         let id = match relation_ids.iter().position(|r| *r == pair.relation) {

@@ -77,9 +77,7 @@ fn project_points(
         let x = viewport.min.x + (ndc.x + 1.0) * 0.5 * viewport.width();
         let y = viewport.min.y + (1.0 - ndc.y) * 0.5 * viewport.height();
         let on_screen = ndc.x.abs() <= 1.0 && ndc.y.abs() <= 1.0;
-        screen
-            .positions
-            .push(on_screen.then_some(Vec2::new(x, y)));
+        screen.positions.push(on_screen.then_some(Vec2::new(x, y)));
         screen.depths.push(ndc.z);
     }
 }

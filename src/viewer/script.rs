@@ -84,7 +84,9 @@ impl Script {
                 "train-until" => match rest {
                     "end" => Step::TrainUntil(None),
                     n => Step::TrainUntil(Some(n.parse().map_err(|_| {
-                        syntax(format!("train-until needs a snapshot number or `end`, got {n:?}"))
+                        syntax(format!(
+                            "train-until needs a snapshot number or `end`, got {n:?}"
+                        ))
                     })?)),
                 },
                 "click-word" if !rest.is_empty() => Step::ClickWord(rest.to_owned()),
@@ -254,7 +256,12 @@ fn dump_state(
     let relation_names: Vec<&str> = model
         .frames
         .last()
-        .map(|f| f.relation_scores.iter().map(|s| s.relation.as_str()).collect())
+        .map(|f| {
+            f.relation_scores
+                .iter()
+                .map(|s| s.relation.as_str())
+                .collect()
+        })
         .unwrap_or_default();
     let relation_scores = relation_names
         .iter()
@@ -370,7 +377,7 @@ fn run_script(
                 false
             }
         }
-        Step::ClickWord(word) | Step::Click(_) if runner.phase == 0 => {
+        Step::ClickWord(_) | Step::Click(_) if runner.phase == 0 => {
             let target = match &step {
                 Step::ClickWord(word) => {
                     let Some(row) = model.row_of(word) else {
@@ -399,7 +406,7 @@ fn run_script(
                     runner.phase = 1;
                 }
                 None if runner.frames_in_step > 300 => {
-                    fail(format!("{step:?}: the point never appeared on screen ({word:?})"));
+                    fail(format!("{step:?}: the point never appeared on screen"));
                 }
                 _ => {}
             }

@@ -64,10 +64,7 @@ impl Plugin for SelectionPlugin {
     }
 }
 
-fn clear_on_escape(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
-    mut select: MessageWriter<SelectWord>,
-) {
+fn clear_on_escape(keys: Option<Res<ButtonInput<KeyCode>>>, mut select: MessageWriter<SelectWord>) {
     if keys.is_some_and(|k| k.just_pressed(KeyCode::Escape)) {
         select.write(SelectWord(None));
     }

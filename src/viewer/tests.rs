@@ -91,8 +91,15 @@ fn clicking_near_a_point_selects_it_and_lists_neighbors() {
     app.update();
     let selection = app.world().resource::<Selection>();
     assert_eq!(selection.row, Some(1), "巴黎 should be picked");
-    assert_eq!(selection.neighbors.first().map(|n| n.row), Some(0), "法国 is 巴黎's nearest");
-    assert!(selection.neighbors.iter().all(|n| n.row != 1), "query excluded");
+    assert_eq!(
+        selection.neighbors.first().map(|n| n.row),
+        Some(0),
+        "法国 is 巴黎's nearest"
+    );
+    assert!(
+        selection.neighbors.iter().all(|n| n.row != 1),
+        "query excluded"
+    );
 
     // A click on empty space clears the selection.
     app.world_mut().write_message(PointerClick {
@@ -149,12 +156,19 @@ fn scrubbing_interpolates_between_frames() {
 }
 
 fn demo_like_corpus() -> String {
-    let pairs = [("法国", "巴黎"), ("日本", "东京"), ("德国", "柏林"), ("英国", "伦敦")];
+    let pairs = [
+        ("法国", "巴黎"),
+        ("日本", "东京"),
+        ("德国", "柏林"),
+        ("英国", "伦敦"),
+    ];
     let mut text = String::new();
     for round in 0..30 {
         for (country, capital) in pairs {
             text.push_str(&format!("{country} 的 首都 是 {capital} 。\n"));
-            text.push_str(&format!("{capital} 是 {country} 最 大 的 城市 {round} 。\n"));
+            text.push_str(&format!(
+                "{capital} 是 {country} 最 大 的 城市 {round} 。\n"
+            ));
         }
     }
     text
@@ -180,7 +194,10 @@ fn training_bridge_turns_snapshots_into_frames() {
     });
     assert!(finished, "training did not finish");
     let model = app.world().resource::<SpaceModel>();
-    assert!(model.frames.len() >= 2, "snapshot 0 and the final one at least");
+    assert!(
+        model.frames.len() >= 2,
+        "snapshot 0 and the final one at least"
+    );
     assert_eq!(model.frames[0].meta.index, 0);
     assert!(model.row_of("巴黎").is_some());
     let last = model.frames.last().unwrap();
@@ -197,11 +214,17 @@ fn training_bridge_pauses_and_cancels() {
     }));
     app.world_mut().write_message(TrainCommand::Pause);
     app.update();
-    assert_eq!(app.world().resource::<TrainingRun>().state, RunState::Paused);
+    assert_eq!(
+        app.world().resource::<TrainingRun>().state,
+        RunState::Paused
+    );
     app.world_mut().write_message(TrainCommand::Cancel);
     let ended = update_until(&mut app, Duration::from_secs(60), |w| {
         w.resource::<TrainingRun>().state == RunState::Cancelled
     });
     assert!(ended, "cancel while paused must end the run");
-    assert!(app.world().resource::<TrainingRun>().result.is_some(), "work kept");
+    assert!(
+        app.world().resource::<TrainingRun>().result.is_some(),
+        "work kept"
+    );
 }

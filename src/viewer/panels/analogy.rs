@@ -94,7 +94,10 @@ impl AnalogyPanel {
             ui.selectable_value(&mut self.method, AnalogyMethod::CosAdd, "3CosAdd");
             ui.selectable_value(&mut self.method, AnalogyMethod::CosMul, "3CosMul");
             if ui.button("Solve").clicked() {
-                let frame = cx.playhead.nearest_frame(cx.model.frames.len()).unwrap_or(0);
+                let frame = cx
+                    .playhead
+                    .nearest_frame(cx.model.frames.len())
+                    .unwrap_or(0);
                 let words = [
                     self.words[0].as_str(),
                     self.words[1].as_str(),

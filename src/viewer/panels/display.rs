@@ -37,7 +37,9 @@ impl DisplayPanel {
             cx.model.settings = settings;
             if let Err(e) = cx.model.recompute() {
                 cx.user_errors
-                    .write(crate::viewer::model::UserError(format!("cannot reproject: {e}")));
+                    .write(crate::viewer::model::UserError(format!(
+                        "cannot reproject: {e}"
+                    )));
             }
         }
         ui.add(egui::Slider::new(&mut cx.settings.point_size, 0.2..=4.0).text("point size"));

@@ -84,11 +84,13 @@ impl FilesPanel {
                         .write(TrainCommand::OpenRelations(path.clone()));
                 }
                 if ui.button("Metadata TSV").clicked() {
-                    cx.train_commands.write(TrainCommand::OpenMetadata(path.clone()));
+                    cx.train_commands
+                        .write(TrainCommand::OpenMetadata(path.clone()));
                 }
             });
             if ui.button("Demo").clicked() {
-                cx.train_commands.write(TrainCommand::Open(DataSource::Demo));
+                cx.train_commands
+                    .write(TrainCommand::Open(DataSource::Demo));
             }
         });
         ui.separator();
@@ -175,9 +177,8 @@ fn run_exports(
 pub fn request_screenshot(commands: &mut Commands, log: &mut ScreenshotLog, path: PathBuf) {
     log.requested += 1;
     let written = log.written.clone();
-    commands
-        .spawn(Screenshot::primary_window())
-        .observe(move |captured: On<ScreenshotCaptured>| {
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>| {
             let result = save_png(&captured.image, &path).map(|()| path.clone());
             if let Err(e) = &result {
                 error!("{e}");
@@ -185,7 +186,8 @@ pub fn request_screenshot(commands: &mut Commands, log: &mut ScreenshotLog, path
             if let Ok(mut written) = written.lock() {
                 written.push(result);
             }
-        });
+        },
+    );
 }
 
 fn save_png(image: &Image, path: &Path) -> Result<(), String> {
@@ -210,11 +212,9 @@ fn export_vectors(model: &SpaceModel, playhead: &Playhead, path: &Path) -> Resul
         .nearest_frame(model.frames.len())
         .and_then(|f| model.frames.get(f))
         .ok_or("nothing to export yet")?;
-    let embeddings = crate::embeddings::Embeddings::from_words(
-        model.words.clone(),
-        (*frame.vectors).clone(),
-    )
-    .map_err(|e| e.to_string())?;
+    let embeddings =
+        crate::embeddings::Embeddings::from_words(model.words.clone(), (*frame.vectors).clone())
+            .map_err(|e| e.to_string())?;
     // The extension picks the format (.bin, .tsv, .vec/.txt); word2vec text otherwise.
     let format = crate::embeddings::formats::Format::from_extension(path)
         .unwrap_or(crate::embeddings::formats::Format::Word2VecText);

@@ -11,11 +11,15 @@ pub mod search;
 pub mod timeline;
 pub mod training;
 
-use bevy::camera::Viewport;
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
 use bevy::window::PrimaryWindow;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use bevy_egui::{
+    EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui,
+};
 
 use super::bridge::{TrainCommand, TrainingRun};
 use super::camera::{MainCamera, ResetView};
@@ -61,6 +65,12 @@ pub struct PanelsPlugin;
 
 impl Plugin for PanelsPlugin {
     fn build(&self, app: &mut App) {
+        // egui gets a camera of its own: attached to the 3D camera it would be confined to the
+        // 3D viewport, which is itself sized from the panels.
+        if let Some(mut settings) = app.world_mut().get_resource_mut::<EguiGlobalSettings>() {
+            settings.auto_create_primary_context = false;
+        }
+        app.add_systems(Startup, spawn_egui_camera);
         app.init_resource::<Panels>()
             .init_resource::<AnalogyState>()
             .add_plugins(files::FilesPlugin)
@@ -142,6 +152,25 @@ fn panels_system(
         },
     );
     Ok(())
+}
+
+/// A camera that renders nothing but egui, over the whole window, after the 3D camera.
+fn spawn_egui_camera(mut commands: Commands) {
+    commands.spawn((
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Msaa::Off,
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
 }
 
 /// Restricts the 3D camera to the area the panels leave free.

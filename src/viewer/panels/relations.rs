@@ -27,7 +27,9 @@ impl RelationsPanel {
             ui.horizontal(|ui| {
                 if ui.checkbox(&mut shown, &score.relation).changed() {
                     if shown {
-                        cx.settings.hidden_relations.retain(|r| *r != score.relation);
+                        cx.settings
+                            .hidden_relations
+                            .retain(|r| *r != score.relation);
                     } else {
                         cx.settings.hidden_relations.push(score.relation.clone());
                     }
@@ -68,11 +70,17 @@ impl RelationsPanel {
                 .show_axes([false, true])
                 .include_y(0.0)
                 .include_y(1.0)
-                .show(ui, |plot| plot.line(Line::new(score.relation.clone(), series)));
+                .show(ui, |plot| {
+                    plot.line(Line::new(score.relation.clone(), series))
+                });
             egui::CollapsingHeader::new(format!("pairs of {}", score.relation))
                 .id_salt(("pairs", i))
                 .show(ui, |ui| {
-                    for pair in cx.model.relations.iter().filter(|p| p.relation == score.relation)
+                    for pair in cx
+                        .model
+                        .relations
+                        .iter()
+                        .filter(|p| p.relation == score.relation)
                     {
                         ui.label(format!("{} → {}", pair.head, pair.tail));
                     }

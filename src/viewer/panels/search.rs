@@ -77,7 +77,12 @@ impl SearchPanel {
         let neighbors = cx.selection.neighbors.clone();
         egui::Grid::new("neighbors").striped(true).show(ui, |ui| {
             for neighbor in &neighbors {
-                let name = cx.model.words.get(neighbor.row).cloned().unwrap_or_default();
+                let name = cx
+                    .model
+                    .words
+                    .get(neighbor.row)
+                    .cloned()
+                    .unwrap_or_default();
                 if word_button(ui, &name, false) {
                     cx.select.write(SelectWord(Some(neighbor.row)));
                 }
@@ -103,7 +108,12 @@ impl SearchPanel {
                     cx.selection.neighbors_3d.len()
                 ));
                 for neighbor in cx.selection.neighbors_3d.clone() {
-                    let name = cx.model.words.get(neighbor.row).cloned().unwrap_or_default();
+                    let name = cx
+                        .model
+                        .words
+                        .get(neighbor.row)
+                        .cloned()
+                        .unwrap_or_default();
                     if word_button(ui, &name, false) {
                         cx.select.write(SelectWord(Some(neighbor.row)));
                     }
@@ -122,7 +132,10 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let found: Vec<&str> = completions(&words, "Par", 8).into_iter().map(|m| m.1).collect();
+        let found: Vec<&str> = completions(&words, "Par", 8)
+            .into_iter()
+            .map(|m| m.1)
+            .collect();
         assert_eq!(found, vec!["paris", "parish", "compare"]);
         assert_eq!(completions(&words, "巴", 8)[0].1, "巴黎");
         assert!(completions(&words, "  ", 8).is_empty());

@@ -12,7 +12,11 @@ impl TimelinePanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
         let frame_count = cx.model.frames.len();
         ui.horizontal(|ui| {
-            let label = if cx.playhead.playing { "⏸ Pause" } else { "▶ Play" };
+            let label = if cx.playhead.playing {
+                "⏸ Pause"
+            } else {
+                "▶ Play"
+            };
             if ui.button(label).clicked() && frame_count > 0 {
                 if !cx.playhead.playing && cx.playhead.position >= (frame_count - 1) as f32 {
                     cx.playhead.position = 0.0;

@@ -41,7 +41,10 @@ impl TrainingPanel {
             {
                 cx.train_commands.write(TrainCommand::Step);
             }
-            if ui.add_enabled(training, egui::Button::new("Cancel")).clicked() {
+            if ui
+                .add_enabled(training, egui::Button::new("Cancel"))
+                .clicked()
+            {
                 cx.train_commands.write(TrainCommand::Cancel);
             }
         });
@@ -93,36 +96,38 @@ impl TrainingPanel {
 
     fn parameters_ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
         let draft = self.draft.get_or_insert_with(|| cx.run.config.clone());
-        egui::Grid::new("train-params").num_columns(2).show(ui, |ui| {
-            ui.label("dimensions");
-            ui.add(egui::DragValue::new(&mut draft.dim).range(2..=1000));
-            ui.end_row();
-            ui.label("window");
-            ui.add(egui::DragValue::new(&mut draft.window).range(1..=50));
-            ui.end_row();
-            ui.label("epochs");
-            ui.add(egui::DragValue::new(&mut draft.epochs).range(1..=1000));
-            ui.end_row();
-            ui.label("negative");
-            ui.add(egui::DragValue::new(&mut draft.negative).range(1..=50));
-            ui.end_row();
-            ui.label("alpha");
-            ui.add(
-                egui::DragValue::new(&mut draft.alpha)
-                    .range(0.0001..=1.0)
-                    .speed(0.001),
-            );
-            ui.end_row();
-            ui.label("seed");
-            ui.add(egui::DragValue::new(&mut draft.seed));
-            ui.end_row();
-            ui.label("pretrained");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.pretrained)
-                    .hint_text("vectors file (empty: random)"),
-            );
-            ui.end_row();
-        });
+        egui::Grid::new("train-params")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("dimensions");
+                ui.add(egui::DragValue::new(&mut draft.dim).range(2..=1000));
+                ui.end_row();
+                ui.label("window");
+                ui.add(egui::DragValue::new(&mut draft.window).range(1..=50));
+                ui.end_row();
+                ui.label("epochs");
+                ui.add(egui::DragValue::new(&mut draft.epochs).range(1..=1000));
+                ui.end_row();
+                ui.label("negative");
+                ui.add(egui::DragValue::new(&mut draft.negative).range(1..=50));
+                ui.end_row();
+                ui.label("alpha");
+                ui.add(
+                    egui::DragValue::new(&mut draft.alpha)
+                        .range(0.0001..=1.0)
+                        .speed(0.001),
+                );
+                ui.end_row();
+                ui.label("seed");
+                ui.add(egui::DragValue::new(&mut draft.seed));
+                ui.end_row();
+                ui.label("pretrained");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.pretrained)
+                        .hint_text("vectors file (empty: random)"),
+                );
+                ui.end_row();
+            });
         if ui.button("Restart training").clicked() {
             let pretrained = self.pretrained.trim();
             let config = draft.clone();

@@ -259,7 +259,10 @@ mod tests {
         assert!(max_abs_diff(&gram, &Array2::eye(3)) < 1e-5);
         // Degenerate input falls back to the identity.
         let z = Array2::<f32>::zeros((5, 3));
-        assert_eq!(procrustes_rotation(z.view(), z.view()), Array2::eye(3));
+        assert_eq!(
+            procrustes_rotation(z.view(), z.view()),
+            Array2::<f32>::eye(3)
+        );
     }
 
     #[test]

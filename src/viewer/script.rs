@@ -183,7 +183,9 @@ struct ScriptRunner {
     frames_in_step: u32,
     frames_total: u32,
     step_started_secs: f64,
+    /// Where the click target was last frame, and for how many frames it has not moved.
     click_at: Option<Vec2>,
+    stable_frames: u32,
 }
 
 /// Runs a [`Script`], one step at a time, then exits.
@@ -207,6 +209,7 @@ impl Plugin for ScriptPlugin {
             frames_total: 0,
             step_started_secs: 0.0,
             click_at: None,
+            stable_frames: 0,
         })
         .init_resource::<FrameTimes>()
         .add_systems(
@@ -389,8 +392,17 @@ fn run_script(
                 Step::Click(at) => Some(*at),
                 _ => None,
             };
+            // Click only once the point has stopped moving (the camera eases onto the cloud
+            // and the playhead glides), as a person would: otherwise the release lands
+            // where another point has moved in.
+            let steady = match (target, runner.click_at) {
+                (Some(now), Some(before)) => now.distance(before) < 0.25,
+                _ => false,
+            };
+            runner.stable_frames = if steady { runner.stable_frames + 1 } else { 0 };
+            runner.click_at = target;
             match target {
-                Some(at) if runner.frames_in_step > 3 => {
+                Some(at) if runner.stable_frames >= 5 || runner.frames_in_step > 600 => {
                     window.set_cursor_position(Some(at));
                     cursor_moves.write(CursorMoved {
                         window: window_entity,
@@ -402,7 +414,6 @@ fn run_script(
                         state: ButtonState::Pressed,
                         window: window_entity,
                     });
-                    runner.click_at = Some(at);
                     runner.phase = 1;
                 }
                 None if runner.frames_in_step > 300 => {
@@ -481,6 +492,8 @@ fn run_script(
         }
     };
     if done {
+        runner.click_at = None;
+        runner.stable_frames = 0;
         runner.current += 1;
         runner.phase = 0;
         runner.frames_in_step = 0;

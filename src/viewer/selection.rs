@@ -57,8 +57,10 @@ impl Plugin for SelectionPlugin {
                 Update,
                 (
                     clear_on_escape.in_set(super::ViewerSet::Input),
-                    apply_selection.in_set(super::ViewerSet::Input),
-                    refresh_neighbors.in_set(super::ViewerSet::Derive),
+                    // After every Input system, so a click selects within the same frame.
+                    (apply_selection, refresh_neighbors)
+                        .chain()
+                        .in_set(super::ViewerSet::Derive),
                 ),
             );
     }

@@ -16,6 +16,10 @@ use super::selection::{SelectWord, Selection};
 use super::{DataSource, ViewerOptions, add_viewer_plugins};
 
 fn headless_app(source: DataSource, autostart: bool) -> App {
+    headless_app_with_epochs(source, autostart, 3)
+}
+
+fn headless_app_with_epochs(source: DataSource, autostart: bool, epochs: usize) -> App {
     let mut app = App::new();
     app.add_plugins(MinimalPlugins);
     let options = ViewerOptions {
@@ -24,7 +28,7 @@ fn headless_app(source: DataSource, autostart: bool) -> App {
         with_rendering: false,
         train: crate::train::TrainConfig {
             dim: 16,
-            epochs: 3,
+            epochs,
             min_count: 1,
             threads: 1,
             pre_tokenized: true,
@@ -208,7 +212,8 @@ fn training_bridge_turns_snapshots_into_frames() {
 
 #[test]
 fn training_bridge_pauses_and_cancels() {
-    let mut app = headless_app(DataSource::Text(demo_like_corpus().repeat(20)), true);
+    // Enough epochs that the run cannot finish before the pause arrives.
+    let mut app = headless_app_with_epochs(DataSource::Text(demo_like_corpus()), true, 100_000);
     assert!(update_until(&mut app, Duration::from_secs(60), |w| {
         !w.resource::<SpaceModel>().frames.is_empty()
     }));

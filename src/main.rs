@@ -20,6 +20,8 @@ struct Cli {
     command: Option<Command>,
 }
 
+// Parsed once per process: the size difference between subcommands' arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Open the viewer (default) on a corpus, vectors or a saved training timeline.

@@ -1,8 +1,356 @@
-//! `embedscape train` (being built).
+//! `embedscape train`: train skip-gram / CBOW vectors on a text corpus, with a progress bar,
+//! optional timeline file (all snapshots) and a final summary.
 
-#[derive(clap::Args, Default)]
-pub struct TrainArgs {}
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-pub fn run(_args: TrainArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`train` is not built yet")
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use embedscape::atomic_file::write_atomically;
+use embedscape::embeddings::Embeddings;
+use embedscape::train::{
+    CorpusSource, Init, Precision, Snapshot, Timeline, TrainConfig, TrainControl, TrainEvent, train,
+};
+
+/// Output vector file formats.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// word2vec text: a "count dim" header, then "word v1 v2 ..." per line.
+    #[default]
+    W2vText,
+    /// word2vec binary: the same header, then the word, a space and dim little-endian f32.
+    W2vBinary,
+    /// TensorFlow projector: tab-separated vectors (VECTORS) and words next to it (.words.tsv).
+    Tsv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// UTF-8 text corpus, one sentence or paragraph per line.
+    pub corpus: PathBuf,
+    /// Where to write the trained vectors.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Output format of the vectors.
+    #[arg(long, value_enum, default_value_t = OutputFormat::W2vText)]
+    pub format: OutputFormat,
+    /// Vector dimension.
+    #[arg(long, default_value_t = 100)]
+    pub dim: usize,
+    /// Maximum distance between a word and its context words.
+    #[arg(long, default_value_t = 5)]
+    pub window: usize,
+    /// Negative samples per (word, context) pair.
+    #[arg(long, default_value_t = 5)]
+    pub negative: usize,
+    /// Ignore words occurring fewer times than this.
+    #[arg(long, default_value_t = 5)]
+    pub min_count: u64,
+    /// Keep only the N most frequent words.
+    #[arg(long)]
+    pub max_vocab: Option<usize>,
+    /// Subsampling threshold for frequent words (0 disables).
+    #[arg(long, default_value_t = 1e-3)]
+    pub sample: f64,
+    /// Passes over the corpus.
+    #[arg(long, default_value_t = 5)]
+    pub epochs: usize,
+    /// Initial learning rate.
+    #[arg(long, default_value_t = 0.025)]
+    pub alpha: f32,
+    /// Final learning rate.
+    #[arg(long, default_value_t = 1e-4)]
+    pub min_alpha: f32,
+    /// Worker threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Random seed (runs with --threads 1 are exactly reproducible).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Train CBOW instead of skip-gram.
+    #[arg(long)]
+    pub cbow: bool,
+    /// The corpus is already tokenised: split on whitespace only.
+    #[arg(long)]
+    pub pre_tokenized: bool,
+    /// Keep the case of words (default: lowercase).
+    #[arg(long)]
+    pub no_lowercase: bool,
+    /// Replace invalid UTF-8 with U+FFFD instead of failing.
+    #[arg(long)]
+    pub lossy_utf8: bool,
+    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (word2vec text).
+    #[arg(long, default_value = "random")]
+    pub init: String,
+    /// With --init pretrained:FILE, never update the pretrained rows.
+    #[arg(long)]
+    pub freeze_pretrained: bool,
+    /// Also save every snapshot of the run to this timeline file (replay it in the viewer).
+    #[arg(long)]
+    pub timeline: Option<PathBuf>,
+    /// Store timeline vectors as f16 (half the size).
+    #[arg(long)]
+    pub timeline_f16: bool,
+    /// Take a snapshot every N processed words (0 = about 50 over the run).
+    #[arg(long, default_value_t = 0)]
+    pub snapshot_every: u64,
+    /// Snapshots (and the timeline) hold the N most frequent words.
+    #[arg(long, default_value_t = embedscape::train::DEFAULT_SNAPSHOT_MAX_WORDS)]
+    pub snapshot_words: usize,
+}
+
+impl TrainArgs {
+    fn config(&self) -> TrainConfig {
+        TrainConfig {
+            dim: self.dim,
+            window: self.window,
+            negative: self.negative,
+            min_count: self.min_count,
+            max_vocab: self.max_vocab,
+            sample: self.sample,
+            alpha: self.alpha,
+            min_alpha: self.min_alpha,
+            epochs: self.epochs,
+            threads: self.threads,
+            seed: self.seed,
+            cbow: self.cbow,
+            snapshot_every_words: self.snapshot_every,
+            snapshot_max_words: self.snapshot_words,
+            freeze_pretrained: self.freeze_pretrained,
+            lowercase: !self.no_lowercase,
+            pre_tokenized: self.pre_tokenized,
+            lossy_utf8: self.lossy_utf8,
+            ..TrainConfig::default()
+        }
+    }
+}
+
+pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let config = args.config();
+    config.validate()?;
+    if args.freeze_pretrained && !args.init.starts_with("pretrained:") {
+        bail!("--freeze-pretrained needs --init pretrained:FILE");
+    }
+    let init = parse_init(&args.init)?;
+    let params_json = serde_json::to_string(&config).context("serialising the parameters")?;
+    let keep_snapshots = args.timeline.is_some();
+
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% epoch {prefix} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("reading corpus…");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+
+    let started = Instant::now();
+    let mut snapshot_words: Vec<String> = Vec::new();
+    let mut snapshots: Vec<Snapshot> = Vec::new();
+    let mut vocab_size = 0usize;
+    let mut last_loss: Option<f32> = None;
+    let mut epoch_losses: Vec<Option<f32>> = Vec::new();
+    let mut last_words_per_sec = 0.0f64;
+    let mut on_event = |event: TrainEvent| match event {
+        TrainEvent::Started {
+            vocab,
+            snapshot_rows,
+            total_words,
+        } => {
+            vocab_size = vocab.len();
+            snapshot_words = snapshot_rows
+                .iter()
+                .filter_map(|&r| vocab.word(r).map(str::to_owned))
+                .collect();
+            bar.set_length(total_words);
+            bar.println(format!(
+                "vocabulary: {} words; {} words to train ({} epochs)",
+                vocab.len(),
+                total_words,
+                config.epochs
+            ));
+        }
+        TrainEvent::Progress(p) => {
+            bar.set_position(p.words_processed);
+            bar.set_prefix(format!(
+                "{}/{}",
+                (p.epoch + 1).min(config.epochs),
+                config.epochs
+            ));
+            last_words_per_sec = p.words_per_sec;
+            let loss = p.loss_window.map_or("-".to_owned(), |l| format!("{l:.4}"));
+            let eta = p.eta_secs.map_or("-".to_owned(), |s| format!("{s:.0}s"));
+            bar.set_message(format!(
+                "{:.0}k words/s  loss {loss}  lr {:.5}  eta {eta}",
+                p.words_per_sec / 1e3,
+                p.learning_rate
+            ));
+        }
+        TrainEvent::Snapshot(s) => {
+            if let Some(l) = s.loss {
+                last_loss = Some(l);
+            }
+            if keep_snapshots {
+                snapshots.push((*s).clone());
+            }
+        }
+        TrainEvent::EpochFinished { epoch, loss } => {
+            epoch_losses.push(loss);
+            let loss = loss.map_or("-".to_owned(), |l| format!("{l:.4}"));
+            bar.println(format!("epoch {}: mean loss {loss}", epoch + 1));
+        }
+        TrainEvent::Finished { .. } | TrainEvent::Failed(_) => {}
+    };
+    let corpus = CorpusSource::File(args.corpus.clone());
+    let result = train(
+        corpus,
+        config.clone(),
+        init,
+        TrainControl::new(),
+        &mut on_event,
+    );
+    bar.finish_and_clear();
+    let embeddings = result.with_context(|| format!("training on {}", args.corpus.display()))?;
+    let duration_secs = started.elapsed().as_secs_f64();
+
+    write_vectors(&embeddings, &args.output, args.format)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    if let Some(path) = &args.timeline {
+        let precision = if args.timeline_f16 {
+            Precision::F16
+        } else {
+            Precision::F32
+        };
+        let timeline = Timeline {
+            words: snapshot_words,
+            params_json,
+            snapshots,
+        };
+        timeline.save(path, precision)?;
+        println!(
+            "timeline: {} snapshots of {} words → {}",
+            timeline.snapshots.len(),
+            timeline.words.len(),
+            path.display()
+        );
+    }
+    let loss = last_loss.map_or("-".to_owned(), |l| format!("{l:.4}"));
+    println!(
+        "trained {} words x {} dims in {:.1} s ({:.0} words/s); final loss {loss} → {}",
+        vocab_size,
+        embeddings.dim(),
+        duration_secs,
+        last_words_per_sec,
+        args.output.display()
+    );
+    Ok(())
+}
+
+fn parse_init(spec: &str) -> anyhow::Result<Init> {
+    if spec == "random" {
+        return Ok(Init::Random);
+    }
+    if let Some(std) = spec.strip_prefix("gaussian:") {
+        let std: f32 = std
+            .parse()
+            .with_context(|| format!("--init {spec}: bad STD"))?;
+        return Ok(Init::Gaussian { std });
+    }
+    if let Some(file) = spec.strip_prefix("pretrained:") {
+        return Ok(Init::Pretrained(read_word2vec_text(Path::new(file))?));
+    }
+    bail!("--init must be random, gaussian:STD or pretrained:FILE, got {spec:?}")
+}
+
+// TODO(merge): use embeddings::formats::{load, save} instead of the small private reader and
+// writers below (they exist only because the formats module lives on another branch).
+
+/// Minimal word2vec text reader for `--init pretrained:FILE`.
+fn read_word2vec_text(path: &Path) -> anyhow::Result<Embeddings> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let mut words = Vec::new();
+    let mut values = Vec::new();
+    let mut dim = None;
+    let mut data_lines: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = header.split_whitespace().collect();
+    if !(parts.len() == 2 && parts.iter().all(|p| p.parse::<usize>().is_ok())) {
+        data_lines.push(header); // no header line (GloVe style)
+    }
+    data_lines.extend(lines);
+    for (i, line) in data_lines.iter().enumerate() {
+        let mut it = line.split_whitespace();
+        let Some(word) = it.next() else { continue };
+        let row: Vec<f32> = it
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("{}: bad number on data line {}", path.display(), i + 1))?;
+        match dim {
+            None => dim = Some(row.len()),
+            Some(d) if d != row.len() => {
+                bail!(
+                    "{}: line {} has {} values, expected {d}",
+                    path.display(),
+                    i + 1,
+                    row.len()
+                )
+            }
+            _ => {}
+        }
+        words.push(word.to_owned());
+        values.extend(row);
+    }
+    let dim = dim.with_context(|| format!("{} has no vectors", path.display()))?;
+    let matrix = ndarray::Array2::from_shape_vec((words.len(), dim), values)?;
+    Ok(Embeddings::from_words(words, matrix)?)
+}
+
+fn write_vectors(emb: &Embeddings, path: &Path, format: OutputFormat) -> anyhow::Result<()> {
+    let m = emb.matrix();
+    match format {
+        OutputFormat::W2vText => write_atomically(path, |w| {
+            writeln!(w, "{} {}", emb.len(), emb.dim())?;
+            for (word, row) in emb.words().iter().zip(m.rows()) {
+                write!(w, "{word}")?;
+                for v in row {
+                    write!(w, " {v}")?;
+                }
+                writeln!(w)?;
+            }
+            Ok(())
+        })?,
+        OutputFormat::W2vBinary => write_atomically(path, |w| {
+            writeln!(w, "{} {}", emb.len(), emb.dim())?;
+            for (word, row) in emb.words().iter().zip(m.rows()) {
+                write!(w, "{word} ")?;
+                for v in row {
+                    w.write_all(&v.to_le_bytes())?;
+                }
+                writeln!(w)?;
+            }
+            Ok(())
+        })?,
+        OutputFormat::Tsv => {
+            write_atomically(path, |w| {
+                for row in m.rows() {
+                    let cells: Vec<String> = row.iter().map(f32::to_string).collect();
+                    writeln!(w, "{}", cells.join("\t"))?;
+                }
+                Ok(())
+            })?;
+            let words_path = path.with_extension("words.tsv");
+            write_atomically(&words_path, |w| {
+                for word in emb.words() {
+                    writeln!(w, "{word}")?;
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
 }

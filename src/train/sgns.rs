@@ -228,11 +228,11 @@ fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
                 *pairs += 1;
             }
         } else {
-            for j in start..end {
-                if j == i {
+            for (k, &context) in sentence[start..end].iter().enumerate() {
+                if start + k == i {
                     continue;
                 }
-                loss += sg_pair(sh, rng, work, target, sentence[j], alpha) as f64;
+                loss += sg_pair(sh, rng, work, target, context, alpha) as f64;
                 *pairs += 1;
             }
         }

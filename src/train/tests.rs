@@ -1,1 +1,545 @@
 //! End-to-end trainer tests (small corpora, a few seconds in the debug build).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ndarray::{Array1, Array2, ArrayView1};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::*;
+use crate::embeddings::Embeddings;
+
+fn small_config() -> TrainConfig {
+    TrainConfig {
+        dim: 16,
+        window: 3,
+        negative: 3,
+        min_count: 1,
+        sample: 0.0,
+        epochs: 1,
+        threads: 1,
+        seed: 7,
+        pre_tokenized: true,
+        snapshot_every_words: 500,
+        progress_interval_ms: 10,
+        ..TrainConfig::default()
+    }
+}
+
+/// Random sentences over a small vocabulary with a Zipf-ish skew.
+fn random_corpus(sentences: usize, seed: u64) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out = String::new();
+    for _ in 0..sentences {
+        let len = rng.gen_range(3..12);
+        for k in 0..len {
+            let r: f64 = rng.r#gen();
+            let w = (r * r * 60.0) as usize;
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str(&format!("w{w}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn run(
+    text: &str,
+    config: TrainConfig,
+    init: Init,
+) -> (Vec<TrainEvent>, Result<Embeddings, TrainError>) {
+    let mut events = Vec::new();
+    let result = train(
+        CorpusSource::Text(text.to_owned()),
+        config,
+        init,
+        TrainControl::new(),
+        &mut |e| events.push(e),
+    );
+    (events, result)
+}
+
+fn snapshots(events: &[TrainEvent]) -> Vec<Arc<Snapshot>> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            TrainEvent::Snapshot(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn one_thread_runs_are_bit_identical() {
+    let text = random_corpus(400, 1);
+    let (_, a) = run(&text, small_config(), Init::Random);
+    let (_, b) = run(&text, small_config(), Init::Random);
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.words(), b.words());
+    assert!(
+        a.matrix()
+            .iter()
+            .zip(b.matrix().iter())
+            .all(|(x, y)| x.to_bits() == y.to_bits())
+    );
+    let c = run(
+        &text,
+        TrainConfig {
+            seed: 8,
+            ..small_config()
+        },
+        Init::Random,
+    )
+    .1
+    .unwrap();
+    assert_ne!(
+        a.matrix(),
+        c.matrix(),
+        "a different seed gives different vectors"
+    );
+}
+
+#[test]
+fn event_sequence_snapshot_zero_and_learning_rate_end_points() {
+    let text = random_corpus(400, 2);
+    let config = TrainConfig {
+        epochs: 2,
+        ..small_config()
+    };
+    let (events, result) = run(&text, config.clone(), Init::Gaussian { std: 0.3 });
+    let emb = result.unwrap();
+    let TrainEvent::Started {
+        vocab,
+        snapshot_rows,
+        total_words,
+    } = &events[0]
+    else {
+        panic!("first event must be Started");
+    };
+    assert_eq!(vocab.counts().map(|c| c.len()), Some(vocab.len()));
+    assert_eq!(snapshot_rows.len(), vocab.len());
+    let snaps = snapshots(&events);
+    assert!(
+        snaps.len() >= 3,
+        "snapshot 0, some in between, the final one"
+    );
+    for (i, s) in snaps.iter().enumerate() {
+        assert_eq!(s.index, i);
+    }
+    // Snapshot 0 is the initial state, before any update.
+    let (initial, _) =
+        init::initial_vectors(vocab, config.dim, &Init::Gaussian { std: 0.3 }, config.seed)
+            .unwrap();
+    assert_eq!(snaps[0].vectors, initial);
+    assert_eq!(snaps[0].words_processed, 0);
+    assert_eq!(snaps[0].loss, None);
+    assert_eq!(snaps[0].learning_rate, config.alpha);
+    // The last snapshot is the final state.
+    let last = snaps.last().unwrap();
+    assert_eq!(last.words_processed, *total_words);
+    assert_eq!(&last.vectors, emb.matrix());
+    assert!((last.learning_rate - config.min_alpha).abs() < 1e-6);
+    assert!(last.loss.is_some_and(|l| l.is_finite() && l > 0.0));
+    let epochs: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            TrainEvent::EpochFinished { epoch, loss } => {
+                assert!(loss.is_some());
+                Some(*epoch)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(epochs, vec![0, 1]);
+    assert!(matches!(
+        events.last(),
+        Some(TrainEvent::Finished {
+            cancelled: false,
+            ..
+        })
+    ));
+    // Learning rate decreases monotonically across snapshots.
+    assert!(
+        snaps
+            .windows(2)
+            .all(|w| w[1].learning_rate <= w[0].learning_rate)
+    );
+}
+
+#[test]
+fn five_epochs_process_five_times_the_words() {
+    let text = random_corpus(300, 3);
+    let words_after = |epochs| {
+        let (events, r) = run(
+            &text,
+            TrainConfig {
+                epochs,
+                ..small_config()
+            },
+            Init::Random,
+        );
+        r.unwrap();
+        snapshots(&events).last().unwrap().words_processed
+    };
+    let one = words_after(1);
+    assert!(one > 0);
+    assert_eq!(words_after(5), 5 * one);
+    // Also with several threads (chunks per thread, every epoch in full).
+    let (events, r) = run(
+        &text,
+        TrainConfig {
+            epochs: 5,
+            threads: 3,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    r.unwrap();
+    assert_eq!(snapshots(&events).last().unwrap().words_processed, 5 * one);
+}
+
+#[test]
+fn loss_decreases() {
+    let text = random_corpus(600, 4);
+    let (events, r) = run(
+        &text,
+        TrainConfig {
+            epochs: 4,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    r.unwrap();
+    let losses: Vec<f32> = events
+        .iter()
+        .filter_map(|e| match e {
+            TrainEvent::EpochFinished { loss, .. } => *loss,
+            _ => None,
+        })
+        .collect();
+    assert_eq!(losses.len(), 4);
+    // Negative sampling starts at 6·ln 2 ≈ 4.16 per pair (σ(0) everywhere with negative=3: 4 ln 2).
+    assert!(
+        losses[0] < 4.0 * std::f32::consts::LN_2 + 0.01,
+        "{losses:?}"
+    );
+    assert!(losses[3] < losses[0], "{losses:?}");
+}
+
+#[test]
+fn pretrained_rows_are_copied_and_can_be_frozen() {
+    let text = random_corpus(300, 5);
+    let dim = small_config().dim;
+    let pre = Embeddings::from_words(
+        vec!["w0".into(), "w3".into(), "not_in_corpus".into()],
+        Array2::from_shape_fn((3, dim), |(r, c)| 0.1 * (r as f32 + 1.0) + 0.01 * c as f32),
+    )
+    .unwrap();
+    let check = |freeze: bool| {
+        let config = TrainConfig {
+            freeze_pretrained: freeze,
+            ..small_config()
+        };
+        let (events, r) = run(&text, config, Init::Pretrained(pre.clone()));
+        let emb = r.unwrap();
+        let snaps = snapshots(&events);
+        for w in ["w0", "w3"] {
+            let row = emb.index_of(w).unwrap();
+            let src = pre.vector(w).unwrap();
+            assert_eq!(
+                snaps[0].vectors.row(row),
+                src,
+                "{w} starts from the pretrained row"
+            );
+            if freeze {
+                assert_eq!(emb.row(row), src, "{w} frozen");
+            } else {
+                assert_ne!(emb.row(row), src, "{w} trained");
+            }
+        }
+        let other = emb.index_of("w1").unwrap();
+        assert_ne!(
+            snaps[0].vectors.row(other),
+            emb.row(other),
+            "non-pretrained rows train"
+        );
+    };
+    check(false);
+    check(true);
+    let bad = Embeddings::from_words(vec!["w0".into()], Array2::zeros((1, dim + 1))).unwrap();
+    let (_, r) = run(&text, small_config(), Init::Pretrained(bad));
+    assert!(matches!(r, Err(TrainError::PretrainedDimension { .. })));
+}
+
+#[test]
+fn cbow_trains() {
+    let text = random_corpus(400, 6);
+    let (events, r) = run(
+        &text,
+        TrainConfig {
+            cbow: true,
+            epochs: 3,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    let emb = r.unwrap();
+    assert!(emb.matrix().iter().all(|v| v.is_finite()));
+    let snaps = snapshots(&events);
+    assert_ne!(snaps[0].vectors, snaps.last().unwrap().vectors);
+}
+
+#[test]
+fn errors_are_reported_not_panicked() {
+    let text = random_corpus(50, 7);
+    let (_, r) = run("", small_config(), Init::Random);
+    assert!(matches!(
+        r,
+        Err(TrainError::Corpus(crate::corpus::CorpusError::Empty { .. }))
+    ));
+    let (_, r) = run(
+        &text,
+        TrainConfig {
+            min_count: 1_000_000,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    assert!(matches!(
+        r,
+        Err(TrainError::Corpus(
+            crate::corpus::CorpusError::NoWordReachesMinCount { .. }
+        ))
+    ));
+    let (_, r) = run(
+        "a b c a b",
+        TrainConfig {
+            negative: 10,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    assert!(matches!(
+        r,
+        Err(TrainError::NegativeExceedsVocab {
+            negative: 10,
+            vocab: 3
+        })
+    ));
+    let r = spawn(
+        CorpusSource::Text(text.clone()),
+        TrainConfig {
+            dim: 0,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    assert!(matches!(
+        r,
+        Err(TrainError::InvalidConfig { field: "dim", .. })
+    ));
+    let (_, r) = run(
+        &text,
+        TrainConfig {
+            snapshot_every_words: 1,
+            dim: 100_000,
+            epochs: 100,
+            ..small_config()
+        },
+        Init::Random,
+    );
+    assert!(matches!(r, Err(TrainError::SnapshotMemory { .. })), "{r:?}");
+    let missing = CorpusSource::File("/nonexistent/corpus.txt".into());
+    let r = spawn(missing, small_config(), Init::Random).unwrap().join();
+    assert!(
+        r.unwrap_err()
+            .to_string()
+            .contains("/nonexistent/corpus.txt")
+    );
+}
+
+#[test]
+fn divergence_is_detected() {
+    let text = random_corpus(300, 8);
+    let config = TrainConfig {
+        alpha: 1e30,
+        min_alpha: 1e29,
+        epochs: 3,
+        ..small_config()
+    };
+    let (_, r) = run(&text, config, Init::Random);
+    match r {
+        Err(TrainError::Diverged(msg)) => assert!(msg.contains("alpha"), "{msg}"),
+        other => panic!("expected Diverged, got {other:?}"),
+    }
+}
+
+#[test]
+fn pause_step_and_cancel_from_another_thread() {
+    let text = random_corpus(3000, 9);
+    let config = TrainConfig {
+        epochs: 50,
+        snapshot_every_words: 2000,
+        ..small_config()
+    };
+    let handle = spawn(CorpusSource::Text(text), config, Init::Random).unwrap();
+    handle.control.pause();
+    assert!(handle.control.is_paused());
+    // Collects the snapshots that arrive within `wait_ms` (progress events keep coming).
+    let recv_snapshots = |wait_ms: u64| {
+        let deadline = std::time::Instant::now() + Duration::from_millis(wait_ms);
+        let mut out = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            if let Ok(TrainEvent::Snapshot(s)) = handle.events.recv_timeout(left) {
+                out.push(s);
+            }
+        }
+        out
+    };
+    // Paused from the start: only snapshot 0 arrives, and nothing more while paused.
+    let first = recv_snapshots(300);
+    assert_eq!(first.iter().map(|s| s.index).collect::<Vec<_>>(), vec![0]);
+    // Step: exactly one more snapshot, then paused again.
+    handle.control.step();
+    let stepped = recv_snapshots(300);
+    assert_eq!(stepped.iter().map(|s| s.index).collect::<Vec<_>>(), vec![1]);
+    assert!(handle.control.is_paused());
+    assert!(stepped[0].words_processed >= 2000);
+    // Resume for a moment, then cancel: the run ends early with what it learnt.
+    handle.control.resume();
+    std::thread::sleep(Duration::from_millis(50));
+    handle.control.cancel();
+    let mut cancelled = None;
+    while let Ok(e) = handle.events.recv_timeout(Duration::from_secs(10)) {
+        if let TrainEvent::Finished { cancelled: c, .. } = e {
+            cancelled = Some(c);
+        }
+    }
+    assert_eq!(cancelled, Some(true));
+    let emb = handle.join().unwrap();
+    assert!(emb.matrix().iter().all(|v| v.is_finite()));
+}
+
+// ---- Quality: the trainer must actually learn structure ------------------------------------
+
+const PAIRS: [(&str, &str); 8] = [
+    ("france", "paris"),
+    ("germany", "berlin"),
+    ("japan", "tokyo"),
+    ("china", "beijing"),
+    ("italy", "rome"),
+    ("spain", "madrid"),
+    ("egypt", "cairo"),
+    ("russia", "moscow"),
+];
+
+fn capitals_corpus() -> String {
+    let templates = [
+        "{X} 的 首都 是 {Y}",
+        "{Y} is the capital of {X}",
+        "{Y} 是 {X} 的 首都",
+        "the capital of {X} is {Y}",
+        "{X} is a country and {Y} is its capital city",
+        "we flew to {Y} the capital city of {X}",
+    ];
+    let filler = [
+        "cat", "dog", "eats", "food", "rain", "weather", "music", "plays", "loud", "we", "like",
+        "苹果", "喜欢", "吃", "音乐", "天气", "today", "tomorrow", "green", "tea",
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let mut out = String::new();
+    for _ in 0..1500 {
+        if rng.gen_bool(0.5) {
+            let (x, y) = PAIRS[rng.gen_range(0..PAIRS.len())];
+            let t = templates[rng.gen_range(0..templates.len())];
+            out.push_str(&t.replace("{X}", x).replace("{Y}", y));
+        } else {
+            let n = rng.gen_range(4..9);
+            let words: Vec<&str> = (0..n)
+                .map(|_| filler[rng.gen_range(0..filler.len())])
+                .collect();
+            out.push_str(&words.join(" "));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn cosine(a: ArrayView1<f32>, b: ArrayView1<f32>) -> f32 {
+    a.dot(&b) / (a.dot(&a).sqrt() * b.dot(&b).sqrt()).max(1e-12)
+}
+
+/// Mean pairwise cosine of the offsets capital − country.
+fn offset_coherence(words: &[String], m: &Array2<f32>) -> f32 {
+    let row = |w: &str| m.row(words.iter().position(|x| x == w).unwrap());
+    let offsets: Vec<Array1<f32>> = PAIRS.iter().map(|(x, y)| &row(y) - &row(x)).collect();
+    let mut sum = 0.0;
+    let mut n = 0;
+    for i in 0..offsets.len() {
+        for j in i + 1..offsets.len() {
+            sum += cosine(offsets[i].view(), offsets[j].view());
+            n += 1;
+        }
+    }
+    sum / n as f32
+}
+
+/// How many capitals have another capital or their own country as nearest neighbour.
+fn capitals_with_good_neighbour(words: &[String], m: &Array2<f32>) -> usize {
+    let idx = |w: &str| words.iter().position(|x| x == w).unwrap();
+    PAIRS
+        .iter()
+        .filter(|(country, capital)| {
+            let c = idx(capital);
+            let best = (0..words.len())
+                .filter(|&r| r != c)
+                .max_by(|&a, &b| cosine(m.row(c), m.row(a)).total_cmp(&cosine(m.row(c), m.row(b))))
+                .unwrap();
+            let w = words[best].as_str();
+            w == *country || PAIRS.iter().any(|(_, y)| *y == w)
+        })
+        .count()
+}
+
+/// Trains on the capitals corpus; returns (good neighbours, coherence at snapshot 0, at end).
+fn capitals_quality(alpha: f32) -> (usize, f32, f32) {
+    let config = TrainConfig {
+        dim: 24,
+        window: 3,
+        negative: 5,
+        epochs: 15,
+        alpha,
+        min_alpha: alpha * 1e-3,
+        snapshot_every_words: 0,
+        ..small_config()
+    };
+    let (events, r) = run(&capitals_corpus(), config, Init::Random);
+    let emb = r.unwrap();
+    let snaps = snapshots(&events);
+    let words = emb.words();
+    let last = &snaps.last().unwrap().vectors;
+    (
+        capitals_with_good_neighbour(words, last),
+        offset_coherence(words, &snaps[0].vectors),
+        offset_coherence(words, last),
+    )
+}
+
+fn quality_passes((good, before, after): (usize, f32, f32)) -> bool {
+    good >= 7 && after > before + 0.2
+}
+
+#[test]
+fn learns_capitals_and_fails_when_not_learning() {
+    let trained = capitals_quality(0.025);
+    assert!(quality_passes(trained), "trained: {trained:?}");
+    // The same checks must FAIL when training is broken (a learning rate of ~0).
+    let untrained = capitals_quality(1e-9);
+    assert!(
+        !quality_passes(untrained),
+        "untrained vectors passed the checks: {untrained:?}"
+    );
+}

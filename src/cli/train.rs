@@ -1,30 +1,18 @@
 //! `embedscape train`: train skip-gram / CBOW vectors on a text corpus, with a progress bar,
 //! optional timeline file (all snapshots) and a final summary.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use embedscape::atomic_file::write_atomically;
-use embedscape::embeddings::Embeddings;
+use embedscape::embeddings::formats::{Format, save};
+
+use super::load::load_vectors;
 use embedscape::train::{
     CorpusSource, Init, Precision, Snapshot, Timeline, TrainConfig, TrainControl, TrainEvent, train,
 };
-
-/// Output vector file formats.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// word2vec text: a "count dim" header, then "word v1 v2 ..." per line.
-    #[default]
-    W2vText,
-    /// word2vec binary: the same header, then the word, a space and dim little-endian f32.
-    W2vBinary,
-    /// TensorFlow projector: tab-separated vectors (VECTORS) and words next to it (.words.tsv).
-    Tsv,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
@@ -33,9 +21,10 @@ pub struct TrainArgs {
     /// Where to write the trained vectors.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Output format of the vectors.
-    #[arg(long, value_enum, default_value_t = OutputFormat::W2vText)]
-    pub format: OutputFormat,
+    /// Output format of the vectors: w2v-text, w2v-binary, glove or tsv (Projector; labels go
+    /// to NAME_metadata.tsv beside it).
+    #[arg(long, default_value = "w2v-text")]
+    pub format: Format,
     /// Vector dimension.
     #[arg(long, default_value_t = 100)]
     pub dim: usize,
@@ -216,7 +205,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let embeddings = result.with_context(|| format!("training on {}", args.corpus.display()))?;
     let duration_secs = started.elapsed().as_secs_f64();
 
-    write_vectors(&embeddings, &args.output, args.format)
+    save(&embeddings, &args.output, args.format)
+        .with_context(|| format!("writing {}", args.output.display()))
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(path) = &args.timeline {
         let precision = if args.timeline_f16 {
@@ -260,97 +250,7 @@ fn parse_init(spec: &str) -> anyhow::Result<Init> {
         return Ok(Init::Gaussian { std });
     }
     if let Some(file) = spec.strip_prefix("pretrained:") {
-        return Ok(Init::Pretrained(read_word2vec_text(Path::new(file))?));
+        return Ok(Init::Pretrained(load_vectors(Path::new(file), false)?));
     }
     bail!("--init must be random, gaussian:STD or pretrained:FILE, got {spec:?}")
-}
-
-// TODO(merge): use embeddings::formats::{load, save} instead of the small private reader and
-// writers below (they exist only because the formats module lives on another branch).
-
-/// Minimal word2vec text reader for `--init pretrained:FILE`.
-fn read_word2vec_text(path: &Path) -> anyhow::Result<Embeddings> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut lines = text.lines();
-    let header = lines.next().unwrap_or_default();
-    let mut words = Vec::new();
-    let mut values = Vec::new();
-    let mut dim = None;
-    let mut data_lines: Vec<&str> = Vec::new();
-    let parts: Vec<&str> = header.split_whitespace().collect();
-    if !(parts.len() == 2 && parts.iter().all(|p| p.parse::<usize>().is_ok())) {
-        data_lines.push(header); // no header line (GloVe style)
-    }
-    data_lines.extend(lines);
-    for (i, line) in data_lines.iter().enumerate() {
-        let mut it = line.split_whitespace();
-        let Some(word) = it.next() else { continue };
-        let row: Vec<f32> = it
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .with_context(|| format!("{}: bad number on data line {}", path.display(), i + 1))?;
-        match dim {
-            None => dim = Some(row.len()),
-            Some(d) if d != row.len() => {
-                bail!(
-                    "{}: line {} has {} values, expected {d}",
-                    path.display(),
-                    i + 1,
-                    row.len()
-                )
-            }
-            _ => {}
-        }
-        words.push(word.to_owned());
-        values.extend(row);
-    }
-    let dim = dim.with_context(|| format!("{} has no vectors", path.display()))?;
-    let matrix = ndarray::Array2::from_shape_vec((words.len(), dim), values)?;
-    Ok(Embeddings::from_words(words, matrix)?)
-}
-
-fn write_vectors(emb: &Embeddings, path: &Path, format: OutputFormat) -> anyhow::Result<()> {
-    let m = emb.matrix();
-    match format {
-        OutputFormat::W2vText => write_atomically(path, |w| {
-            writeln!(w, "{} {}", emb.len(), emb.dim())?;
-            for (word, row) in emb.words().iter().zip(m.rows()) {
-                write!(w, "{word}")?;
-                for v in row {
-                    write!(w, " {v}")?;
-                }
-                writeln!(w)?;
-            }
-            Ok(())
-        })?,
-        OutputFormat::W2vBinary => write_atomically(path, |w| {
-            writeln!(w, "{} {}", emb.len(), emb.dim())?;
-            for (word, row) in emb.words().iter().zip(m.rows()) {
-                write!(w, "{word} ")?;
-                for v in row {
-                    w.write_all(&v.to_le_bytes())?;
-                }
-                writeln!(w)?;
-            }
-            Ok(())
-        })?,
-        OutputFormat::Tsv => {
-            write_atomically(path, |w| {
-                for row in m.rows() {
-                    let cells: Vec<String> = row.iter().map(f32::to_string).collect();
-                    writeln!(w, "{}", cells.join("\t"))?;
-                }
-                Ok(())
-            })?;
-            let words_path = path.with_extension("words.tsv");
-            write_atomically(&words_path, |w| {
-                for word in emb.words() {
-                    writeln!(w, "{word}")?;
-                }
-                Ok(())
-            })?;
-        }
-    }
-    Ok(())
 }

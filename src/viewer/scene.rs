@@ -176,7 +176,7 @@ pub fn point_colors(
                 && row != selected
                 && !selection.is_neighbor(row)
             {
-                color = color * 0.3;
+                color *= 0.3;
             }
             [color.red, color.green, color.blue, 1.0]
         })
@@ -219,18 +219,18 @@ fn update_point_mesh(
     let half_size = orbit.radius * 0.006 * settings.point_size;
     let base_colors = point_colors(&model, cloud.frame, &settings, &selection);
     let count = cloud.positions.len().min(base_colors.len());
+    let points = cloud.positions.iter().zip(&base_colors).enumerate();
     let mut positions = Vec::with_capacity(count * 4);
     let mut uvs = Vec::with_capacity(count * 4);
     let mut colors = Vec::with_capacity(count * 4);
     const CORNERS: [(f32, f32); 4] = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)];
-    for row in 0..count {
-        let centre = cloud.positions[row];
+    for (row, (&centre, &color)) in points {
         let size = half_size * point_scale(row, &selection);
         for (cx, cy) in CORNERS {
             let corner = centre + (right * cx + up * cy) * size;
             positions.push(corner.to_array());
             uvs.push([(cx + 1.0) * 0.5, (1.0 - cy) * 0.5]);
-            colors.push(base_colors[row]);
+            colors.push(color);
         }
     }
     write_quads(&mut mesh, positions, uvs, colors);

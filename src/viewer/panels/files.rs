@@ -147,6 +147,7 @@ fn open_dropped_files(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_exports(
     mut requests: MessageReader<ExportRequest>,
     mut commands: Commands,

@@ -16,6 +16,8 @@ use super::selection::Selection;
 /// Grid cell size in logical pixels for label de-cluttering.
 const CELL_W: f32 = 60.0;
 const CELL_H: f32 = 16.0;
+/// Rows a highlighted label may move to find room, nearest first.
+const NUDGE_ROWS: [i32; 12] = [1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6];
 
 /// Everything the label pass reads.
 pub struct LabelInputs<'a> {
@@ -45,17 +47,37 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
             return;
         };
         let cell = ((position.x / CELL_W) as i32, (position.y / CELL_H) as i32);
-        if !strong && (occupied.contains(&cell) || occupied.contains(&(cell.0 + 1, cell.1))) {
+        let free = |c: (i32, i32)| !occupied.contains(&c) && !occupied.contains(&(c.0 + 1, c.1));
+        // Ordinary labels only go where there is room; highlighted ones are nudged up or down
+        // to the nearest free row (with a leader line), so a tight clump stays readable.
+        let shift_rows = if free(cell) {
+            0
+        } else if strong {
+            NUDGE_ROWS
+                .iter()
+                .copied()
+                .find(|&d| free((cell.0, cell.1 + d)))
+                .unwrap_or(0)
+        } else {
             return;
-        }
+        };
+        let cell = (cell.0, cell.1 + shift_rows);
         occupied.insert(cell);
         occupied.insert((cell.0 + 1, cell.1));
-        let (size, color) = if strong {
+        let (size, color) = if Some(row) == inputs.selection.row {
+            (19.0, egui::Color32::from_rgb(255, 215, 64))
+        } else if strong {
             (15.0, egui::Color32::from_rgb(255, 250, 220))
         } else {
             (12.0, egui::Color32::from_gray(185))
         };
-        let at = egui::pos2(position.x + 6.0, position.y - 6.0);
+        let at = egui::pos2(position.x + 6.0, position.y - 6.0 + shift_rows as f32 * CELL_H);
+        if shift_rows != 0 {
+            painter.line_segment(
+                [egui::pos2(position.x, position.y), at + egui::vec2(0.0, -CELL_H * 0.4)],
+                egui::Stroke::new(1.0, egui::Color32::from_white_alpha(90)),
+            );
+        }
         painter.text(
             at + egui::vec2(1.0, 1.0),
             egui::Align2::LEFT_BOTTOM,
@@ -96,5 +118,8 @@ fn highlighted_rows(inputs: &LabelInputs) -> Vec<usize> {
             rows.extend(inputs.model.row_of(&pair.tail));
         }
     }
+    // A word can be both a neighbour and a relation endpoint: label it once.
+    let mut seen = HashSet::new();
+    rows.retain(|row| seen.insert(*row));
     rows
 }

@@ -176,7 +176,7 @@ pub fn point_colors(
                 && row != selected
                 && !selection.is_neighbor(row)
             {
-                color *= 0.3;
+                color *= 0.15;
             }
             [color.red, color.green, color.blue, 1.0]
         })

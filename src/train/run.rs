@@ -225,19 +225,23 @@ impl Trainer {
                     break 'epochs;
                 }
                 let words = self.words_done.load(Ordering::SeqCst);
-                if words >= next_snapshot && words < self.total_words {
-                    self.emit_snapshot(epoch, on_event);
-                    last_snapshot_words = words;
+                if words >= next_snapshot {
+                    // The final state is emitted after the loop, so a boundary that lands on
+                    // the very end only advances the schedule (it must, or this loop never ends).
                     while next_snapshot <= words {
                         next_snapshot += self.snapshot_every;
                     }
-                    self.control.snapshot_taken();
-                    if !self.wait_while_paused(epoch, on_event) {
-                        cancelled = true;
-                        break 'epochs;
+                    if words < self.total_words {
+                        self.emit_snapshot(epoch, on_event);
+                        last_snapshot_words = words;
+                        self.control.snapshot_taken();
+                        if !self.wait_while_paused(epoch, on_event) {
+                            cancelled = true;
+                            break 'epochs;
+                        }
                     }
                 }
-                if boundary >= epoch_end {
+                if boundary >= epoch_end || words >= epoch_end {
                     break;
                 }
             }
@@ -325,10 +329,13 @@ impl Trainer {
                 }
                 drop(tx);
                 let mut tick = Instant::now();
-                loop {
+                // Count the outcomes rather than wait for disconnection: every worker sends
+                // exactly one before its thread ends.
+                let mut running = targets.len();
+                while running > 0 {
                     let wait = interval.saturating_sub(last_progress.elapsed());
                     match rx.recv_timeout(wait) {
-                        Ok(_) => {}
+                        Ok(_) => running -= 1,
                         Err(RecvTimeoutError::Disconnected) => break,
                         Err(RecvTimeoutError::Timeout) => {}
                     }

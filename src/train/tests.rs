@@ -543,3 +543,32 @@ fn learns_capitals_and_fails_when_not_learning() {
         "untrained vectors passed the checks: {untrained:?}"
     );
 }
+
+#[test]
+fn snapshot_boundary_inside_the_last_sentence_terminates() {
+    // 20 words per epoch in 3-word sentences: a boundary at word 39 of 40 lands mid-sentence.
+    let text = "a b c\n".repeat(7);
+    let config = TrainConfig {
+        epochs: 2,
+        snapshot_every_words: 41,
+        negative: 2,
+        ..small_config()
+    };
+    let (events, r) = run(&text, config, Init::Random);
+    r.unwrap();
+    let snaps = snapshots(&events);
+    assert_eq!(snaps.last().unwrap().words_processed, 42);
+    let config = TrainConfig {
+        epochs: 2,
+        snapshot_every_words: 20,
+        negative: 2,
+        ..small_config()
+    };
+    let (events, r) = run(&text, config, Init::Random);
+    r.unwrap();
+    let words: Vec<u64> = snapshots(&events)
+        .iter()
+        .map(|s| s.words_processed)
+        .collect();
+    assert_eq!(words, vec![0, 21, 42]);
+}

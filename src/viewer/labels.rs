@@ -16,6 +16,8 @@ use super::selection::Selection;
 /// Grid cell size in logical pixels for label de-cluttering.
 const CELL_W: f32 = 60.0;
 const CELL_H: f32 = 16.0;
+/// Ordinary labels drawn at most: more is unreadable and costs frame time at scale.
+const MAX_DENSITY_LABELS: usize = 400;
 /// Rows a highlighted label may move to find room, nearest first.
 const NUDGE_ROWS: [i32; 12] = [1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6];
 
@@ -99,7 +101,7 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
     let count = inputs.model.words.len();
     let budget = (count as f32 * inputs.settings.label_density).ceil() as usize;
     // Rows are in frequency order (trainer vocabularies and most vector files are).
-    for row in 0..budget.min(count).min(3_000) {
+    for row in 0..budget.min(count).min(MAX_DENSITY_LABELS) {
         draw(row, false, &mut occupied);
     }
 }

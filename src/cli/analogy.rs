@@ -60,14 +60,6 @@ pub fn run(args: AnalogyArgs) -> anyhow::Result<()> {
         AnalogyMethod::CosMul => "3CosMul score",
     };
     println!("{} : {} :: {} : ?", args.a, args.b, args.c);
-    println!("{:<6} {:<24} {score}", "rank", "word");
-    for (rank, n) in found.iter().enumerate() {
-        println!(
-            "{:<6} {:<24} {:.4}",
-            rank + 1,
-            emb.word(n.row).unwrap_or("?"),
-            n.similarity
-        );
-    }
+    super::neighbors::print_ranked(&emb, &found, score);
     Ok(())
 }

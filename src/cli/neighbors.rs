@@ -29,7 +29,13 @@ pub fn run(args: NeighborsArgs) -> anyhow::Result<()> {
     let row = word_row(&emb, &args.word)?;
     let index = NeighborIndex::new(&emb);
     let found = index.top_k(row, args.k).context("neighbour search")?;
-    println!("{:<6} {:<24} similarity", "rank", "word");
+    print_ranked(&emb, &found, "similarity");
+    Ok(())
+}
+
+/// Prints a ranked table of words with their score.
+pub fn print_ranked(emb: &Embeddings, found: &[embedscape::space::Neighbor], score: &str) {
+    println!("{:<6} {:<24} {score}", "rank", "word");
     for (rank, n) in found.iter().enumerate() {
         println!(
             "{:<6} {:<24} {:.4}",
@@ -38,7 +44,6 @@ pub fn run(args: NeighborsArgs) -> anyhow::Result<()> {
             n.similarity
         );
     }
-    Ok(())
 }
 
 /// The row of `word`, or an error that suggests close spellings.

@@ -77,15 +77,7 @@ impl SearchPanel {
         let neighbors = cx.selection.neighbors.clone();
         egui::Grid::new("neighbors").striped(true).show(ui, |ui| {
             for neighbor in &neighbors {
-                let name = cx
-                    .model
-                    .words
-                    .get(neighbor.row)
-                    .cloned()
-                    .unwrap_or_default();
-                if word_button(ui, &name, false) {
-                    cx.select.write(SelectWord(Some(neighbor.row)));
-                }
+                neighbor_button(ui, cx, neighbor.row);
                 ui.add(
                     egui::ProgressBar::new(neighbor.similarity.max(0.0))
                         .desired_width(90.0)
@@ -108,17 +100,17 @@ impl SearchPanel {
                     cx.selection.neighbors_3d.len()
                 ));
                 for neighbor in cx.selection.neighbors_3d.clone() {
-                    let name = cx
-                        .model
-                        .words
-                        .get(neighbor.row)
-                        .cloned()
-                        .unwrap_or_default();
-                    if word_button(ui, &name, false) {
-                        cx.select.write(SelectWord(Some(neighbor.row)));
-                    }
+                    neighbor_button(ui, cx, neighbor.row);
                 }
             });
+    }
+}
+
+/// A word that selects itself when clicked.
+fn neighbor_button(ui: &mut egui::Ui, cx: &mut PanelContext, row: usize) {
+    let name = cx.model.words.get(row).cloned().unwrap_or_default();
+    if word_button(ui, &name, false) {
+        cx.select.write(SelectWord(Some(row)));
     }
 }
 

@@ -105,4 +105,72 @@ mod tests {
         assert!(got.iter().all(|n| n.row < 5));
         assert!(analogy(&idx, 0, 1, 9, 1, AnalogyMethod::CosMul, None).is_err());
     }
+
+    /// The textbook definitions, computed the slow way on plain `Vec`s.
+    fn naive(m: &[Vec<f32>], a: usize, b: usize, c: usize, k: usize, mul: bool) -> Vec<usize> {
+        let unit: Vec<Vec<f32>> = m
+            .iter()
+            .map(|r| {
+                let n = r.iter().map(|v| v * v).sum::<f32>().sqrt();
+                r.iter().map(|v| v / n).collect()
+            })
+            .collect();
+        let cos = |x: &[f32], y: &[f32]| {
+            let d: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+            let nx = x.iter().map(|v| v * v).sum::<f32>().sqrt();
+            let ny = y.iter().map(|v| v * v).sum::<f32>().sqrt();
+            d / (nx * ny)
+        };
+        let target: Vec<f32> = (0..m[0].len())
+            .map(|j| unit[b][j] - unit[a][j] + unit[c][j])
+            .collect();
+        let mut scored: Vec<(usize, f32)> = (0..m.len())
+            .filter(|r| ![a, b, c].contains(r))
+            .map(|r| {
+                let x = &unit[r];
+                let score = if mul {
+                    let s = |u: &[f32]| (cos(x, u) + 1.0) / 2.0;
+                    s(&unit[b]) * s(&unit[c]) / (s(&unit[a]) + 1e-3)
+                } else {
+                    cos(x, &target)
+                };
+                (r, score)
+            })
+            .collect();
+        scored.sort_by(|p, q| q.1.total_cmp(&p.1));
+        scored.into_iter().take(k).map(|(r, _)| r).collect()
+    }
+
+    #[test]
+    fn matches_naive_reference_on_random_vectors() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let rows: Vec<Vec<f32>> = (0..300)
+            .map(|_| (0..24).map(|_| rng.gen_range(-1.0f32..1.0)).collect())
+            .collect();
+        let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+        let matrix = ndarray::Array2::from_shape_vec((300, 24), flat).unwrap();
+        let idx = NeighborIndex::from_matrix(matrix.view());
+        for _ in 0..20 {
+            let (a, b, c) = (
+                rng.gen_range(0..300),
+                rng.gen_range(0..300),
+                rng.gen_range(0..300),
+            );
+            if a == b || b == c || a == c {
+                continue;
+            }
+            for (method, mul) in [
+                (AnalogyMethod::CosAdd, false),
+                (AnalogyMethod::CosMul, true),
+            ] {
+                let got: Vec<usize> = analogy(&idx, a, b, c, 5, method, None)
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.row)
+                    .collect();
+                assert_eq!(got, naive(&rows, a, b, c, 5, mul), "{method:?} {a} {b} {c}");
+            }
+        }
+    }
 }

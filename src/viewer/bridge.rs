@@ -13,7 +13,7 @@ use super::options::{DataSource, ViewerOptions, assets_dir};
 use crate::train::{self, CorpusSource, Init, TrainConfig, TrainControl, TrainEvent};
 
 /// What the user asks of training.
-#[derive(Message, Debug, Clone)]
+#[derive(Message, Debug, Clone, PartialEq)]
 pub enum TrainCommand {
     /// Start (or restart) training with these parameters.
     Start(Box<TrainConfig>),

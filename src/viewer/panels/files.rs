@@ -166,7 +166,7 @@ fn run_exports(
             }
             ExportRequest::Vectors(path) => export_vectors(&model, &playhead, path),
             ExportRequest::Neighbors(path) => export_neighbors(&model, &selection, path),
-            ExportRequest::Timeline(path) => export_timeline(&model, &run, path),
+            ExportRequest::Timeline(path) => export_timeline(&model, &run.config, path),
         };
         if let Err(message) = result {
             errors.write(UserError(message));
@@ -239,7 +239,7 @@ fn export_neighbors(model: &SpaceModel, selection: &Selection, path: &Path) -> R
 
 fn export_timeline(
     model: &SpaceModel,
-    run: &crate::viewer::bridge::TrainingRun,
+    config: &crate::train::TrainConfig,
     path: &Path,
 ) -> Result<(), String> {
     if model.frames.is_empty() {
@@ -259,10 +259,104 @@ fn export_timeline(
         .collect();
     let timeline = crate::train::Timeline {
         words: model.words.clone(),
-        params_json: serde_json::to_string(&run.config).unwrap_or_default(),
+        params_json: serde_json::to_string(config).unwrap_or_default(),
         snapshots,
     };
     timeline
         .save(path, crate::train::Precision::F32)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::viewer::model::FrameMeta;
+    use ndarray::array;
+
+    fn model_with_two_frames() -> SpaceModel {
+        let mut model = SpaceModel::default();
+        model.settings.cluster_count = 2;
+        model.reset(vec![
+            "法国".into(),
+            "巴黎".into(),
+            "日本".into(),
+            "东京".into(),
+        ]);
+        let v = array![
+            [1.0f32, 0.0, 0.1],
+            [0.9, 0.1, 0.0],
+            [0.0, 1.0, 0.2],
+            [0.1, 0.9, 0.3]
+        ];
+        for index in 0..2 {
+            let meta = FrameMeta {
+                index,
+                words_processed: index as u64 * 10,
+                ..FrameMeta::default()
+            };
+            model
+                .push_frame(meta, Arc::new(v.mapv(|x| x * (index + 1) as f32)))
+                .unwrap();
+        }
+        model
+    }
+
+    #[test]
+    fn exports_vectors_neighbors_and_timeline() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = model_with_two_frames();
+        let playhead = Playhead {
+            position: 1.0,
+            ..Playhead::default()
+        };
+        let vectors = dir.path().join("v.txt");
+        export_vectors(&model, &playhead, &vectors).unwrap();
+        let loaded = crate::embeddings::formats::load(&vectors, &Default::default()).unwrap();
+        assert_eq!(loaded.embeddings.words(), model.words.as_slice());
+        assert_eq!(loaded.embeddings.matrix(), &*model.frames[1].vectors);
+
+        let mut selection = Selection::default();
+        assert!(export_neighbors(&model, &selection, &dir.path().join("n.tsv")).is_err());
+        selection.row = Some(0);
+        selection.neighbors = vec![crate::space::Neighbor {
+            row: 1,
+            similarity: 0.5,
+        }];
+        export_neighbors(&model, &selection, &dir.path().join("n.tsv")).unwrap();
+        let tsv = std::fs::read_to_string(dir.path().join("n.tsv")).unwrap();
+        assert_eq!(tsv, "query\tneighbor\tcosine\n法国\t巴黎\t0.500000\n");
+
+        let timeline = dir.path().join("run.timeline");
+        export_timeline(&model, &crate::train::TrainConfig::default(), &timeline).unwrap();
+        let back = crate::train::Timeline::load(&timeline).unwrap();
+        assert_eq!(back.words, model.words);
+        assert_eq!(back.snapshots.len(), 2);
+        assert_eq!(back.snapshots[1].words_processed, 10);
+        assert_eq!(
+            classify_dropped(&timeline),
+            TrainCommand::Open(DataSource::Timeline(timeline.clone()))
+        );
+    }
+
+    #[test]
+    fn dropped_files_are_classified() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("notes.txt");
+        std::fs::write(&corpus, "这 是 一 个 句子\nplain words here\n").unwrap();
+        assert_eq!(
+            classify_dropped(&corpus),
+            TrainCommand::Open(DataSource::Corpus(corpus.clone()))
+        );
+        let vectors = dir.path().join("vec.txt");
+        std::fs::write(&vectors, "2 2\na 0.1 0.2\nb 0.3 0.4\n").unwrap();
+        assert_eq!(
+            classify_dropped(&vectors),
+            TrainCommand::Open(DataSource::Vectors(vectors.clone()))
+        );
+        let relations = dir.path().join("relations.tsv");
+        assert_eq!(
+            classify_dropped(&relations),
+            TrainCommand::OpenRelations(relations.clone())
+        );
+    }
 }

@@ -279,3 +279,39 @@ fn draw_arrows(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_colours_follow_the_palette_and_selection_dims_the_rest() {
+        let mut model = SpaceModel::default();
+        model.reset(vec!["法国".into(), "巴黎".into(), "猫".into()]);
+        model.set_categories(vec![
+            ("法国".into(), "国家".into()),
+            ("猫".into(), "动物".into()),
+            ("不在".into(), "其他".into()),
+        ]);
+        assert_eq!(model.category_names, vec!["国家", "动物"]);
+        let settings = DisplaySettings {
+            color_by: ColorBy::Category,
+            ..DisplaySettings::default()
+        };
+        let mut selection = Selection::default();
+        let colors = point_colors(&model, None, &settings, &selection);
+        let expect = |label: usize| {
+            let [r, g, b] = space::palette_color(label);
+            let c = Color::srgb(r, g, b).to_linear();
+            [c.red, c.green, c.blue, 1.0]
+        };
+        assert_eq!(colors[0], expect(0));
+        assert_eq!(colors[2], expect(1));
+        assert_ne!(colors[1], colors[0], "uncategorised words are grey");
+
+        selection.row = Some(0);
+        let dimmed = point_colors(&model, None, &settings, &selection);
+        assert_eq!(dimmed[0], colors[0], "the selection keeps its colour");
+        assert!(dimmed[2][0] < colors[2][0] && dimmed[2][3] == 1.0);
+    }
+}

@@ -22,7 +22,7 @@ use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::input::mouse::MouseButtonInput;
 use bevy::prelude::*;
-use bevy::window::{CursorMoved, PrimaryWindow};
+use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
 
 use super::bridge::{RunState, TrainingRun};
 use super::model::{ErrorLog, SpaceModel};
@@ -313,6 +313,9 @@ struct InputInjector<'w> {
     cursor_moves: MessageWriter<'w, CursorMoved>,
     buttons: MessageWriter<'w, MouseButtonInput>,
     keys: MessageWriter<'w, KeyboardInput>,
+    /// egui reads the combined window-event stream rather than the per-kind messages, so every
+    /// injected input is written to both, as winit does.
+    window_events: MessageWriter<'w, WindowEvent>,
     exit: MessageWriter<'w, AppExit>,
 }
 
@@ -339,6 +342,7 @@ fn run_script(
         cursor_moves,
         buttons,
         keys,
+        window_events,
         exit,
     } = &mut inject;
     let Some(step) = runner.steps.get(runner.current).cloned() else {
@@ -404,16 +408,20 @@ fn run_script(
             match target {
                 Some(at) if runner.stable_frames >= 5 || runner.frames_in_step > 600 => {
                     window.set_cursor_position(Some(at));
-                    cursor_moves.write(CursorMoved {
+                    let moved = CursorMoved {
                         window: window_entity,
                         position: at,
                         delta: None,
-                    });
-                    buttons.write(MouseButtonInput {
+                    };
+                    window_events.write(WindowEvent::CursorMoved(moved.clone()));
+                    cursor_moves.write(moved);
+                    let button = MouseButtonInput {
                         button: MouseButton::Left,
                         state: ButtonState::Pressed,
                         window: window_entity,
-                    });
+                    };
+                    window_events.write(WindowEvent::MouseButtonInput(button));
+                    buttons.write(button);
                     runner.phase = 1;
                 }
                 None if runner.frames_in_step > 300 => {
@@ -425,11 +433,13 @@ fn run_script(
         }
         Step::ClickWord(_) | Step::Click(_) => {
             if runner.phase == 1 {
-                buttons.write(MouseButtonInput {
+                let button = MouseButtonInput {
                     button: MouseButton::Left,
                     state: ButtonState::Released,
                     window: window_entity,
-                });
+                };
+                window_events.write(WindowEvent::MouseButtonInput(button));
+                buttons.write(button);
                 runner.phase = 2;
                 false
             } else {
@@ -444,14 +454,16 @@ fn run_script(
                 ButtonState::Released
             };
             if runner.phase < 2 {
-                keys.write(KeyboardInput {
+                let key = KeyboardInput {
                     key_code: *code,
                     logical_key: logical_key(*code),
                     state,
                     text: None,
                     repeat: false,
                     window: window_entity,
-                });
+                };
+                window_events.write(WindowEvent::KeyboardInput(key.clone()));
+                keys.write(key);
             }
             runner.phase += 1;
             runner.phase > 4

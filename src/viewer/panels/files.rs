@@ -57,12 +57,21 @@ impl Plugin for FilesPlugin {
 #[derive(Default)]
 pub struct FilesPanel {
     path: String,
+    browser: super::browser::FileBrowser,
 }
 
 impl FilesPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
-        ui.weak("Type a path or drop a file on the window.");
-        ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(f32::INFINITY));
+        ui.weak("Browse, type a path, or drop a file on the window.");
+        ui.horizontal(|ui| {
+            if ui.button("Browse…").clicked() {
+                self.browser.open = true;
+            }
+            ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(f32::INFINITY));
+        });
+        if let Some(picked) = self.browser.ui(ui.ctx(), Path::new(self.path.trim())) {
+            self.path = picked.display().to_string();
+        }
         let path = PathBuf::from(self.path.trim());
         let has_path = !self.path.trim().is_empty();
         ui.horizontal_wrapped(|ui| {

@@ -4,6 +4,7 @@
 //! the cloud is centred in the visible area, and over which the labels are drawn.
 
 pub mod analogy;
+pub mod browser;
 pub mod display;
 pub mod files;
 pub mod relations;

@@ -251,10 +251,9 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
     match source {
         DataSource::Demo | DataSource::Corpus(_) | DataSource::Text(_) => {
             let corpus = match source {
-                DataSource::Demo => CorpusSource::File(demo_corpus()),
                 DataSource::Corpus(path) => CorpusSource::File(path.clone()),
                 DataSource::Text(text) => CorpusSource::Text(text.clone()),
-                _ => unreachable_source(),
+                _ => CorpusSource::File(demo_corpus()),
             };
             let init = match &run.pretrained {
                 Some(path) => Init::Pretrained(load_vectors(path)?),
@@ -289,10 +288,6 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
         }
     }
     Ok(())
-}
-
-fn unreachable_source() -> CorpusSource {
-    CorpusSource::Text(String::new())
 }
 
 fn load_vectors(path: &Path) -> Result<crate::embeddings::Embeddings, String> {

@@ -21,8 +21,11 @@ use crate::space;
 /// What colours the points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorBy {
+    /// Each snapshot's own clusters (matched frame to frame so colours stay put).
     #[default]
     Cluster,
+    /// The latest snapshot's clusters on every frame: watch where the final groups came from.
+    LatestCluster,
     Category,
 }
 
@@ -160,11 +163,17 @@ pub fn point_colors(
     selection: &Selection,
 ) -> Vec<[f32; 4]> {
     let count = model.words.len();
-    let clusters = frame.and_then(|f| model.frames.get(f)).map(|f| &f.clusters);
+    let clusters = match settings.color_by {
+        ColorBy::LatestCluster => model.frames.last(),
+        _ => frame.and_then(|f| model.frames.get(f)),
+    }
+    .map(|f| &f.clusters);
     (0..count)
         .map(|row| {
             let label = match settings.color_by {
-                ColorBy::Cluster => clusters.and_then(|c| c.get(row).copied()),
+                ColorBy::Cluster | ColorBy::LatestCluster => {
+                    clusters.and_then(|c| c.get(row).copied())
+                }
                 ColorBy::Category => model.categories.get(row).copied().flatten(),
             };
             let [r, g, b] = match label {

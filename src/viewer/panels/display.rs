@@ -15,7 +15,10 @@ impl DisplayPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
         ui.horizontal(|ui| {
             ui.label("Colour by");
-            ui.selectable_value(&mut cx.settings.color_by, ColorBy::Cluster, "cluster");
+            ui.selectable_value(&mut cx.settings.color_by, ColorBy::Cluster, "cluster")
+                .on_hover_text("each snapshot's own clusters");
+            ui.selectable_value(&mut cx.settings.color_by, ColorBy::LatestCluster, "final")
+                .on_hover_text("the latest snapshot's clusters on every frame");
             let has_categories = !cx.model.category_names.is_empty();
             ui.add_enabled_ui(has_categories, |ui| {
                 ui.selectable_value(&mut cx.settings.color_by, ColorBy::Category, "category");

@@ -14,7 +14,9 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::control::TrainControl;
-use super::kernels::{SigmoidTable, axpy, dot};
+#[cfg(target_arch = "x86_64")]
+use super::kernels::Avx2Fma;
+use super::kernels::{Kernels, Portable, SigmoidTable};
 use super::negative_table::NegativeTable;
 use super::rng::FastRng;
 use super::shared::SharedMatrix;
@@ -94,7 +96,8 @@ pub struct Worker {
     neu1: Vec<f32>,
     loss_sum: f64,
     pairs: u64,
-    use_avx2: bool,
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<Avx2Fma>,
 }
 
 impl Worker {
@@ -111,7 +114,8 @@ impl Worker {
             neu1: vec![0.0; dim],
             loss_sum: 0.0,
             pairs: 0,
-            use_avx2: detect_avx2(),
+            #[cfg(target_arch = "x86_64")]
+            avx2: Avx2Fma::detect(),
         }
     }
 
@@ -175,35 +179,25 @@ impl Worker {
 
     fn train_sentence(&mut self, sh: &Shared<'_>, alpha: f32) {
         #[cfg(target_arch = "x86_64")]
-        if self.use_avx2 {
-            // SAFETY: only called when the CPU reported AVX2 at runtime (`detect_avx2`).
-            unsafe { train_sentence_avx2(self, sh, alpha) };
+        if let Some(k) = self.avx2 {
+            // SAFETY: `k` exists only when the CPU reported AVX2 and FMA (`Avx2Fma::detect`).
+            unsafe { train_sentence_avx2(self, sh, alpha, k) };
             return;
         }
-        train_sentence_generic(self, sh, alpha);
+        train_sentence_generic(self, sh, alpha, Portable);
     }
 }
 
-fn detect_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// The same code as [`train_sentence_generic`], compiled with AVX2 enabled (8-wide f32).
+/// The same code as [`train_sentence_generic`], compiled with AVX2 and FMA enabled and explicit
+/// AVX2/FMA dot/axpy kernels.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn train_sentence_avx2(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
-    train_sentence_generic(w, sh, alpha);
+#[target_feature(enable = "avx2,fma")]
+unsafe fn train_sentence_avx2(w: &mut Worker, sh: &Shared<'_>, alpha: f32, k: Avx2Fma) {
+    train_sentence_generic(w, sh, alpha, k);
 }
 
 #[inline(always)]
-fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
+fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f32, k: K) {
     let Worker {
         rng,
         sentence,
@@ -223,16 +217,16 @@ fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
         let end = (i + span + 1).min(len);
         if sh.cbow {
             let ctx = &sentence[start..end];
-            if let Some(l) = cbow_center(sh, rng, work, neu1, target, ctx, i - start, alpha) {
+            if let Some(l) = cbow_center(sh, k, rng, work, neu1, target, ctx, i - start, alpha) {
                 loss += l as f64;
                 *pairs += 1;
             }
         } else {
-            for (k, &context) in sentence[start..end].iter().enumerate() {
-                if start + k == i {
+            for (c, &context) in sentence[start..end].iter().enumerate() {
+                if start + c == i {
                     continue;
                 }
-                loss += sg_pair(sh, rng, work, target, context, alpha) as f64;
+                loss += sg_pair(sh, k, rng, work, target, context, alpha) as f64;
                 *pairs += 1;
             }
         }
@@ -243,8 +237,9 @@ fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
 /// One skip-gram pair: the input vector of `input` (a context word) predicts `target`.
 /// Returns the pair's loss.
 #[inline(always)]
-fn sg_pair(
+fn sg_pair<K: Kernels>(
     sh: &Shared<'_>,
+    k: K,
     rng: &mut FastRng,
     work: &mut [f32],
     target: u32,
@@ -269,15 +264,13 @@ fn sg_pair(
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
-        let f = dot(l1, l2);
+        let f = k.dot(l1, l2);
         let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
         loss += l;
-        let g = coef * alpha;
-        axpy(g, l2, work);
-        axpy(g, l1, l2);
+        k.update(coef * alpha, l1, l2, work);
     }
     if !is_frozen(sh.frozen, input) {
-        axpy(1.0, work, l1);
+        k.axpy(1.0, work, l1);
     }
     loss
 }
@@ -286,8 +279,9 @@ fn sg_pair(
 /// predicts `target`. Returns the loss, or `None` when there is no context.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn cbow_center(
+fn cbow_center<K: Kernels>(
     sh: &Shared<'_>,
+    k: K,
     rng: &mut FastRng,
     work: &mut [f32],
     neu1: &mut [f32],
@@ -298,12 +292,12 @@ fn cbow_center(
 ) -> Option<f32> {
     neu1.fill(0.0);
     let mut count = 0usize;
-    for (k, &c) in ctx.iter().enumerate() {
-        if k == skip {
+    for (m, &c) in ctx.iter().enumerate() {
+        if m == skip {
             continue;
         }
         if let Some(row) = sh.syn0.row(c as usize) {
-            axpy(1.0, row, neu1);
+            k.axpy(1.0, row, neu1);
             count += 1;
         }
     }
@@ -327,19 +321,17 @@ fn cbow_center(
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
-        let f = dot(neu1, l2);
+        let f = k.dot(neu1, l2);
         let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
         loss += l;
-        let g = coef * alpha;
-        axpy(g, l2, work);
-        axpy(g, neu1, l2);
+        k.update(coef * alpha, neu1, l2, work);
     }
-    for (k, &c) in ctx.iter().enumerate() {
-        if k == skip || is_frozen(sh.frozen, c) {
+    for (m, &c) in ctx.iter().enumerate() {
+        if m == skip || is_frozen(sh.frozen, c) {
             continue;
         }
         if let Some(row) = sh.syn0.row(c as usize) {
-            axpy(1.0, work, row);
+            k.axpy(1.0, work, row);
         }
     }
     Some(loss)

@@ -73,10 +73,16 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
         } else {
             (12.0, egui::Color32::from_gray(185))
         };
-        let at = egui::pos2(position.x + 6.0, position.y - 6.0 + shift_rows as f32 * CELL_H);
+        let at = egui::pos2(
+            position.x + 6.0,
+            position.y - 6.0 + shift_rows as f32 * CELL_H,
+        );
         if shift_rows != 0 {
             painter.line_segment(
-                [egui::pos2(position.x, position.y), at + egui::vec2(0.0, -CELL_H * 0.4)],
+                [
+                    egui::pos2(position.x, position.y),
+                    at + egui::vec2(0.0, -CELL_H * 0.4),
+                ],
                 egui::Stroke::new(1.0, egui::Color32::from_white_alpha(90)),
             );
         }

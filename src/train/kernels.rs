@@ -55,6 +55,11 @@ pub trait Kernels: Copy {
         self.axpy(g, l2, work);
         self.axpy(g, l1, l2);
     }
+    /// `y += x; x = 0`.
+    fn add_and_clear(self, x: &mut [f32], y: &mut [f32]) {
+        self.axpy(1.0, x, y);
+        x.fill(0.0);
+    }
 }
 
 /// The portable kernels above (auto-vectorised for whatever the build targets).
@@ -102,6 +107,11 @@ impl Kernels for Avx2Fma {
     fn update(self, g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
         // SAFETY: as above.
         unsafe { avx2::update(g, l1, l2, work) }
+    }
+    #[inline(always)]
+    fn add_and_clear(self, x: &mut [f32], y: &mut [f32]) {
+        // SAFETY: as above.
+        unsafe { avx2::add_and_clear(x, y) }
     }
 }
 
@@ -178,6 +188,30 @@ mod avx2 {
             }
             while i < n {
                 *py.add(i) += a * *px.add(i);
+                i += 1;
+            }
+        }
+    }
+
+    /// `y += x; x = 0` over `min(x.len(), y.len())` elements.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub fn add_and_clear(x: &mut [f32], y: &mut [f32]) {
+        let n = x.len().min(y.len());
+        let (px, py) = (x.as_mut_ptr(), y.as_mut_ptr());
+        let zero = _mm256_setzero_ps();
+        let mut i = 0;
+        // SAFETY: every index touched is below `n`, within both slices.
+        unsafe {
+            while i + 8 <= n {
+                let v = _mm256_add_ps(_mm256_loadu_ps(px.add(i)), _mm256_loadu_ps(py.add(i)));
+                _mm256_storeu_ps(py.add(i), v);
+                _mm256_storeu_ps(px.add(i), zero);
+                i += 8;
+            }
+            while i < n {
+                *py.add(i) += *px.add(i);
+                *px.add(i) = 0.0;
                 i += 1;
             }
         }

@@ -94,6 +94,8 @@ pub struct Worker {
     sentence: Vec<u32>,
     work: Vec<f32>,
     neu1: Vec<f32>,
+    /// The noise words of the current pair.
+    negs: Vec<u32>,
     loss_sum: f64,
     pairs: u64,
     #[cfg(target_arch = "x86_64")]
@@ -112,6 +114,7 @@ impl Worker {
             sentence: Vec::with_capacity(1024),
             work: vec![0.0; dim],
             neu1: vec![0.0; dim],
+            negs: Vec::with_capacity(64),
             loss_sum: 0.0,
             pairs: 0,
             #[cfg(target_arch = "x86_64")]
@@ -203,6 +206,7 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
         sentence,
         work,
         neu1,
+        negs,
         loss_sum,
         pairs,
         ..
@@ -226,7 +230,7 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
                 if start + c == i {
                     continue;
                 }
-                loss += sg_pair(sh, k, rng, work, target, context, alpha) as f64;
+                loss += sg_pair(sh, k, rng, work, negs, target, context, alpha) as f64;
                 *pairs += 1;
             }
         }
@@ -237,11 +241,13 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
 /// One skip-gram pair: the input vector of `input` (a context word) predicts `target`.
 /// Returns the pair's loss.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn sg_pair<K: Kernels>(
     sh: &Shared<'_>,
     k: K,
     rng: &mut FastRng,
     work: &mut [f32],
+    negs: &mut Vec<u32>,
     target: u32,
     input: u32,
     alpha: f32,
@@ -249,28 +255,31 @@ fn sg_pair<K: Kernels>(
     let Some(l1) = sh.syn0.row(input as usize) else {
         return 0.0;
     };
-    work.fill(0.0);
+    // Draw the noise words first and prefetch their output rows, so the cache misses of all
+    // `negative + 1` rows overlap instead of stalling one dot product after the other.
+    negs.clear();
+    for _ in 0..sh.negative {
+        let n = sh.table.sample(rng);
+        if n != target {
+            sh.syn1.prefetch(n as usize);
+            negs.push(n);
+        }
+    }
+    // `work` is all zeros on entry (see the end of this function).
     let mut loss = 0.0f32;
-    for d in 0..=sh.negative {
-        let (out, label) = if d == 0 {
-            (target, true)
-        } else {
-            let n = sh.table.sample(rng);
-            if n == target {
-                continue;
-            }
-            (n, false)
-        };
+    for (d, &out) in std::iter::once(&target).chain(negs.iter()).enumerate() {
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
         let f = k.dot(l1, l2);
-        let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
+        let (coef, l) = sh.sigmoid.grad_and_loss(f, d == 0);
         loss += l;
         k.update(coef * alpha, l1, l2, work);
     }
-    if !is_frozen(sh.frozen, input) {
-        k.axpy(1.0, work, l1);
+    if is_frozen(sh.frozen, input) {
+        work.fill(0.0);
+    } else {
+        k.add_and_clear(work, l1);
     }
     loss
 }
@@ -334,6 +343,7 @@ fn cbow_center<K: Kernels>(
             k.axpy(1.0, work, row);
         }
     }
+    work.fill(0.0); // skip-gram relies on `work` being zero between updates
     Some(loss)
 }
 

@@ -47,7 +47,9 @@ pub struct Shared<'a> {
 }
 
 /// Counters a worker publishes for the coordinator (only that worker writes them).
+/// Aligned to two cache lines so two workers' counters never share one (false sharing).
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub struct WorkerStats {
     loss_bits: AtomicU64,
     pairs: AtomicU64,
@@ -94,8 +96,10 @@ pub struct Worker {
     sentence: Vec<u32>,
     work: Vec<f32>,
     neu1: Vec<f32>,
-    /// The noise words of the current pair.
+    /// The noise words of the next skip-gram pair, drawn (and their rows prefetched) one pair
+    /// ahead so the cache misses overlap with the current pair's arithmetic.
     negs: Vec<u32>,
+    next_negs: Vec<u32>,
     loss_sum: f64,
     pairs: u64,
     #[cfg(target_arch = "x86_64")]
@@ -115,6 +119,7 @@ impl Worker {
             work: vec![0.0; dim],
             neu1: vec![0.0; dim],
             negs: Vec::with_capacity(64),
+            next_negs: Vec::with_capacity(64),
             loss_sum: 0.0,
             pairs: 0,
             #[cfg(target_arch = "x86_64")]
@@ -207,6 +212,7 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
         work,
         neu1,
         negs,
+        next_negs,
         loss_sum,
         pairs,
         ..
@@ -219,6 +225,13 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
         let span = sh.window - reduced;
         let start = i.saturating_sub(span);
         let end = (i + span + 1).min(len);
+        // The next center's output row and the input row entering the window next.
+        if let Some(&next) = sentence.get(i + 1) {
+            sh.syn1.prefetch(next as usize);
+        }
+        if let Some(&incoming) = sentence.get(i + sh.window + 1) {
+            sh.syn0.prefetch(incoming as usize);
+        }
         if sh.cbow {
             let ctx = &sentence[start..end];
             if let Some(l) = cbow_center(sh, k, rng, work, neu1, target, ctx, i - start, alpha) {
@@ -230,7 +243,7 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
                 if start + c == i {
                     continue;
                 }
-                loss += sg_pair(sh, k, rng, work, negs, target, context, alpha) as f64;
+                loss += sg_pair(sh, k, rng, work, (negs, next_negs), target, context, alpha) as f64;
                 *pairs += 1;
             }
         }
@@ -247,7 +260,7 @@ fn sg_pair<K: Kernels>(
     k: K,
     rng: &mut FastRng,
     work: &mut [f32],
-    negs: &mut Vec<u32>,
+    (negs, next_negs): (&mut Vec<u32>, &mut Vec<u32>),
     target: u32,
     input: u32,
     alpha: f32,
@@ -255,19 +268,27 @@ fn sg_pair<K: Kernels>(
     let Some(l1) = sh.syn0.row(input as usize) else {
         return 0.0;
     };
-    // Draw the noise words first and prefetch their output rows, so the cache misses of all
-    // `negative + 1` rows overlap instead of stalling one dot product after the other.
-    negs.clear();
+    // This pair's noise words were drawn during the previous pair (the very first pair draws
+    // its own); draw the next pair's now and prefetch their output rows, so their cache misses
+    // overlap with this pair's arithmetic. The noise words are independent of the pair, so
+    // drawing them early changes nothing in distribution.
+    if negs.len() != sh.negative {
+        negs.clear();
+        negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
+    }
+    next_negs.clear();
     for _ in 0..sh.negative {
         let n = sh.table.sample(rng);
-        if n != target {
-            sh.syn1.prefetch(n as usize);
-            negs.push(n);
-        }
+        sh.syn1.prefetch(n as usize);
+        next_negs.push(n);
     }
     // `work` is all zeros on entry (see the end of this function).
     let mut loss = 0.0f32;
     for (d, &out) in std::iter::once(&target).chain(negs.iter()).enumerate() {
+        // As word2vec.c: a noise word equal to the target is skipped.
+        if d > 0 && out == target {
+            continue;
+        }
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
@@ -281,6 +302,7 @@ fn sg_pair<K: Kernels>(
     } else {
         k.add_and_clear(work, l1);
     }
+    std::mem::swap(negs, next_negs);
     loss
 }
 

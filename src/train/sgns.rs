@@ -11,7 +11,7 @@
 //! pair (skip-gram) or per center word (CBOW), read from a table like the sigmoid itself.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::control::TrainControl;
 #[cfg(target_arch = "x86_64")]
@@ -83,16 +83,18 @@ pub fn learning_rate(alpha: f32, min_alpha: f32, words_done: u64, total_words: u
     (alpha as f64 - (alpha as f64 - min_alpha as f64) * progress).max(min_alpha as f64) as f32
 }
 
+/// The work of one phase: sentence-aligned token ranges that the workers take one at a time
+/// (like gensim's job queue), so a thread that is descheduled or slower does not leave the
+/// others idle at the end of the phase: at most one block of imbalance remains.
+pub struct PhaseQueue<'a> {
+    pub blocks: &'a [Range<usize>],
+    pub next: AtomicUsize,
+}
+
 /// One thread's state; persists across phases and epochs.
 pub struct Worker {
     id: usize,
     rng: FastRng,
-    chunk: Range<usize>,
-    /// In-vocabulary words in this worker's chunk (per epoch).
-    pub chunk_words: u64,
-    pos: usize,
-    /// Words of this chunk processed in the current epoch.
-    pub epoch_words: u64,
     sentence: Vec<u32>,
     work: Vec<f32>,
     neu1: Vec<f32>,
@@ -107,14 +109,10 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(id: usize, seed: u64, chunk: Range<usize>, chunk_words: u64, dim: usize) -> Self {
+    pub fn new(id: usize, seed: u64, dim: usize) -> Self {
         Self {
             id,
             rng: FastRng::new(seed.wrapping_add((id as u64).wrapping_mul(0x2545_F491_4F6C_DD1D))),
-            pos: chunk.start,
-            chunk,
-            chunk_words,
-            epoch_words: 0,
             sentence: Vec::with_capacity(1024),
             work: vec![0.0; dim],
             neu1: vec![0.0; dim],
@@ -127,40 +125,37 @@ impl Worker {
         }
     }
 
-    pub fn start_epoch(&mut self) {
-        self.pos = self.chunk.start;
-        self.epoch_words = 0;
-    }
-
-    /// Trains sentence by sentence until this epoch's word count reaches `target_words`, the
-    /// chunk ends, the run is cancelled, or the loss stops being finite.
-    pub fn run_until(&mut self, sh: &Shared<'_>, target_words: u64) -> WorkerOutcome {
-        while self.epoch_words < target_words && self.pos < self.chunk.end {
-            if sh.control.is_cancelled() || sh.diverged.load(Ordering::Relaxed) {
-                return WorkerOutcome::Cancelled;
-            }
-            if sh.control.is_paused() && !sh.control.wait_while_paused() {
-                return WorkerOutcome::Cancelled;
-            }
-            let alpha = learning_rate(
-                sh.alpha,
-                sh.min_alpha,
-                sh.words_done.load(Ordering::Relaxed),
-                sh.total_words,
-            );
-            let words = self.read_sentence(sh);
-            self.train_sentence(sh, alpha);
-            sh.words_done.fetch_add(words, Ordering::Relaxed);
-            self.epoch_words += words;
-            if let Some(stats) = sh.stats.get(self.id) {
-                stats
-                    .loss_bits
-                    .store(self.loss_sum.to_bits(), Ordering::Relaxed);
-                stats.pairs.store(self.pairs, Ordering::Relaxed);
-            }
-            if !self.loss_sum.is_finite() {
-                sh.diverged.store(true, Ordering::Relaxed);
-                return WorkerOutcome::Diverged;
+    /// Takes blocks from `queue` and trains them sentence by sentence until the queue is empty,
+    /// the run is cancelled, or the loss stops being finite.
+    pub fn run_phase(&mut self, sh: &Shared<'_>, queue: &PhaseQueue<'_>) -> WorkerOutcome {
+        while let Some(block) = queue.blocks.get(queue.next.fetch_add(1, Ordering::Relaxed)) {
+            let mut pos = block.start;
+            while pos < block.end {
+                if sh.control.is_cancelled() || sh.diverged.load(Ordering::Relaxed) {
+                    return WorkerOutcome::Cancelled;
+                }
+                if sh.control.is_paused() && !sh.control.wait_while_paused() {
+                    return WorkerOutcome::Cancelled;
+                }
+                let alpha = learning_rate(
+                    sh.alpha,
+                    sh.min_alpha,
+                    sh.words_done.load(Ordering::Relaxed),
+                    sh.total_words,
+                );
+                let words = self.read_sentence(sh, &mut pos, block.end);
+                self.train_sentence(sh, alpha);
+                sh.words_done.fetch_add(words, Ordering::Relaxed);
+                if let Some(stats) = sh.stats.get(self.id) {
+                    stats
+                        .loss_bits
+                        .store(self.loss_sum.to_bits(), Ordering::Relaxed);
+                    stats.pairs.store(self.pairs, Ordering::Relaxed);
+                }
+                if !self.loss_sum.is_finite() {
+                    sh.diverged.store(true, Ordering::Relaxed);
+                    return WorkerOutcome::Diverged;
+                }
             }
         }
         WorkerOutcome::ReachedTarget
@@ -168,9 +163,9 @@ impl Worker {
 
     /// Reads the next sentence into `self.sentence`, applying subsampling. Returns the number of
     /// in-vocabulary words read (before subsampling: that is what progress counts, as word2vec).
-    fn read_sentence(&mut self, sh: &Shared<'_>) -> u64 {
+    fn read_sentence(&mut self, sh: &Shared<'_>, pos: &mut usize, end: usize) -> u64 {
         self.sentence.clear();
-        let rest = sh.tokens.get(self.pos..self.chunk.end).unwrap_or(&[]);
+        let rest = sh.tokens.get(*pos..end).unwrap_or(&[]);
         let len = rest
             .iter()
             .position(|&t| t == SENTENCE_END)
@@ -181,7 +176,7 @@ impl Worker {
                 self.sentence.push(w);
             }
         }
-        self.pos += len + 1;
+        *pos += len + 1;
         len as u64
     }
 

@@ -234,13 +234,28 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
                 *pairs += 1;
             }
         } else {
+            // One set of noise words per center word, shared by its context pairs: each pair
+            // still gets `negative` independent draws from the unigram^0.75 distribution, but
+            // their output rows are fetched once per center instead of once per pair. They are
+            // drawn one center ahead and prefetched, so the cache misses overlap with work.
+            if negs.len() != sh.negative {
+                negs.clear();
+                negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
+            }
+            next_negs.clear();
+            for _ in 0..sh.negative {
+                let n = sh.table.sample(rng);
+                sh.syn1.prefetch(n as usize);
+                next_negs.push(n);
+            }
             for (c, &context) in sentence[start..end].iter().enumerate() {
                 if start + c == i {
                     continue;
                 }
-                loss += sg_pair(sh, k, rng, work, (negs, next_negs), target, context, alpha) as f64;
+                loss += sg_pair(sh, k, work, negs, target, context, alpha) as f64;
                 *pairs += 1;
             }
+            std::mem::swap(negs, next_negs);
         }
     }
     *loss_sum += loss;
@@ -253,9 +268,8 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
 fn sg_pair<K: Kernels>(
     sh: &Shared<'_>,
     k: K,
-    rng: &mut FastRng,
     work: &mut [f32],
-    (negs, next_negs): (&mut Vec<u32>, &mut Vec<u32>),
+    negs: &[u32],
     target: u32,
     input: u32,
     alpha: f32,
@@ -263,20 +277,6 @@ fn sg_pair<K: Kernels>(
     let Some(l1) = sh.syn0.row(input as usize) else {
         return 0.0;
     };
-    // This pair's noise words were drawn during the previous pair (the very first pair draws
-    // its own); draw the next pair's now and prefetch their output rows, so their cache misses
-    // overlap with this pair's arithmetic. The noise words are independent of the pair, so
-    // drawing them early changes nothing in distribution.
-    if negs.len() != sh.negative {
-        negs.clear();
-        negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
-    }
-    next_negs.clear();
-    for _ in 0..sh.negative {
-        let n = sh.table.sample(rng);
-        sh.syn1.prefetch(n as usize);
-        next_negs.push(n);
-    }
     // `work` is all zeros on entry (see the end of this function).
     let mut loss = 0.0f32;
     for (d, &out) in std::iter::once(&target).chain(negs.iter()).enumerate() {
@@ -297,7 +297,6 @@ fn sg_pair<K: Kernels>(
     } else {
         k.add_and_clear(work, l1);
     }
-    std::mem::swap(negs, next_negs);
     loss
 }
 

@@ -55,8 +55,18 @@ pub fn spawn(
     config: TrainConfig,
     init: Init,
 ) -> Result<TrainHandle, TrainError> {
+    spawn_with_control(corpus, config, init, TrainControl::new())
+}
+
+/// As [`spawn`], with a control made by the caller, e.g. paused beforehand so the run stops
+/// right after snapshot 0 however fast it starts.
+pub fn spawn_with_control(
+    corpus: CorpusSource,
+    config: TrainConfig,
+    init: Init,
+    control: TrainControl,
+) -> Result<TrainHandle, TrainError> {
     config.validate()?;
-    let control = TrainControl::new();
     let (tx, events) = mpsc::channel();
     let thread_control = control.clone();
     let thread = std::thread::Builder::new()
@@ -312,6 +322,7 @@ impl Trainer {
                 window: self.config.window,
                 negative: self.config.negative,
                 cbow: self.config.cbow,
+                shared_negatives: self.config.shared_negatives,
                 stats: &self.stats,
                 diverged: &self.diverged,
             };

@@ -41,6 +41,7 @@ pub struct Shared<'a> {
     pub window: usize,
     pub negative: usize,
     pub cbow: bool,
+    pub shared_negatives: bool,
     pub stats: &'a [WorkerStats],
     /// Set by the first worker that sees a non-finite loss.
     pub diverged: &'a AtomicBool,
@@ -234,31 +235,49 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
                 *pairs += 1;
             }
         } else {
-            // One set of noise words per center word, shared by its context pairs: each pair
-            // still gets `negative` independent draws from the unigram^0.75 distribution, but
-            // their output rows are fetched once per center instead of once per pair. They are
-            // drawn one center ahead and prefetched, so the cache misses overlap with work.
-            if negs.len() != sh.negative {
-                negs.clear();
-                negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
-            }
-            next_negs.clear();
-            for _ in 0..sh.negative {
-                let n = sh.table.sample(rng);
-                sh.syn1.prefetch(n as usize);
-                next_negs.push(n);
+            // With `shared_negatives`, one set of noise words per center word, shared by its
+            // context pairs: each pair still gets `negative` independent draws from the
+            // unigram^0.75 distribution, but their output rows are fetched once per center
+            // instead of once per pair. Either way the set is drawn one step (center or pair)
+            // ahead and its rows prefetched, so the cache misses overlap with work.
+            if sh.shared_negatives {
+                draw_noise_ahead(sh, rng, negs, next_negs);
             }
             for (c, &context) in sentence[start..end].iter().enumerate() {
                 if start + c == i {
                     continue;
                 }
+                if !sh.shared_negatives {
+                    draw_noise_ahead(sh, rng, negs, next_negs);
+                }
                 loss += sg_pair(sh, k, work, negs, target, context, alpha) as f64;
                 *pairs += 1;
+                if !sh.shared_negatives {
+                    std::mem::swap(negs, next_negs);
+                }
             }
-            std::mem::swap(negs, next_negs);
+            if sh.shared_negatives {
+                std::mem::swap(negs, next_negs);
+            }
         }
     }
     *loss_sum += loss;
+}
+
+/// Makes sure `negs` holds the noise words for the next step (the very first step draws its
+/// own), and draws the step after's into `next`, prefetching their output rows.
+#[inline(always)]
+fn draw_noise_ahead(sh: &Shared<'_>, rng: &mut FastRng, negs: &mut Vec<u32>, next: &mut Vec<u32>) {
+    if negs.len() != sh.negative {
+        negs.clear();
+        negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
+    }
+    next.clear();
+    for _ in 0..sh.negative {
+        let n = sh.table.sample(rng);
+        sh.syn1.prefetch(n as usize);
+        next.push(n);
+    }
 }
 
 /// One skip-gram pair: the input vector of `input` (a context word) predicts `target`.

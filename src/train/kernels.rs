@@ -283,9 +283,14 @@ impl SigmoidTable {
         }
     }
 
+    /// Table index of `f`; only called with `-MAX_EXP < f < MAX_EXP`.
     #[inline(always)]
     fn index(f: f32) -> usize {
-        ((f + MAX_EXP) * (TABLE_SIZE as f32 / MAX_EXP / 2.0) + 0.5) as usize
+        let x = (f + MAX_EXP) * (TABLE_SIZE as f32 / MAX_EXP / 2.0) + 0.5;
+        debug_assert!((0.0..=TABLE_SIZE as f32 + 1.0).contains(&x));
+        // SAFETY: for `|f| < MAX_EXP`, `x` lies in `[0.5, TABLE_SIZE + 0.5]`: finite and well
+        // within i32 (a plain `as` would add saturation checks to the hot loop).
+        (unsafe { x.to_int_unchecked::<i32>() }) as usize
     }
 
     /// The gradient coefficient `label - σ(f)` and the loss term `-log σ(±f)` for one

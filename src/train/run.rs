@@ -415,13 +415,7 @@ impl Trainer {
                 "loss became NaN or infinite at word {words}; try a smaller --alpha (now {alpha})"
             )));
         }
-        let worst = self.syn0.iter().chain(&self.syn1).fold(0.0f32, |m, &v| {
-            if v.is_nan() {
-                f32::INFINITY
-            } else {
-                m.max(v.abs())
-            }
-        });
+        let worst = max_abs_or_inf(&self.syn0).max(max_abs_or_inf(&self.syn1));
         if worst > 1e3 {
             return Err(TrainError::Diverged(format!(
                 "vectors blew up (a component reached {worst}) at word {words}; try a smaller --alpha (now {alpha})"
@@ -468,6 +462,28 @@ impl Trainer {
         Embeddings::new(self.corpus.vocab, matrix)
             .map_err(|e| TrainError::Thread(format!("internal vocabulary error: {e}")))
     }
+}
+
+/// The largest `|v|`, or infinity when some value is NaN (or infinite). Branch-free over
+/// chunks of 8 so it vectorises: it runs over both matrices at every phase end.
+fn max_abs_or_inf(values: &[f32]) -> f32 {
+    let (chunks, rest) = values.as_chunks::<8>();
+    let mut max = [0.0f32; 8];
+    let mut poison = [0.0f32; 8]; // v * 0 is NaN exactly when v is NaN or infinite
+    for c in chunks {
+        for k in 0..8 {
+            let a = c[k].abs();
+            max[k] = if a > max[k] { a } else { max[k] };
+            poison[k] += c[k] * 0.0;
+        }
+    }
+    let mut m = max.iter().fold(0.0f32, |m, &a| m.max(a));
+    let mut p: f32 = poison.iter().sum();
+    for &v in rest {
+        m = m.max(v.abs());
+        p += v * 0.0;
+    }
+    if p.is_nan() { f32::INFINITY } else { m }
 }
 
 /// Builds `Progress` events from the workers' published counters.
@@ -613,6 +629,20 @@ fn phase_blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_abs_finds_blow_ups() {
+        let mut v: Vec<f32> = (0..37).map(|i| (i as f32 - 20.0) * 0.5).collect();
+        assert_eq!(max_abs_or_inf(&v), 10.0);
+        v[36] = f32::NAN;
+        assert_eq!(max_abs_or_inf(&v), f32::INFINITY);
+        v[36] = 0.0;
+        v[3] = f32::NAN;
+        assert_eq!(max_abs_or_inf(&v), f32::INFINITY);
+        v[3] = f32::NEG_INFINITY;
+        assert_eq!(max_abs_or_inf(&v), f32::INFINITY);
+        assert_eq!(max_abs_or_inf(&[]), 0.0);
+    }
 
     #[test]
     fn blocks_and_phases_cover_the_stream_at_sentence_ends() {

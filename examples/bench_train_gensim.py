@@ -4,7 +4,8 @@ Usage: python3 examples/bench_train_gensim.py CORPUS [THREADS]
 Runs `target/release/examples/bench_train` (embedscape, gensim's defaults; or $BENCH_EXE) on
 CORPUS twice (noise words shared per center word, the default; then per pair, exactly as
 gensim), trains gensim Word2Vec (defaults, workers=THREADS) on the same file (one
-pre-tokenised sentence per line, read with LineSentence), and scores both with gensim's evaluate_word_analogies
+pre-tokenised sentence per line, read with LineSentence), and scores all three with
+gensim's evaluate_word_analogies
 (questions-words.txt, restrict_vocab=30000) and evaluate_word_pairs (wordsim353.tsv).
 """
 import os

@@ -2,6 +2,8 @@
 //! CORPUS OUT_VECTORS [THREADS]`. Trains with gensim's defaults (pre-tokenised, like gensim's
 //! `LineSentence`), prints raw and effective words/s, and writes word2vec text vectors so
 //! `bench_train_gensim.py` can score them with gensim's own evaluation functions.
+//! `EMBEDSCAPE_PER_PAIR_NEGATIVES=1` draws fresh noise words per pair (exact word2vec/gensim)
+//! instead of sharing one set per center word.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,6 +22,7 @@ fn main() -> anyhow::Result<()> {
         pre_tokenized: true,
         lowercase: false,
         progress_interval_ms: 1000,
+        shared_negatives: std::env::var("EMBEDSCAPE_PER_PAIR_NEGATIVES").map_or(true, |v| v != "1"),
         ..TrainConfig::default()
     };
     let t0 = Instant::now();
@@ -61,6 +64,7 @@ fn main() -> anyhow::Result<()> {
         Ok(())
     })?;
     println!("EMBEDSCAPE_TRAIN_SECS={train_secs:.3}");
+    println!("EMBEDSCAPE_READ_SECS={read_secs:.3}");
     println!("EMBEDSCAPE_VOCAB_WORDS={vocab_words}");
     Ok(())
 }

@@ -33,6 +33,11 @@ pub struct TrainConfig {
     pub seed: u64,
     /// CBOW (mean of context predicts the center word) instead of skip-gram.
     pub cbow: bool,
+    /// Skip-gram: draw one set of `negative` noise words per center word and share it among
+    /// that center's context pairs (their output rows then stay in cache: much faster, same
+    /// quality in our benchmarks). `false` draws fresh noise words for every pair, exactly as
+    /// word2vec.c and gensim.
+    pub shared_negatives: bool,
     /// Take a snapshot every this many processed words; 0 = about 50 over the run.
     pub snapshot_every_words: u64,
     /// Snapshots hold the vectors of at most this many (most frequent) words.
@@ -70,6 +75,7 @@ impl Default for TrainConfig {
             threads: 0,
             seed: 1,
             cbow: false,
+            shared_negatives: true,
             snapshot_every_words: 0,
             snapshot_max_words: DEFAULT_SNAPSHOT_MAX_WORDS,
             freeze_pretrained: false,

@@ -43,11 +43,225 @@ pub fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
+/// The vector operations of the hot loop, as a type parameter so the same training code is
+/// compiled once with portable kernels and once with explicit AVX2 + FMA ones.
+pub trait Kernels: Copy {
+    fn dot(self, a: &[f32], b: &[f32]) -> f32;
+    /// `y += a * x`.
+    fn axpy(self, a: f32, x: &[f32], y: &mut [f32]);
+    /// The fused negative-sampling update of one output row: `work += g * l2; l2 += g * l1`
+    /// (reads `l2` before writing it, as word2vec.c).
+    fn update(self, g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
+        self.axpy(g, l2, work);
+        self.axpy(g, l1, l2);
+    }
+    /// `y += x; x = 0`.
+    fn add_and_clear(self, x: &mut [f32], y: &mut [f32]) {
+        self.axpy(1.0, x, y);
+        x.fill(0.0);
+    }
+}
+
+/// The portable kernels above (auto-vectorised for whatever the build targets).
+#[derive(Debug, Clone, Copy)]
+pub struct Portable;
+
+impl Kernels for Portable {
+    #[inline(always)]
+    fn dot(self, a: &[f32], b: &[f32]) -> f32 {
+        dot(a, b)
+    }
+    #[inline(always)]
+    fn axpy(self, a: f32, x: &[f32], y: &mut [f32]) {
+        axpy(a, x, y)
+    }
+}
+
+/// Explicit AVX2 + FMA kernels. Only constructible through [`Avx2Fma::detect`], so holding one
+/// proves the CPU supports them.
+#[cfg(target_arch = "x86_64")]
+#[derive(Debug, Clone, Copy)]
+pub struct Avx2Fma(());
+
+#[cfg(target_arch = "x86_64")]
+impl Avx2Fma {
+    pub fn detect() -> Option<Self> {
+        (std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma"))
+            .then_some(Self(()))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Kernels for Avx2Fma {
+    #[inline(always)]
+    fn dot(self, a: &[f32], b: &[f32]) -> f32 {
+        // SAFETY: an `Avx2Fma` value exists only when the CPU has AVX2 and FMA (`detect`).
+        unsafe { avx2::dot(a, b) }
+    }
+    #[inline(always)]
+    fn axpy(self, a: f32, x: &[f32], y: &mut [f32]) {
+        // SAFETY: as above.
+        unsafe { avx2::axpy(a, x, y) }
+    }
+    #[inline(always)]
+    fn update(self, g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
+        // SAFETY: as above.
+        unsafe { avx2::update(g, l1, l2, work) }
+    }
+    #[inline(always)]
+    fn add_and_clear(self, x: &mut [f32], y: &mut [f32]) {
+        // SAFETY: as above.
+        unsafe { avx2::add_and_clear(x, y) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Dot product over `min(a.len(), b.len())` elements.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len().min(b.len());
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+        let mut acc0 = _mm256_setzero_ps();
+        let mut acc1 = _mm256_setzero_ps();
+        let mut i = 0;
+        // SAFETY (all loads): every index read is below `n`, within both slices.
+        unsafe {
+            while i + 16 <= n {
+                acc0 =
+                    _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i)), acc0);
+                acc1 = _mm256_fmadd_ps(
+                    _mm256_loadu_ps(pa.add(i + 8)),
+                    _mm256_loadu_ps(pb.add(i + 8)),
+                    acc1,
+                );
+                i += 16;
+            }
+            if i + 8 <= n {
+                acc0 =
+                    _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i)), acc0);
+                i += 8;
+            }
+            let s = _mm256_add_ps(acc0, acc1);
+            let mut q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps::<1>(s));
+            if i + 4 <= n {
+                q = _mm_fmadd_ps(_mm_loadu_ps(pa.add(i)), _mm_loadu_ps(pb.add(i)), q);
+                i += 4;
+            }
+            q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+            q = _mm_add_ss(q, _mm_movehdup_ps(q));
+            let mut r = _mm_cvtss_f32(q);
+            while i < n {
+                r += *pa.add(i) * *pb.add(i);
+                i += 1;
+            }
+            r
+        }
+    }
+
+    /// `y += a * x` over `min(x.len(), y.len())` elements.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+        let n = x.len().min(y.len());
+        let (px, py) = (x.as_ptr(), y.as_mut_ptr());
+        let va = _mm256_set1_ps(a);
+        let mut i = 0;
+        // SAFETY: every index touched is below `n`, within both slices.
+        unsafe {
+            while i + 8 <= n {
+                let v = _mm256_fmadd_ps(va, _mm256_loadu_ps(px.add(i)), _mm256_loadu_ps(py.add(i)));
+                _mm256_storeu_ps(py.add(i), v);
+                i += 8;
+            }
+            if i + 4 <= n {
+                let v = _mm_fmadd_ps(
+                    _mm256_castps256_ps128(va),
+                    _mm_loadu_ps(px.add(i)),
+                    _mm_loadu_ps(py.add(i)),
+                );
+                _mm_storeu_ps(py.add(i), v);
+                i += 4;
+            }
+            while i < n {
+                *py.add(i) += a * *px.add(i);
+                i += 1;
+            }
+        }
+    }
+
+    /// `y += x; x = 0` over `min(x.len(), y.len())` elements.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub fn add_and_clear(x: &mut [f32], y: &mut [f32]) {
+        let n = x.len().min(y.len());
+        let (px, py) = (x.as_mut_ptr(), y.as_mut_ptr());
+        let zero = _mm256_setzero_ps();
+        let mut i = 0;
+        // SAFETY: every index touched is below `n`, within both slices.
+        unsafe {
+            while i + 8 <= n {
+                let v = _mm256_add_ps(_mm256_loadu_ps(px.add(i)), _mm256_loadu_ps(py.add(i)));
+                _mm256_storeu_ps(py.add(i), v);
+                _mm256_storeu_ps(px.add(i), zero);
+                i += 8;
+            }
+            while i < n {
+                *py.add(i) += *px.add(i);
+                *px.add(i) = 0.0;
+                i += 1;
+            }
+        }
+    }
+
+    /// `work += g * l2; l2 += g * l1` in one pass over `l2`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub fn update(g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
+        let n = l1.len().min(l2.len()).min(work.len());
+        let (p1, p2, pw) = (l1.as_ptr(), l2.as_mut_ptr(), work.as_mut_ptr());
+        let vg = _mm256_set1_ps(g);
+        let mut i = 0;
+        // SAFETY: every index touched is below `n`, within all three slices.
+        unsafe {
+            while i + 8 <= n {
+                let o = _mm256_loadu_ps(p2.add(i));
+                _mm256_storeu_ps(
+                    pw.add(i),
+                    _mm256_fmadd_ps(vg, o, _mm256_loadu_ps(pw.add(i))),
+                );
+                _mm256_storeu_ps(
+                    p2.add(i),
+                    _mm256_fmadd_ps(vg, _mm256_loadu_ps(p1.add(i)), o),
+                );
+                i += 8;
+            }
+            if i + 4 <= n {
+                let g4 = _mm256_castps256_ps128(vg);
+                let o = _mm_loadu_ps(p2.add(i));
+                _mm_storeu_ps(pw.add(i), _mm_fmadd_ps(g4, o, _mm_loadu_ps(pw.add(i))));
+                _mm_storeu_ps(p2.add(i), _mm_fmadd_ps(g4, _mm_loadu_ps(p1.add(i)), o));
+                i += 4;
+            }
+            while i < n {
+                let o = *p2.add(i);
+                *pw.add(i) += g * o;
+                *p2.add(i) = o + g * *p1.add(i);
+                i += 1;
+            }
+        }
+    }
+}
+
 /// Precomputed sigmoid and `-log σ` over `[-MAX_EXP, MAX_EXP]`.
 #[derive(Debug, Clone)]
 pub struct SigmoidTable {
-    sigmoid: Vec<f32>,
-    neg_log_sigmoid: Vec<f32>,
+    // Fixed-size arrays: indices clamped to `TABLE_SIZE` need no bounds check.
+    sigmoid: Box<[f32; TABLE_SIZE + 1]>,
+    neg_log_sigmoid: Box<[f32; TABLE_SIZE + 1]>,
 }
 
 impl Default for SigmoidTable {
@@ -59,21 +273,24 @@ impl Default for SigmoidTable {
 impl SigmoidTable {
     pub fn new() -> Self {
         let x_of = |i: usize| (i as f64 / TABLE_SIZE as f64 * 2.0 - 1.0) * MAX_EXP as f64;
-        let sigmoid = (0..=TABLE_SIZE)
-            .map(|i| (1.0 / (1.0 + (-x_of(i)).exp())) as f32)
-            .collect();
-        let neg_log_sigmoid = (0..=TABLE_SIZE)
-            .map(|i| (-x_of(i)).exp().ln_1p() as f32)
-            .collect();
+        let sigmoid = Box::new(std::array::from_fn(|i| {
+            (1.0 / (1.0 + (-x_of(i)).exp())) as f32
+        }));
+        let neg_log_sigmoid = Box::new(std::array::from_fn(|i| (-x_of(i)).exp().ln_1p() as f32));
         Self {
             sigmoid,
             neg_log_sigmoid,
         }
     }
 
+    /// Table index of `f`; only called with `-MAX_EXP < f < MAX_EXP`.
     #[inline(always)]
     fn index(f: f32) -> usize {
-        ((f + MAX_EXP) * (TABLE_SIZE as f32 / MAX_EXP / 2.0) + 0.5) as usize
+        let x = (f + MAX_EXP) * (TABLE_SIZE as f32 / MAX_EXP / 2.0) + 0.5;
+        debug_assert!((0.0..=TABLE_SIZE as f32 + 1.0).contains(&x));
+        // SAFETY: for `|f| < MAX_EXP`, `x` lies in `[0.5, TABLE_SIZE + 0.5]`: finite and well
+        // within i32 (a plain `as` would add saturation checks to the hot loop).
+        (unsafe { x.to_int_unchecked::<i32>() }) as usize
     }
 
     /// The gradient coefficient `label - σ(f)` and the loss term `-log σ(±f)` for one
@@ -86,12 +303,8 @@ impl SigmoidTable {
         if f > -MAX_EXP && f < MAX_EXP {
             let i = Self::index(f).min(TABLE_SIZE);
             let j = TABLE_SIZE - i; // σ(-f) sits at the mirrored index
-            let s = self.sigmoid.get(i).copied().unwrap_or(0.5);
-            let loss = if label {
-                self.neg_log_sigmoid.get(i).copied().unwrap_or(0.0)
-            } else {
-                self.neg_log_sigmoid.get(j).copied().unwrap_or(0.0)
-            };
+            let s = self.sigmoid[i];
+            let loss = self.neg_log_sigmoid[if label { i } else { j }];
             (l - s, loss)
         } else if f >= MAX_EXP && f.is_finite() {
             let loss = if label {
@@ -126,6 +339,41 @@ mod tests {
         let mut y = b.clone();
         axpy(2.0, &a, &mut y);
         assert_eq!(y[18], b[18] + 36.0);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_kernels_match_portable() {
+        let Some(k) = Avx2Fma::detect() else {
+            return;
+        };
+        for n in [0usize, 1, 3, 4, 7, 8, 12, 16, 19, 100, 301] {
+            let a: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
+            assert!(
+                (k.dot(&a, &b) - Portable.dot(&a, &b)).abs() < 1e-4,
+                "dot {n}"
+            );
+            let (mut y1, mut y2) = (b.clone(), b.clone());
+            k.axpy(0.3, &a, &mut y1);
+            Portable.axpy(0.3, &a, &mut y2);
+            assert!(
+                y1.iter().zip(&y2).all(|(p, q)| (p - q).abs() < 1e-5),
+                "axpy {n}"
+            );
+            let (mut l2a, mut wa) = (b.clone(), a.clone());
+            let (mut l2b, mut wb) = (b.clone(), a.clone());
+            k.update(-0.2, &a, &mut l2a, &mut wa);
+            Portable.update(-0.2, &a, &mut l2b, &mut wb);
+            assert!(
+                l2a.iter().zip(&l2b).all(|(p, q)| (p - q).abs() < 1e-5),
+                "update {n}"
+            );
+            assert!(
+                wa.iter().zip(&wb).all(|(p, q)| (p - q).abs() < 1e-5),
+                "update {n}"
+            );
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use control::TrainControl;
 pub use error::TrainError;
 pub use events::{Progress, Snapshot, TrainEvent};
 pub use init::Init;
-pub use run::{TrainHandle, spawn, train};
+pub use run::{TrainHandle, spawn, spawn_with_control, train};
 pub use sgns::learning_rate;
 pub use timeline::{Precision, Timeline, TimelineError};
 

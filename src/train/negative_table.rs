@@ -7,9 +7,9 @@ use super::rng::FastRng;
 /// Alias table over vocabulary ids.
 #[derive(Debug, Clone)]
 pub struct NegativeTable {
-    /// Probability (as a u32 threshold) of keeping bucket `i` itself rather than its alias.
-    keep: Vec<u32>,
-    alias: Vec<u32>,
+    /// Per bucket `i`: the probability (as a u32 threshold, low half) of keeping `i` itself
+    /// rather than its alias (high half). One array, so a draw touches one cache line.
+    buckets: Vec<u64>,
 }
 
 /// The exponent word2vec applies to counts.
@@ -43,25 +43,31 @@ impl NegativeTable {
             }
         }
         // Whatever is left (rounding) keeps itself with probability 1.
-        Self { keep, alias }
+        let buckets = keep
+            .iter()
+            .zip(&alias)
+            .map(|(&k, &a)| k as u64 | (a as u64) << 32)
+            .collect();
+        Self { buckets }
     }
 
     /// One draw.
     #[inline(always)]
     pub fn sample(&self, rng: &mut FastRng) -> u32 {
         let r = rng.next_u64();
-        let i = (((r & 0xFFFF_FFFF) * self.keep.len() as u64) >> 32) as usize;
+        let i = (((r & 0xFFFF_FFFF) * self.buckets.len() as u64) >> 32) as usize;
         let coin = (r >> 32) as u32;
-        // SAFETY-free bounds: `i < len` by construction of the multiply-shift; get() keeps it safe.
-        match (self.keep.get(i), self.alias.get(i)) {
-            (Some(&k), Some(&a)) => {
+        // `i < len` by construction of the multiply-shift; get() keeps it safe.
+        match self.buckets.get(i) {
+            Some(&b) => {
+                let (k, a) = (b as u32, (b >> 32) as u32);
                 if coin < k || k == u32::MAX {
                     i as u32
                 } else {
                     a
                 }
             }
-            _ => 0,
+            None => 0,
         }
     }
 }

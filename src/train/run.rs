@@ -1,6 +1,8 @@
 //! The coordinator: reads the corpus, then runs the workers in PHASES. A phase ends at the next
-//! snapshot or epoch boundary; each worker trains up to the same fraction of its own chunk of the
-//! epoch, then all are joined, so the coordinator can copy snapshot rows with no thread writing.
+//! snapshot or epoch boundary (rounded up to the end of the sentence holding it); its tokens are
+//! cut into sentence-aligned blocks the workers take from a shared queue (so a slow or
+//! descheduled thread does not leave the others idle), then all are joined, so the coordinator
+//! can copy snapshot rows with no thread writing.
 //! While a phase runs, the coordinator thread sends `Progress` events and watches for divergence.
 //!
 //! [`train`] is the blocking entry point; [`spawn`] runs it on a background thread and forwards
@@ -21,7 +23,7 @@ use super::events::{Progress, Snapshot, TrainEvent};
 use super::init::{Init, initial_vectors};
 use super::kernels::SigmoidTable;
 use super::negative_table::NegativeTable;
-use super::sgns::{Shared, Worker, WorkerOutcome, WorkerStats, learning_rate};
+use super::sgns::{PhaseQueue, Shared, Worker, WorkerOutcome, WorkerStats, learning_rate};
 use super::shared::SharedMatrix;
 use crate::corpus::{
     CorpusSource, EncodedCorpus, SENTENCE_END, Tokenizer, VocabLimits, encode_corpus,
@@ -53,8 +55,18 @@ pub fn spawn(
     config: TrainConfig,
     init: Init,
 ) -> Result<TrainHandle, TrainError> {
+    spawn_with_control(corpus, config, init, TrainControl::new())
+}
+
+/// As [`spawn`], with a control made by the caller, e.g. paused beforehand so the run stops
+/// right after snapshot 0 however fast it starts.
+pub fn spawn_with_control(
+    corpus: CorpusSource,
+    config: TrainConfig,
+    init: Init,
+    control: TrainControl,
+) -> Result<TrainHandle, TrainError> {
     config.validate()?;
-    let control = TrainControl::new();
     let (tx, events) = mpsc::channel();
     let thread_control = control.clone();
     let thread = std::thread::Builder::new()
@@ -108,6 +120,10 @@ struct Trainer {
     keep: Vec<u32>,
     sigmoid: SigmoidTable,
     workers: Vec<Worker>,
+    /// Sentence-aligned blocks of the token stream, with the words before each.
+    blocks: Vec<Block>,
+    /// Where the next phase starts in the current epoch: (token index, words before it).
+    epoch_pos: (usize, u64),
     stats: Vec<WorkerStats>,
     words_done: AtomicU64,
     diverged: AtomicBool,
@@ -166,11 +182,9 @@ impl Trainer {
         let table = NegativeTable::new(&counts);
         let keep = keep_probabilities(&counts, config.sample);
         let threads = config.effective_threads().max(1);
-        let chunks = split_chunks(&corpus.tokens, threads);
-        let workers: Vec<Worker> = chunks
-            .into_iter()
-            .enumerate()
-            .map(|(i, (range, words))| Worker::new(i, config.seed, range, words, dim))
+        let blocks = split_blocks(&corpus.tokens, BLOCK_TOKENS);
+        let workers: Vec<Worker> = (0..threads.min(blocks.len()).max(1))
+            .map(|i| Worker::new(i, config.seed, dim))
             .collect();
         let stats = workers.iter().map(|_| WorkerStats::default()).collect();
         Ok(Self {
@@ -181,6 +195,8 @@ impl Trainer {
             keep,
             sigmoid: SigmoidTable::new(),
             workers,
+            blocks,
+            epoch_pos: (0, 0),
             stats,
             words_done: AtomicU64::new(0),
             diverged: AtomicBool::new(false),
@@ -211,14 +227,13 @@ impl Trainer {
         let mut last_snapshot_words = 0u64;
         let mut cancelled = false;
         'epochs: for epoch in 0..self.config.epochs {
-            self.workers.iter_mut().for_each(Worker::start_epoch);
+            self.epoch_pos = (0, 0);
             self.at_epoch = self.loss_totals();
             let epoch_start = epoch as u64 * per_epoch;
             let epoch_end = epoch_start + per_epoch;
             loop {
                 let boundary = next_snapshot.min(epoch_end);
-                let fraction = (boundary - epoch_start) as f64 / per_epoch as f64;
-                self.run_phase(fraction, epoch, on_event);
+                self.run_phase(boundary - epoch_start, epoch, on_event);
                 self.check_divergence()?;
                 if self.control.is_cancelled() {
                     cancelled = true;
@@ -270,21 +285,23 @@ impl Trainer {
         (words / self.corpus.train_words.max(1)) as usize
     }
 
-    /// Runs every worker up to `fraction` of its chunk for this epoch, sending progress events
-    /// meanwhile.
-    fn run_phase(&mut self, fraction: f64, epoch: usize, on_event: &mut dyn FnMut(TrainEvent)) {
+    /// Trains this epoch's tokens up to the end of the sentence holding epoch word
+    /// `target_words` (or the epoch's end) on all workers, sending progress events meanwhile.
+    fn run_phase(&mut self, target_words: u64, epoch: usize, on_event: &mut dyn FnMut(TrainEvent)) {
         let interval = Duration::from_millis(self.config.progress_interval_ms.max(10));
-        let targets: Vec<u64> = self
-            .workers
-            .iter()
-            .map(|w| {
-                if fraction >= 1.0 {
-                    w.chunk_words
-                } else {
-                    (fraction * w.chunk_words as f64).ceil() as u64
-                }
-            })
-            .collect();
+        let (start, _) = self.epoch_pos;
+        let end = phase_end(
+            &self.corpus.tokens,
+            &self.blocks,
+            self.epoch_pos,
+            target_words,
+        );
+        self.epoch_pos = end;
+        let blocks = phase_blocks(&self.blocks, start..end.0, self.workers.len());
+        let queue = PhaseQueue {
+            blocks: &blocks,
+            next: std::sync::atomic::AtomicUsize::new(0),
+        };
         let dim = self.config.dim;
         let (tx, rx) = mpsc::channel::<WorkerOutcome>();
         let mut workers = std::mem::take(&mut self.workers);
@@ -305,6 +322,7 @@ impl Trainer {
                 window: self.config.window,
                 negative: self.config.negative,
                 cbow: self.config.cbow,
+                shared_negatives: self.config.shared_negatives,
                 stats: &self.stats,
                 diverged: &self.diverged,
             };
@@ -319,19 +337,21 @@ impl Trainer {
             let at_progress = &mut self.at_progress;
             let active_secs = &mut self.active_secs;
             let last_progress = &mut self.last_progress;
+            let running_workers = workers.len();
             std::thread::scope(|scope| {
-                for (worker, &target) in workers.iter_mut().zip(&targets) {
+                for worker in workers.iter_mut() {
                     let tx = tx.clone();
                     let shared = &shared;
+                    let queue = &queue;
                     scope.spawn(move || {
-                        let _ = tx.send(worker.run_until(shared, target));
+                        let _ = tx.send(worker.run_phase(shared, queue));
                     });
                 }
                 drop(tx);
                 let mut tick = Instant::now();
                 // Count the outcomes rather than wait for disconnection: every worker sends
                 // exactly one before its thread ends.
-                let mut running = targets.len();
+                let mut running = running_workers;
                 while running > 0 {
                     let wait = interval.saturating_sub(last_progress.elapsed());
                     match rx.recv_timeout(wait) {
@@ -395,13 +415,7 @@ impl Trainer {
                 "loss became NaN or infinite at word {words}; try a smaller --alpha (now {alpha})"
             )));
         }
-        let worst = self.syn0.iter().chain(&self.syn1).fold(0.0f32, |m, &v| {
-            if v.is_nan() {
-                f32::INFINITY
-            } else {
-                m.max(v.abs())
-            }
-        });
+        let worst = max_abs_or_inf(&self.syn0).max(max_abs_or_inf(&self.syn1));
         if worst > 1e3 {
             return Err(TrainError::Diverged(format!(
                 "vectors blew up (a component reached {worst}) at word {words}; try a smaller --alpha (now {alpha})"
@@ -448,6 +462,28 @@ impl Trainer {
         Embeddings::new(self.corpus.vocab, matrix)
             .map_err(|e| TrainError::Thread(format!("internal vocabulary error: {e}")))
     }
+}
+
+/// The largest `|v|`, or infinity when some value is NaN (or infinite). Branch-free over
+/// chunks of 8 so it vectorises: it runs over both matrices at every phase end.
+fn max_abs_or_inf(values: &[f32]) -> f32 {
+    let (chunks, rest) = values.as_chunks::<8>();
+    let mut max = [0.0f32; 8];
+    let mut poison = [0.0f32; 8]; // v * 0 is NaN exactly when v is NaN or infinite
+    for c in chunks {
+        for k in 0..8 {
+            let a = c[k].abs();
+            max[k] = if a > max[k] { a } else { max[k] };
+            poison[k] += c[k] * 0.0;
+        }
+    }
+    let mut m = max.iter().fold(0.0f32, |m, &a| m.max(a));
+    let mut p: f32 = poison.iter().sum();
+    for &v in rest {
+        m = m.max(v.abs());
+        p += v * 0.0;
+    }
+    if p.is_nan() { f32::INFINITY } else { m }
 }
 
 /// Builds `Progress` events from the workers' published counters.
@@ -507,33 +543,87 @@ fn mean_loss(loss: f64, pairs: u64) -> Option<f32> {
     (pairs > 0).then(|| (loss / pairs as f64) as f32)
 }
 
-/// Splits the token stream into `threads` contiguous ranges ending at sentence boundaries, with
-/// about the same number of tokens each. Returns (range, in-vocabulary words) per chunk; never
-/// empty chunks (fewer chunks when there are few sentences).
-fn split_chunks(tokens: &[u32], threads: usize) -> Vec<(std::ops::Range<usize>, u64)> {
-    let mut chunks = Vec::with_capacity(threads);
-    let mut start = 0usize;
-    for t in 0..threads {
-        if start >= tokens.len() {
-            break;
-        }
-        let remaining_threads = threads - t;
-        let mut end = if remaining_threads == 1 {
-            tokens.len()
-        } else {
-            (start + (tokens.len() - start) / remaining_threads).max(start + 1)
-        };
+/// Tokens per work block (rounded up to a sentence end): small enough that the threads finish a
+/// phase within a few milliseconds of each other, large enough that taking a block is rare.
+const BLOCK_TOKENS: usize = 2048;
+
+/// A sentence-aligned block of the token stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Block {
+    range: std::ops::Range<usize>,
+    /// In-vocabulary words before the block (in one epoch).
+    words_before: u64,
+}
+
+/// Cuts the token stream into blocks of at least `size` tokens ending at sentence ends (the last
+/// one at the end of the stream).
+fn split_blocks(tokens: &[u32], size: usize) -> Vec<Block> {
+    let mut blocks = Vec::with_capacity(tokens.len() / size.max(1) + 1);
+    let (mut start, mut words) = (0usize, 0u64);
+    while start < tokens.len() {
+        let mut end = (start + size.max(1)).min(tokens.len());
         while end < tokens.len() && tokens[end - 1] != SENTENCE_END {
             end += 1;
         }
-        let words = tokens[start..end]
+        blocks.push(Block {
+            range: start..end,
+            words_before: words,
+        });
+        words += tokens[start..end]
             .iter()
             .filter(|&&t| t != SENTENCE_END)
             .count() as u64;
-        chunks.push((start..end, words));
         start = end;
     }
-    chunks
+    blocks
+}
+
+/// The end of a phase that starts at `(token, words before it)` and must reach epoch word
+/// `target`: the end of the sentence holding that word, as (token index, words before it).
+fn phase_end(tokens: &[u32], blocks: &[Block], from: (usize, u64), target: u64) -> (usize, u64) {
+    if target <= from.1 {
+        return from;
+    }
+    // The last block starting before the target word, then sentence by sentence from there.
+    let b = blocks
+        .partition_point(|b| b.words_before < target)
+        .saturating_sub(1);
+    let (mut pos, mut words) = match blocks.get(b) {
+        Some(block) if block.range.start > from.0 => (block.range.start, block.words_before),
+        _ => from,
+    };
+    while pos < tokens.len() {
+        if tokens[pos] == SENTENCE_END {
+            if words >= target {
+                return (pos + 1, words);
+            }
+        } else {
+            words += 1;
+        }
+        pos += 1;
+    }
+    (tokens.len(), words)
+}
+
+/// The blocks of one phase (`range`, sentence-aligned, cut at block boundaries), ordered so that
+/// the blocks taken one after the other come from `threads` different regions of the phase:
+/// threads working at the same time touch different words (fewer shared cache lines).
+fn phase_blocks(
+    blocks: &[Block],
+    range: std::ops::Range<usize>,
+    threads: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let cut: Vec<std::ops::Range<usize>> = blocks
+        .iter()
+        .filter(|b| b.range.end > range.start && b.range.start < range.end)
+        .map(|b| b.range.start.max(range.start)..b.range.end.min(range.end))
+        .filter(|r| !r.is_empty())
+        .collect();
+    let threads = threads.max(1);
+    let per_region = cut.len().div_ceil(threads).max(1);
+    let mut order: Vec<usize> = (0..cut.len()).collect();
+    order.sort_by_key(|&i| (i % per_region, i / per_region));
+    order.into_iter().map(|i| cut[i].clone()).collect()
 }
 
 #[cfg(test)]
@@ -541,21 +631,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunks_cover_the_stream_at_sentence_ends() {
+    fn max_abs_finds_blow_ups() {
+        let mut v: Vec<f32> = (0..37).map(|i| (i as f32 - 20.0) * 0.5).collect();
+        assert_eq!(max_abs_or_inf(&v), 10.0);
+        v[36] = f32::NAN;
+        assert_eq!(max_abs_or_inf(&v), f32::INFINITY);
+        v[36] = 0.0;
+        v[3] = f32::NAN;
+        assert_eq!(max_abs_or_inf(&v), f32::INFINITY);
+        v[3] = f32::NEG_INFINITY;
+        assert_eq!(max_abs_or_inf(&v), f32::INFINITY);
+        assert_eq!(max_abs_or_inf(&[]), 0.0);
+    }
+
+    #[test]
+    fn blocks_and_phases_cover_the_stream_at_sentence_ends() {
         let e = SENTENCE_END;
         let tokens = vec![1, 2, e, 3, e, 4, 5, 6, e, 7, e];
-        for threads in 1..6 {
-            let chunks = split_chunks(&tokens, threads);
-            assert!(chunks.len() <= threads);
-            assert_eq!(chunks.first().unwrap().0.start, 0);
-            assert_eq!(chunks.last().unwrap().0.end, tokens.len());
-            for w in chunks.windows(2) {
-                assert_eq!(w[0].0.end, w[1].0.start);
+        for size in 1..6 {
+            let blocks = split_blocks(&tokens, size);
+            assert_eq!(blocks.first().unwrap().range.start, 0);
+            assert_eq!(blocks.last().unwrap().range.end, tokens.len());
+            for w in blocks.windows(2) {
+                assert_eq!(w[0].range.end, w[1].range.start);
             }
-            for (r, _) in &chunks {
-                assert_eq!(tokens[r.end - 1], e);
+            for b in &blocks {
+                assert_eq!(tokens[b.range.end - 1], e);
+                let before = tokens[..b.range.start].iter().filter(|&&t| t != e).count();
+                assert_eq!(b.words_before, before as u64);
             }
-            assert_eq!(chunks.iter().map(|c| c.1).sum::<u64>(), 7);
+            // Phases ending at words 3, 3 (empty), 5 and past the end.
+            let mut from = (0, 0);
+            let mut covered = Vec::new();
+            for (target, expect) in [(3, (5, 3)), (3, (5, 3)), (5, (9, 6)), (99, (11, 7))] {
+                let end = phase_end(&tokens, &blocks, from, target);
+                assert_eq!(end, expect, "size {size} target {target}");
+                for threads in 1..4 {
+                    let mut got: Vec<usize> = phase_blocks(&blocks, from.0..end.0, threads)
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    got.sort();
+                    assert_eq!(got, (from.0..end.0).collect::<Vec<_>>());
+                }
+                covered.extend(from.0..end.0);
+                from = end;
+            }
+            assert_eq!(covered, (0..tokens.len()).collect::<Vec<_>>());
         }
     }
 }

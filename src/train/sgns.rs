@@ -11,10 +11,12 @@
 //! pair (skip-gram) or per center word (CBOW), read from a table like the sigmoid itself.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::control::TrainControl;
-use super::kernels::{SigmoidTable, axpy, dot};
+#[cfg(target_arch = "x86_64")]
+use super::kernels::Avx2Fma;
+use super::kernels::{Kernels, Portable, SigmoidTable};
 use super::negative_table::NegativeTable;
 use super::rng::FastRng;
 use super::shared::SharedMatrix;
@@ -39,13 +41,16 @@ pub struct Shared<'a> {
     pub window: usize,
     pub negative: usize,
     pub cbow: bool,
+    pub shared_negatives: bool,
     pub stats: &'a [WorkerStats],
     /// Set by the first worker that sees a non-finite loss.
     pub diverged: &'a AtomicBool,
 }
 
 /// Counters a worker publishes for the coordinator (only that worker writes them).
+/// Aligned to two cache lines so two workers' counters never share one (false sharing).
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub struct WorkerStats {
     loss_bits: AtomicU64,
     pairs: AtomicU64,
@@ -79,76 +84,79 @@ pub fn learning_rate(alpha: f32, min_alpha: f32, words_done: u64, total_words: u
     (alpha as f64 - (alpha as f64 - min_alpha as f64) * progress).max(min_alpha as f64) as f32
 }
 
+/// The work of one phase: sentence-aligned token ranges that the workers take one at a time
+/// (like gensim's job queue), so a thread that is descheduled or slower does not leave the
+/// others idle at the end of the phase: at most one block of imbalance remains.
+pub struct PhaseQueue<'a> {
+    pub blocks: &'a [Range<usize>],
+    pub next: AtomicUsize,
+}
+
 /// One thread's state; persists across phases and epochs.
 pub struct Worker {
     id: usize,
     rng: FastRng,
-    chunk: Range<usize>,
-    /// In-vocabulary words in this worker's chunk (per epoch).
-    pub chunk_words: u64,
-    pos: usize,
-    /// Words of this chunk processed in the current epoch.
-    pub epoch_words: u64,
     sentence: Vec<u32>,
     work: Vec<f32>,
     neu1: Vec<f32>,
+    /// The noise words of the next skip-gram pair, drawn (and their rows prefetched) one pair
+    /// ahead so the cache misses overlap with the current pair's arithmetic.
+    negs: Vec<u32>,
+    next_negs: Vec<u32>,
     loss_sum: f64,
     pairs: u64,
-    use_avx2: bool,
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<Avx2Fma>,
 }
 
 impl Worker {
-    pub fn new(id: usize, seed: u64, chunk: Range<usize>, chunk_words: u64, dim: usize) -> Self {
+    pub fn new(id: usize, seed: u64, dim: usize) -> Self {
         Self {
             id,
             rng: FastRng::new(seed.wrapping_add((id as u64).wrapping_mul(0x2545_F491_4F6C_DD1D))),
-            pos: chunk.start,
-            chunk,
-            chunk_words,
-            epoch_words: 0,
             sentence: Vec::with_capacity(1024),
             work: vec![0.0; dim],
             neu1: vec![0.0; dim],
+            negs: Vec::with_capacity(64),
+            next_negs: Vec::with_capacity(64),
             loss_sum: 0.0,
             pairs: 0,
-            use_avx2: detect_avx2(),
+            #[cfg(target_arch = "x86_64")]
+            avx2: Avx2Fma::detect(),
         }
     }
 
-    pub fn start_epoch(&mut self) {
-        self.pos = self.chunk.start;
-        self.epoch_words = 0;
-    }
-
-    /// Trains sentence by sentence until this epoch's word count reaches `target_words`, the
-    /// chunk ends, the run is cancelled, or the loss stops being finite.
-    pub fn run_until(&mut self, sh: &Shared<'_>, target_words: u64) -> WorkerOutcome {
-        while self.epoch_words < target_words && self.pos < self.chunk.end {
-            if sh.control.is_cancelled() || sh.diverged.load(Ordering::Relaxed) {
-                return WorkerOutcome::Cancelled;
-            }
-            if sh.control.is_paused() && !sh.control.wait_while_paused() {
-                return WorkerOutcome::Cancelled;
-            }
-            let alpha = learning_rate(
-                sh.alpha,
-                sh.min_alpha,
-                sh.words_done.load(Ordering::Relaxed),
-                sh.total_words,
-            );
-            let words = self.read_sentence(sh);
-            self.train_sentence(sh, alpha);
-            sh.words_done.fetch_add(words, Ordering::Relaxed);
-            self.epoch_words += words;
-            if let Some(stats) = sh.stats.get(self.id) {
-                stats
-                    .loss_bits
-                    .store(self.loss_sum.to_bits(), Ordering::Relaxed);
-                stats.pairs.store(self.pairs, Ordering::Relaxed);
-            }
-            if !self.loss_sum.is_finite() {
-                sh.diverged.store(true, Ordering::Relaxed);
-                return WorkerOutcome::Diverged;
+    /// Takes blocks from `queue` and trains them sentence by sentence until the queue is empty,
+    /// the run is cancelled, or the loss stops being finite.
+    pub fn run_phase(&mut self, sh: &Shared<'_>, queue: &PhaseQueue<'_>) -> WorkerOutcome {
+        while let Some(block) = queue.blocks.get(queue.next.fetch_add(1, Ordering::Relaxed)) {
+            let mut pos = block.start;
+            while pos < block.end {
+                if sh.control.is_cancelled() || sh.diverged.load(Ordering::Relaxed) {
+                    return WorkerOutcome::Cancelled;
+                }
+                if sh.control.is_paused() && !sh.control.wait_while_paused() {
+                    return WorkerOutcome::Cancelled;
+                }
+                let alpha = learning_rate(
+                    sh.alpha,
+                    sh.min_alpha,
+                    sh.words_done.load(Ordering::Relaxed),
+                    sh.total_words,
+                );
+                let words = self.read_sentence(sh, &mut pos, block.end);
+                self.train_sentence(sh, alpha);
+                sh.words_done.fetch_add(words, Ordering::Relaxed);
+                if let Some(stats) = sh.stats.get(self.id) {
+                    stats
+                        .loss_bits
+                        .store(self.loss_sum.to_bits(), Ordering::Relaxed);
+                    stats.pairs.store(self.pairs, Ordering::Relaxed);
+                }
+                if !self.loss_sum.is_finite() {
+                    sh.diverged.store(true, Ordering::Relaxed);
+                    return WorkerOutcome::Diverged;
+                }
             }
         }
         WorkerOutcome::ReachedTarget
@@ -156,9 +164,9 @@ impl Worker {
 
     /// Reads the next sentence into `self.sentence`, applying subsampling. Returns the number of
     /// in-vocabulary words read (before subsampling: that is what progress counts, as word2vec).
-    fn read_sentence(&mut self, sh: &Shared<'_>) -> u64 {
+    fn read_sentence(&mut self, sh: &Shared<'_>, pos: &mut usize, end: usize) -> u64 {
         self.sentence.clear();
-        let rest = sh.tokens.get(self.pos..self.chunk.end).unwrap_or(&[]);
+        let rest = sh.tokens.get(*pos..end).unwrap_or(&[]);
         let len = rest
             .iter()
             .position(|&t| t == SENTENCE_END)
@@ -169,46 +177,38 @@ impl Worker {
                 self.sentence.push(w);
             }
         }
-        self.pos += len + 1;
+        *pos += len + 1;
         len as u64
     }
 
     fn train_sentence(&mut self, sh: &Shared<'_>, alpha: f32) {
         #[cfg(target_arch = "x86_64")]
-        if self.use_avx2 {
-            // SAFETY: only called when the CPU reported AVX2 at runtime (`detect_avx2`).
-            unsafe { train_sentence_avx2(self, sh, alpha) };
+        if let Some(k) = self.avx2 {
+            // SAFETY: `k` exists only when the CPU reported AVX2 and FMA (`Avx2Fma::detect`).
+            unsafe { train_sentence_avx2(self, sh, alpha, k) };
             return;
         }
-        train_sentence_generic(self, sh, alpha);
+        train_sentence_generic(self, sh, alpha, Portable);
     }
 }
 
-fn detect_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// The same code as [`train_sentence_generic`], compiled with AVX2 enabled (8-wide f32).
+/// The same code as [`train_sentence_generic`], compiled with AVX2 and FMA enabled and explicit
+/// AVX2/FMA dot/axpy kernels.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn train_sentence_avx2(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
-    train_sentence_generic(w, sh, alpha);
+#[target_feature(enable = "avx2,fma")]
+unsafe fn train_sentence_avx2(w: &mut Worker, sh: &Shared<'_>, alpha: f32, k: Avx2Fma) {
+    train_sentence_generic(w, sh, alpha, k);
 }
 
 #[inline(always)]
-fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
+fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f32, k: K) {
     let Worker {
         rng,
         sentence,
         work,
         neu1,
+        negs,
+        next_negs,
         loss_sum,
         pairs,
         ..
@@ -221,32 +221,74 @@ fn train_sentence_generic(w: &mut Worker, sh: &Shared<'_>, alpha: f32) {
         let span = sh.window - reduced;
         let start = i.saturating_sub(span);
         let end = (i + span + 1).min(len);
+        // The next center's output row and the input row entering the window next.
+        if let Some(&next) = sentence.get(i + 1) {
+            sh.syn1.prefetch(next as usize);
+        }
+        if let Some(&incoming) = sentence.get(i + sh.window + 1) {
+            sh.syn0.prefetch(incoming as usize);
+        }
         if sh.cbow {
             let ctx = &sentence[start..end];
-            if let Some(l) = cbow_center(sh, rng, work, neu1, target, ctx, i - start, alpha) {
+            if let Some(l) = cbow_center(sh, k, rng, work, neu1, target, ctx, i - start, alpha) {
                 loss += l as f64;
                 *pairs += 1;
             }
         } else {
-            for (k, &context) in sentence[start..end].iter().enumerate() {
-                if start + k == i {
+            // With `shared_negatives`, one set of noise words per center word, shared by its
+            // context pairs: each pair still gets `negative` independent draws from the
+            // unigram^0.75 distribution, but their output rows are fetched once per center
+            // instead of once per pair. Either way the set is drawn one step (center or pair)
+            // ahead and its rows prefetched, so the cache misses overlap with work.
+            if sh.shared_negatives {
+                draw_noise_ahead(sh, rng, negs, next_negs);
+            }
+            for (c, &context) in sentence[start..end].iter().enumerate() {
+                if start + c == i {
                     continue;
                 }
-                loss += sg_pair(sh, rng, work, target, context, alpha) as f64;
+                if !sh.shared_negatives {
+                    draw_noise_ahead(sh, rng, negs, next_negs);
+                }
+                loss += sg_pair(sh, k, work, negs, target, context, alpha) as f64;
                 *pairs += 1;
+                if !sh.shared_negatives {
+                    std::mem::swap(negs, next_negs);
+                }
+            }
+            if sh.shared_negatives {
+                std::mem::swap(negs, next_negs);
             }
         }
     }
     *loss_sum += loss;
 }
 
+/// Makes sure `negs` holds the noise words for the next step (the very first step draws its
+/// own), and draws the step after's into `next`, prefetching their output rows.
+#[inline(always)]
+fn draw_noise_ahead(sh: &Shared<'_>, rng: &mut FastRng, negs: &mut Vec<u32>, next: &mut Vec<u32>) {
+    if negs.len() != sh.negative {
+        negs.clear();
+        negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
+    }
+    next.clear();
+    for _ in 0..sh.negative {
+        let n = sh.table.sample(rng);
+        sh.syn1.prefetch(n as usize);
+        next.push(n);
+    }
+}
+
 /// One skip-gram pair: the input vector of `input` (a context word) predicts `target`.
 /// Returns the pair's loss.
 #[inline(always)]
-fn sg_pair(
+#[allow(clippy::too_many_arguments)]
+fn sg_pair<K: Kernels>(
     sh: &Shared<'_>,
-    rng: &mut FastRng,
+    k: K,
     work: &mut [f32],
+    negs: &[u32],
     target: u32,
     input: u32,
     alpha: f32,
@@ -254,30 +296,25 @@ fn sg_pair(
     let Some(l1) = sh.syn0.row(input as usize) else {
         return 0.0;
     };
-    work.fill(0.0);
+    // `work` is all zeros on entry (see the end of this function).
     let mut loss = 0.0f32;
-    for d in 0..=sh.negative {
-        let (out, label) = if d == 0 {
-            (target, true)
-        } else {
-            let n = sh.table.sample(rng);
-            if n == target {
-                continue;
-            }
-            (n, false)
-        };
+    for (d, &out) in std::iter::once(&target).chain(negs.iter()).enumerate() {
+        // As word2vec.c: a noise word equal to the target is skipped.
+        if d > 0 && out == target {
+            continue;
+        }
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
-        let f = dot(l1, l2);
-        let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
+        let f = k.dot(l1, l2);
+        let (coef, l) = sh.sigmoid.grad_and_loss(f, d == 0);
         loss += l;
-        let g = coef * alpha;
-        axpy(g, l2, work);
-        axpy(g, l1, l2);
+        k.update(coef * alpha, l1, l2, work);
     }
-    if !is_frozen(sh.frozen, input) {
-        axpy(1.0, work, l1);
+    if is_frozen(sh.frozen, input) {
+        work.fill(0.0);
+    } else {
+        k.add_and_clear(work, l1);
     }
     loss
 }
@@ -286,8 +323,9 @@ fn sg_pair(
 /// predicts `target`. Returns the loss, or `None` when there is no context.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn cbow_center(
+fn cbow_center<K: Kernels>(
     sh: &Shared<'_>,
+    k: K,
     rng: &mut FastRng,
     work: &mut [f32],
     neu1: &mut [f32],
@@ -298,12 +336,12 @@ fn cbow_center(
 ) -> Option<f32> {
     neu1.fill(0.0);
     let mut count = 0usize;
-    for (k, &c) in ctx.iter().enumerate() {
-        if k == skip {
+    for (m, &c) in ctx.iter().enumerate() {
+        if m == skip {
             continue;
         }
         if let Some(row) = sh.syn0.row(c as usize) {
-            axpy(1.0, row, neu1);
+            k.axpy(1.0, row, neu1);
             count += 1;
         }
     }
@@ -327,21 +365,20 @@ fn cbow_center(
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
-        let f = dot(neu1, l2);
+        let f = k.dot(neu1, l2);
         let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
         loss += l;
-        let g = coef * alpha;
-        axpy(g, l2, work);
-        axpy(g, neu1, l2);
+        k.update(coef * alpha, neu1, l2, work);
     }
-    for (k, &c) in ctx.iter().enumerate() {
-        if k == skip || is_frozen(sh.frozen, c) {
+    for (m, &c) in ctx.iter().enumerate() {
+        if m == skip || is_frozen(sh.frozen, c) {
             continue;
         }
         if let Some(row) = sh.syn0.row(c as usize) {
-            axpy(1.0, work, row);
+            k.axpy(1.0, work, row);
         }
     }
+    work.fill(0.0); // skip-gram relies on `work` being zero between updates
     Some(loss)
 }
 

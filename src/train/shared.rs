@@ -48,4 +48,22 @@ impl<'a> SharedMatrix<'a> {
         // aliasing is the hogwild race documented on the type and in `unsafe impl Sync`.
         Some(unsafe { std::slice::from_raw_parts_mut(self.ptr.add(row * self.dim), self.dim) })
     }
+
+    /// Hints the CPU to start loading row `row` into cache (no effect when out of range or on
+    /// other architectures).
+    #[inline(always)]
+    pub fn prefetch(&self, row: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if row < self.rows {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let start = row * self.dim;
+            let mut off = 0;
+            while off < self.dim {
+                // SAFETY: the address lies inside the borrowed buffer (row checked above);
+                // a prefetch never faults and does not access memory architecturally.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(self.ptr.add(start + off) as *const i8) };
+                off += 16; // one 64-byte cache line of f32
+            }
+        }
+    }
 }

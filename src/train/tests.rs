@@ -203,30 +203,34 @@ fn five_epochs_process_five_times_the_words() {
 
 #[test]
 fn loss_decreases() {
-    let text = random_corpus(600, 4);
-    let (events, r) = run(
-        &text,
-        TrainConfig {
-            epochs: 4,
-            ..small_config()
-        },
-        Init::Random,
-    );
-    r.unwrap();
-    let losses: Vec<f32> = events
-        .iter()
-        .filter_map(|e| match e {
-            TrainEvent::EpochFinished { loss, .. } => *loss,
-            _ => None,
-        })
-        .collect();
-    assert_eq!(losses.len(), 4);
-    // Negative sampling starts at 6·ln 2 ≈ 4.16 per pair (σ(0) everywhere with negative=3: 4 ln 2).
-    assert!(
-        losses[0] < 4.0 * std::f32::consts::LN_2 + 0.01,
-        "{losses:?}"
-    );
-    assert!(losses[3] < losses[0], "{losses:?}");
+    // Both ways of drawing skip-gram noise words (shared per center, or fresh per pair).
+    for shared_negatives in [true, false] {
+        let text = random_corpus(600, 4);
+        let (events, r) = run(
+            &text,
+            TrainConfig {
+                epochs: 4,
+                shared_negatives,
+                ..small_config()
+            },
+            Init::Random,
+        );
+        r.unwrap();
+        let losses: Vec<f32> = events
+            .iter()
+            .filter_map(|e| match e {
+                TrainEvent::EpochFinished { loss, .. } => *loss,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(losses.len(), 4);
+        // Negative sampling starts at 6·ln 2 ≈ 4.16 per pair (σ(0) everywhere with negative=3: 4 ln 2).
+        assert!(
+            losses[0] < 4.0 * std::f32::consts::LN_2 + 0.01,
+            "{losses:?}"
+        );
+        assert!(losses[3] < losses[0], "{shared_negatives}: {losses:?}");
+    }
 }
 
 #[test]
@@ -385,8 +389,11 @@ fn pause_step_and_cancel_from_another_thread() {
         snapshot_every_words: 2000,
         ..small_config()
     };
-    let handle = spawn(CorpusSource::Text(text), config, Init::Random).unwrap();
-    handle.control.pause();
+    // Paused before the run starts: pausing after `spawn` races with a fast first phase.
+    let control = TrainControl::new();
+    control.pause();
+    let handle =
+        spawn_with_control(CorpusSource::Text(text), config, Init::Random, control).unwrap();
     assert!(handle.control.is_paused());
     // Collects the snapshots that arrive within `wait_ms` (progress events keep coming).
     let recv_snapshots = |wait_ms: u64| {

@@ -143,6 +143,18 @@ pub fn evaluate_word_analogies(
     evaluate_word_analogies_text(index, words, &read(path)?, path, opts)
 }
 
+/// The vocabulary must label exactly the index's rows.
+fn check_words_match(index: &NeighborIndex, words: &[String]) -> Result<(), SpaceError> {
+    if words.len() != index.len() {
+        return Err(SpaceError::Shape(format!(
+            "{} words for {} rows",
+            words.len(),
+            index.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Like [`evaluate_word_analogies`] on text already read (`path` only names errors).
 pub fn evaluate_word_analogies_text(
     index: &NeighborIndex,
@@ -151,13 +163,7 @@ pub fn evaluate_word_analogies_text(
     path: &Path,
     opts: &EvalOptions,
 ) -> Result<AnalogyReport, SpaceError> {
-    if words.len() != index.len() {
-        return Err(SpaceError::Shape(format!(
-            "{} words for {} rows",
-            words.len(),
-            index.len()
-        )));
-    }
+    check_words_match(index, words)?;
     let vocab = ok_vocab(words, opts);
     let restrict = opts.restrict_vocab.min(words.len());
     let mut sections: Vec<SectionScore> = Vec::new();
@@ -262,13 +268,7 @@ pub fn evaluate_word_pairs_text(
     text: &str,
     opts: &EvalOptions,
 ) -> Result<PairsReport, SpaceError> {
-    if words.len() != index.len() {
-        return Err(SpaceError::Shape(format!(
-            "{} words for {} rows",
-            words.len(),
-            index.len()
-        )));
-    }
+    check_words_match(index, words)?;
     let vocab = ok_vocab(words, opts);
     let (mut gold, mut model) = (Vec::new(), Vec::new());
     let mut oov = 0usize;

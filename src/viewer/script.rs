@@ -307,6 +307,14 @@ fn dump_state(
     .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+fn left_button(state: ButtonState, window: Entity) -> MouseButtonInput {
+    MouseButtonInput {
+        button: MouseButton::Left,
+        state,
+        window,
+    }
+}
+
 /// The messages a script writes as if a user had acted.
 #[derive(bevy::ecs::system::SystemParam)]
 struct InputInjector<'w> {
@@ -415,11 +423,7 @@ fn run_script(
                     };
                     window_events.write(WindowEvent::CursorMoved(moved.clone()));
                     cursor_moves.write(moved);
-                    let button = MouseButtonInput {
-                        button: MouseButton::Left,
-                        state: ButtonState::Pressed,
-                        window: window_entity,
-                    };
+                    let button = left_button(ButtonState::Pressed, window_entity);
                     window_events.write(WindowEvent::MouseButtonInput(button));
                     buttons.write(button);
                     runner.phase = 1;
@@ -433,11 +437,7 @@ fn run_script(
         }
         Step::ClickWord(_) | Step::Click(_) => {
             if runner.phase == 1 {
-                let button = MouseButtonInput {
-                    button: MouseButton::Left,
-                    state: ButtonState::Released,
-                    window: window_entity,
-                };
+                let button = left_button(ButtonState::Released, window_entity);
                 window_events.write(WindowEvent::MouseButtonInput(button));
                 buttons.write(button);
                 runner.phase = 2;

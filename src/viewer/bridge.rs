@@ -255,20 +255,35 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
                 DataSource::Text(text) => CorpusSource::Text(text.clone()),
                 _ => CorpusSource::File(demo_corpus()),
             };
-            let init = match &run.pretrained {
-                Some(path) => Init::Pretrained(load_vectors(path)?),
-                None => Init::Random,
-            };
-            let handle = train::spawn(corpus, run.config.clone(), init)
+            // Validate now so a bad parameter is reported at once; everything slow (loading
+            // pretrained vectors, reading the corpus) happens off the frame loop.
+            run.config
+                .validate()
                 .map_err(|e| format!("cannot start training: {e}"))?;
-            let train::TrainHandle {
-                control, events, ..
-            } = handle;
-            run.control = Some(control);
+            let control = TrainControl::new();
+            run.control = Some(control.clone());
+            let config = run.config.clone();
+            let pretrained = run.pretrained.clone();
             std::thread::spawn(move || {
-                for event in events {
-                    if sender.send(BridgeEvent::Train(event)).is_err() {
-                        break;
+                let forward = |event| sender.send(BridgeEvent::Train(event)).is_ok();
+                let init = match pretrained.as_deref().map(load_vectors) {
+                    Some(Ok(vectors)) => Init::Pretrained(vectors),
+                    Some(Err(message)) => {
+                        forward(TrainEvent::Failed(message));
+                        return;
+                    }
+                    None => Init::Random,
+                };
+                match train::spawn_with_control(corpus, config, init, control) {
+                    Ok(handle) => {
+                        for event in handle.events {
+                            if !forward(event) {
+                                break;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        forward(TrainEvent::Failed(format!("cannot start training: {e}")));
                     }
                 }
             });

@@ -233,3 +233,23 @@ fn training_bridge_pauses_and_cancels() {
         "work kept"
     );
 }
+
+#[test]
+fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
+    let mut app = headless_app(DataSource::Text(demo_like_corpus()), false);
+    app.world_mut()
+        .write_message(TrainCommand::SetPretrained(Some("/no/such/vectors.txt".into())));
+    app.world_mut()
+        .write_message(TrainCommand::Open(DataSource::Text(demo_like_corpus())));
+    let failed = update_until(&mut app, Duration::from_secs(30), |w| {
+        w.resource::<TrainingRun>().state == RunState::Failed
+    });
+    assert!(failed, "the run should fail");
+    app.update();
+    let log = app.world().resource::<super::model::ErrorLog>();
+    assert!(
+        log.messages.iter().any(|m| m.contains("vectors.txt")),
+        "{:?}",
+        log.messages
+    );
+}

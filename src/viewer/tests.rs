@@ -238,7 +238,9 @@ fn training_bridge_pauses_and_cancels() {
 fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
     let mut app = headless_app(DataSource::Text(demo_like_corpus()), false);
     app.world_mut()
-        .write_message(TrainCommand::SetPretrained(Some("/no/such/vectors.txt".into())));
+        .write_message(TrainCommand::SetPretrained(Some(
+            "/no/such/vectors.txt".into(),
+        )));
     app.world_mut()
         .write_message(TrainCommand::Open(DataSource::Text(demo_like_corpus())));
     let failed = update_until(&mut app, Duration::from_secs(30), |w| {
@@ -252,4 +254,26 @@ fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
         "{:?}",
         log.messages
     );
+}
+
+#[test]
+fn double_click_on_a_point_asks_the_camera_to_focus_it() {
+    let mut app = app_with_frames(vec![sample_vectors()]);
+    app.world_mut().insert_resource(ScreenPoints {
+        positions: vec![None, None, Some(Vec2::new(50.0, 60.0)), None],
+        depths: vec![0.5; 4],
+        viewport: Rect::new(0.0, 0.0, 800.0, 600.0),
+    });
+    app.world_mut().write_message(PointerClick {
+        position: Vec2::new(52.0, 61.0),
+        double: true,
+    });
+    app.update();
+    let focus = app
+        .world()
+        .resource::<bevy::ecs::message::Messages<super::picking::FocusWord>>();
+    let mut cursor = focus.get_cursor();
+    let sent: Vec<_> = cursor.read(focus).copied().collect();
+    assert_eq!(sent, vec![super::picking::FocusWord(2)]);
+    assert_eq!(app.world().resource::<Selection>().row, Some(2));
 }

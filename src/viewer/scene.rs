@@ -133,25 +133,26 @@ fn empty_mesh() -> Mesh {
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::RENDER_WORLD | RenderAssetUsages::MAIN_WORLD,
     );
-    write_quads(&mut mesh, Vec::new(), Vec::new(), Vec::new());
+    write_topology(&mut mesh, 0);
+    mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, Vec::<[f32; 3]>::new());
+    mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, Vec::<[f32; 4]>::new());
     mesh
 }
 
-fn write_quads(
-    mesh: &mut Mesh,
-    positions: Vec<[f32; 3]>,
-    uvs: Vec<[f32; 2]>,
-    colors: Vec<[f32; 4]>,
-) {
-    let quads = positions.len() / 4;
+/// The four corners of every quad, as (x, y) in units of the point's half size.
+const CORNERS: [(f32, f32); 4] = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)];
+
+/// Indices and texture coordinates of `quads` quads: they depend on the count alone.
+fn write_topology(mesh: &mut Mesh, quads: usize) {
     let mut indices = Vec::with_capacity(quads * 6);
     for q in 0..quads as u32 {
         let b = q * 4;
         indices.extend_from_slice(&[b, b + 1, b + 2, b, b + 2, b + 3]);
     }
-    mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
+    let uvs: Vec<[f32; 2]> = (0..quads)
+        .flat_map(|_| CORNERS.map(|(cx, cy)| [(cx + 1.0) * 0.5, (1.0 - cy) * 0.5]))
+        .collect();
     mesh.insert_attribute(Mesh::ATTRIBUTE_UV_0, uvs);
-    mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, colors);
     mesh.insert_indices(Indices::U32(indices));
 }
 
@@ -201,6 +202,9 @@ fn point_scale(row: usize, selection: &Selection) -> f32 {
     }
 }
 
+/// Re-faces the quads when the camera or the cloud moves. Only positions depend on the camera:
+/// colours are rebuilt only when the frame, the model, the display settings or the selection
+/// change, and indices/texture coordinates only when the number of points does.
 #[allow(clippy::too_many_arguments)]
 fn update_point_mesh(
     cloud: Res<DisplayedCloud>,
@@ -210,39 +214,43 @@ fn update_point_mesh(
     camera: Single<(&GlobalTransform, &OrbitCamera), With<MainCamera>>,
     handle: Res<PointCloudMesh>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut last: Local<Option<(u64, Mat4, usize)>>,
+    mut last: Local<Option<(u64, Mat4, Option<usize>)>>,
 ) {
     let (camera_transform, orbit) = *camera;
     let camera_matrix = camera_transform.to_matrix();
-    let key = (cloud.generation, camera_matrix, model.frames.len());
-    let unchanged = *last == Some(key) && !settings.is_changed() && !selection.is_changed();
-    if unchanged {
+    let key = (cloud.generation, camera_matrix, cloud.frame);
+    let looks_changed = model.is_changed() || settings.is_changed() || selection.is_changed();
+    if *last == Some(key) && !looks_changed {
         return;
     }
+    let colors_stale = looks_changed || last.is_none_or(|(_, _, frame)| frame != cloud.frame);
     *last = Some(key);
     let Some(mut mesh) = meshes.get_mut(&handle.0) else {
         return;
     };
+    let count = cloud.positions.len().min(model.words.len());
+    let resized = mesh.count_vertices() != count * 4;
+    if resized {
+        write_topology(&mut mesh, count);
+    }
+    if resized || colors_stale {
+        let colors: Vec<[f32; 4]> = point_colors(&model, cloud.frame, &settings, &selection)
+            .into_iter()
+            .take(count)
+            .flat_map(|color| [color; 4])
+            .collect();
+        mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, colors);
+    }
     let right = camera_transform.right().as_vec3();
     let up = camera_transform.up().as_vec3();
     let half_size = orbit.radius * 0.006 * settings.point_size;
-    let base_colors = point_colors(&model, cloud.frame, &settings, &selection);
-    let count = cloud.positions.len().min(base_colors.len());
-    let points = cloud.positions.iter().zip(&base_colors).enumerate();
     let mut positions = Vec::with_capacity(count * 4);
-    let mut uvs = Vec::with_capacity(count * 4);
-    let mut colors = Vec::with_capacity(count * 4);
-    const CORNERS: [(f32, f32); 4] = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)];
-    for (row, (&centre, &color)) in points {
+    for (row, &centre) in cloud.positions.iter().take(count).enumerate() {
         let size = half_size * point_scale(row, &selection);
-        for (cx, cy) in CORNERS {
-            let corner = centre + (right * cx + up * cy) * size;
-            positions.push(corner.to_array());
-            uvs.push([(cx + 1.0) * 0.5, (1.0 - cy) * 0.5]);
-            colors.push(color);
-        }
+        positions
+            .extend(CORNERS.map(|(cx, cy)| (centre + (right * cx + up * cy) * size).to_array()));
     }
-    write_quads(&mut mesh, positions, uvs, colors);
+    mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
 }
 
 /// Arrows are the point of the relation view: make them visible at a glance.

@@ -14,6 +14,7 @@ mod neighbors_f16;
 pub mod palette;
 pub mod project;
 pub mod relations;
+mod top_k;
 
 pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
@@ -23,7 +24,7 @@ pub use clusters::{
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use interpolate::{interpolate, interpolate_into};
-pub use neighbors::{Neighbor, NeighborIndex, top_k_3d};
+pub use neighbors::{Neighbor, Neighbor3d, NeighborIndex, top_k_3d};
 pub use palette::{palette_color, palette_color_linear};
 pub use project::{Pca3, PcaOptions, fit_pca3};
 pub use relations::{

@@ -2,29 +2,29 @@
 //! the 3D picture shows), and Euclidean top-k in the 3D coordinates (what the user sees).
 //!
 //! The cosine scan is memory-bandwidth bound (400k x 300 f32 = 480 MB per query), so it is a
-//! brute-force pass with no per-query copy: rayon over row blocks, a dot product over `&[f32]`
-//! with eight independent accumulators (`chunks_exact(8)`) so LLVM vectorises it, and one small
-//! top-k list per block merged at the end. Ties are broken by lower row first, so results are
-//! deterministic.
+//! brute-force pass with no per-query copy: rayon over row blocks, the shared vectorised
+//! [`crate::vector_math::dot`], and one small top-k list per block merged at the end
+//! ([`super::top_k`]). Ties are broken by lower row first, so results are deterministic.
 
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
-use rayon::prelude::*;
 
 use super::SpaceError;
 use super::neighbors_f16::{F16_CANDIDATES, HalfRows, top_k_f16};
+// Re-exported so existing paths (`space::neighbors::{Neighbor, dot, unit_rows_of}`) keep working.
+pub use super::top_k::Neighbor;
+pub(crate) use super::top_k::scan_top_k;
 use crate::embeddings::Embeddings;
+use crate::vector_math::normalize_in_place;
+pub use crate::vector_math::{dot, unit_rows_of};
 
-/// Rows per parallel task: large enough to amortise scheduling, small enough to balance.
-const SCAN_BLOCK_ROWS: usize = 8192;
-
-/// One search result.
+/// One result of [`top_k_3d`]: a point and its Euclidean distance in the 3D projection
+/// (smaller = nearer).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Neighbor {
-    /// Row in the matrix (= vocabulary index).
+pub struct Neighbor3d {
+    /// Row in the coordinates (= vocabulary index).
     pub row: usize,
-    /// Cosine similarity (for 3CosMul analogies: the 3CosMul score; for `top_k_3d`: the
-    /// Euclidean distance).
-    pub similarity: f32,
+    /// Euclidean distance to the query point in 3D.
+    pub distance: f32,
 }
 
 /// Unit-normalised rows in one contiguous buffer, ready for cosine scans.
@@ -128,9 +128,8 @@ impl NeighborIndex {
                 self.dim()
             )));
         }
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
-        let q: Vec<f32> = v.iter().map(|x| x * scale).collect();
+        let mut q = v.to_vec();
+        normalize_in_place(&mut q);
         let limit = restrict_rows.unwrap_or(usize::MAX).min(self.len());
         Ok(self.scan_dot(&q, k, exclude, limit))
     }
@@ -175,141 +174,13 @@ impl NeighborIndex {
     }
 }
 
-/// A unit-row copy of `matrix` (one allocation, rows normalised in parallel; zero rows stay
-/// zero — the same rule as [`crate::embeddings::unit_rows`]).
-pub fn unit_rows_of(matrix: ArrayView2<f32>) -> Array2<f32> {
-    let mut unit = matrix.as_standard_layout().into_owned();
-    unit.axis_chunks_iter_mut(Axis(0), SCAN_BLOCK_ROWS)
-        .into_par_iter()
-        .for_each(|mut block| {
-            for mut row in block.rows_mut() {
-                let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    row.mapv_inplace(|v| v / norm);
-                }
-            }
-        });
-    unit
-}
-
-/// Top `k` rows in `0..n_rows` by `score` (higher first; NaN scores never returned), skipping
-/// `exclude`. Parallel over row blocks with one bounded list per block.
-pub(crate) fn scan_top_k<F>(n_rows: usize, k: usize, exclude: &[usize], score: F) -> Vec<Neighbor>
-where
-    F: Fn(usize) -> f32 + Sync,
-{
-    if k == 0 || n_rows == 0 {
-        return Vec::new();
-    }
-    let n_blocks = n_rows.div_ceil(SCAN_BLOCK_ROWS);
-    let partials: Vec<TopK> = (0..n_blocks)
-        .into_par_iter()
-        .map(|block| {
-            let start = block * SCAN_BLOCK_ROWS;
-            let end = (start + SCAN_BLOCK_ROWS).min(n_rows);
-            let mut top = TopK::new(k);
-            for row in start..end {
-                let s = score(row);
-                if s > top.threshold() && !exclude.contains(&row) {
-                    top.insert(row, s);
-                }
-            }
-            top
-        })
-        .collect();
-    let mut merged = TopK::new(k);
-    for part in partials {
-        for n in part.items {
-            merged.insert(n.row, n.similarity);
-        }
-    }
-    merged.items
-}
-
-/// Top `k` of the given rows by `score`, in the same order as [`scan_top_k`] would give.
-pub(crate) fn scan_top_k_sorted_exact<F>(rows: &[usize], k: usize, score: F) -> Vec<Neighbor>
-where
-    F: Fn(usize) -> f32,
-{
-    let mut top = TopK::new(k);
-    for &row in rows {
-        let s = score(row);
-        if s >= top.threshold() {
-            top.insert(row, s);
-        }
-    }
-    top.items
-}
-
-/// A sorted (best first) bounded list; k is small, so insertion into a Vec beats a heap.
-struct TopK {
-    k: usize,
-    items: Vec<Neighbor>,
-}
-
-impl TopK {
-    fn new(k: usize) -> Self {
-        Self {
-            k,
-            items: Vec::with_capacity(k + 1),
-        }
-    }
-
-    /// Scores must beat this to enter (−∞ until full). NaN never passes `>`.
-    fn threshold(&self) -> f32 {
-        if self.items.len() < self.k {
-            f32::NEG_INFINITY
-        } else {
-            self.items
-                .last()
-                .map_or(f32::NEG_INFINITY, |n| n.similarity)
-        }
-    }
-
-    fn insert(&mut self, row: usize, similarity: f32) {
-        if similarity.is_nan() {
-            return;
-        }
-        // Position after all better items (higher score, or equal score and lower row).
-        let pos = self.items.partition_point(|n| {
-            n.similarity > similarity || (n.similarity == similarity && n.row < row)
-        });
-        if pos >= self.k {
-            return;
-        }
-        self.items.insert(pos, Neighbor { row, similarity });
-        self.items.truncate(self.k);
-    }
-}
-
-/// Dot product with eight independent accumulators, so the loop vectorises without `-ffast-math`.
-#[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f32; 8];
-    let ca = a.chunks_exact(8);
-    let cb = b.chunks_exact(8);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for i in 0..8 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    let mut tail = 0.0f32;
-    for (x, y) in ra.iter().zip(rb) {
-        tail += x * y;
-    }
-    (acc[0] + acc[4]) + (acc[1] + acc[5]) + (acc[2] + acc[6]) + (acc[3] + acc[7]) + tail
-}
-
-/// The `k` points nearest to point `query_row` in 3D (Euclidean), the query excluded. The
-/// returned `similarity` is the distance (smaller = nearer; results nearest first).
+/// The `k` points nearest to point `query_row` in 3D (Euclidean), the query excluded, nearest
+/// first (ties: lower row first).
 pub fn top_k_3d(
     coords_3d: ArrayView2<f32>,
     query_row: usize,
     k: usize,
-) -> Result<Vec<Neighbor>, SpaceError> {
+) -> Result<Vec<Neighbor3d>, SpaceError> {
     let n = coords_3d.nrows();
     if query_row >= n {
         return Err(SpaceError::RowOutOfRange {
@@ -318,17 +189,21 @@ pub fn top_k_3d(
         });
     }
     let q = coords_3d.row(query_row).to_owned();
-    let mut found = scan_top_k(n, k, &[query_row], |row| {
+    // The scan keeps the highest scores, so rank by the negated squared distance.
+    let found = scan_top_k(n, k, &[query_row], |row| {
         let p = coords_3d.index_axis(Axis(0), row);
         -p.iter()
             .zip(q.iter())
             .map(|(a, b)| (a - b) * (a - b))
             .sum::<f32>()
     });
-    for n in &mut found {
-        n.similarity = (-n.similarity).max(0.0).sqrt();
-    }
-    Ok(found)
+    Ok(found
+        .into_iter()
+        .map(|n| Neighbor3d {
+            row: n.row,
+            distance: (-n.similarity).max(0.0).sqrt(),
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -438,13 +313,6 @@ mod tests {
     }
 
     #[test]
-    fn dot_handles_remainders() {
-        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
-        let want: f32 = a.iter().map(|x| x * x).sum();
-        assert_eq!(dot(&a, &a), want);
-    }
-
-    #[test]
     fn top_k_3d_matches_naive() {
         let c = random_matrix(5000, 3, 4);
         for (q, k) in [(0usize, 5usize), (4999, 12)] {
@@ -459,7 +327,7 @@ mod tests {
             all.sort_by(|a, b| a.1.total_cmp(&b.1));
             for (g, w) in got.iter().zip(&all) {
                 assert_eq!(g.row, w.0);
-                assert!((g.similarity - w.1).abs() < 1e-5);
+                assert!((g.distance - w.1).abs() < 1e-5);
             }
         }
     }

@@ -16,7 +16,8 @@ use half::f16;
 use half::slice::HalfFloatSliceExt;
 use rayon::prelude::*;
 
-use super::neighbors::{Neighbor, dot, scan_top_k_sorted_exact};
+use super::top_k::{Neighbor, scan_top_k_sorted_exact};
+use crate::vector_math::dot;
 
 /// Candidates re-ranked exactly per query.
 pub(crate) const F16_CANDIDATES: usize = 4096;

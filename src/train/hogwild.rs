@@ -1,28 +1,55 @@
-//! Lock-free ("hogwild") shared access to the two weight matrices from all worker threads.
+//! The ONE place where worker threads share the weight matrices ("hogwild" SGD), and the row
+//! handles through which the kernels read and write them.
 //!
 //! word2vec, gensim and fastText all let threads update rows without locks: collisions are rare
 //! (a row is touched only when its word occurs) and a lost or torn update is just noise in SGD.
-//! Rust has no safe way to express that, so [`SharedMatrix`] hands out row slices from a raw
-//! pointer. The matrix is owned by the coordinator, which only reads it while no worker runs.
+//!
+//! How this stays within Rust's rules as far as possible:
+//! * [`HogwildMatrix`] takes the matrix as one `&'a mut [f32]` (so nothing else can touch it for
+//!   `'a`) and keeps only the raw pointer derived from it. It never hands out `&`/`&mut`
+//!   slices of the shared memory: rows are [`RowMut`] handles (pointer + length), and the
+//!   kernels access them only with raw-pointer loads and stores. So no two `&mut [f32]` to the
+//!   same memory ever exist, and the compiler is never told that a row is unaliased or
+//!   unchanging (no `noalias` assumption can be broken).
+//! * Thread-local buffers (`work`, `neu1`) are passed as the same handle types, made from
+//!   ordinary borrows ([`RowMut::from_slice`], [`RowRef::from_slice`]), which keep the borrow
+//!   alive for as long as the handle.
+//! * Every handle's pointer is in bounds for its length for its whole lifetime: rows come from
+//!   bounds-checked [`HogwildMatrix::row`], and the lifetime ties them to the matrix borrow,
+//!   which outlives all workers (they run inside `std::thread::scope`).
+//!
+//! What remains is the deliberate race itself: two threads may load and store the same `f32`
+//! at the same time with plain (non-atomic) accesses. In the C++/Rust memory model that is a
+//! data race, formally undefined behaviour, however harmless on the hardware (aligned 4-byte
+//! loads and stores do not tear on x86-64 or AArch64, and every bit pattern is a valid `f32`).
+//! It is kept on purpose: relaxed atomics would make it fully defined, but Rust cannot vectorise
+//! atomic accesses, and the SIMD kernels are the trainer's speed. The race is confined to the
+//! kernels' pointer accesses to [`RowMut`]/[`RowRef`] from this module; each kernel reads
+//! each element of a shared row once per pass and never relies on a value staying unchanged.
+//!
+//! Checking: Miri and ThreadSanitizer need a nightly toolchain, which this project does not use
+//! (stable only), so neither has been run (TSan would report exactly the race above). Instead
+//! `train::tests` runs a many-thread stress test (finite results, falling loss), and a 1-thread
+//! run is bit-for-bit reproducible.
 
 use std::marker::PhantomData;
 
 /// A `rows x dim` row-major `f32` matrix that several threads may read and write concurrently.
-pub struct SharedMatrix<'a> {
+pub struct HogwildMatrix<'a> {
     ptr: *mut f32,
     rows: usize,
     dim: usize,
     _borrow: PhantomData<&'a mut [f32]>,
 }
 
-// SAFETY: the pointer comes from a `&'a mut [f32]` that outlives every worker (they run inside
-// `std::thread::scope`). Concurrent row access is the deliberate hogwild race described in the
-// module docs: all values are plain `f32`, so a racing read sees some old or new value (or, on
-// the rare collision, an update is lost), never invalid memory.
-unsafe impl Send for SharedMatrix<'_> {}
-unsafe impl Sync for SharedMatrix<'_> {}
+// SAFETY: the pointer comes from a `&'a mut [f32]` held (exclusively) for `'a`, which outlives
+// every worker (they run inside `std::thread::scope`). Threads only obtain `RowMut` handles and
+// access them through raw pointers: the concurrent access is the hogwild race documented in the
+// module docs (plain `f32` values, in bounds; no references to shared memory are formed).
+unsafe impl Send for HogwildMatrix<'_> {}
+unsafe impl Sync for HogwildMatrix<'_> {}
 
-impl<'a> SharedMatrix<'a> {
+impl<'a> HogwildMatrix<'a> {
     pub fn new(data: &'a mut [f32], dim: usize) -> Self {
         let rows = data.len().checked_div(dim).unwrap_or(0);
         Self {
@@ -33,20 +60,19 @@ impl<'a> SharedMatrix<'a> {
         }
     }
 
-    /// Row `row` as a mutable slice; `None` when out of range.
-    ///
-    /// Returned slices of different calls may alias (same row from two threads, or the same row
-    /// twice when a word is its own context): callers never hold two slices of the SAME matrix at
-    /// once within one thread, and cross-thread aliasing is the accepted hogwild race.
-    #[allow(clippy::mut_from_ref)]
+    /// A handle to row `row`; `None` when out of range.
     #[inline(always)]
-    pub fn row(&self, row: usize) -> Option<&mut [f32]> {
+    pub fn row(&self, row: usize) -> Option<RowMut<'_>> {
         if row >= self.rows {
             return None;
         }
-        // SAFETY: `row * dim .. row * dim + dim` lies inside the borrowed buffer (checked above);
-        // aliasing is the hogwild race documented on the type and in `unsafe impl Sync`.
-        Some(unsafe { std::slice::from_raw_parts_mut(self.ptr.add(row * self.dim), self.dim) })
+        Some(RowMut {
+            // SAFETY: `row * dim .. row * dim + dim` lies inside the borrowed buffer (checked
+            // above), so the offset pointer stays in the same allocation.
+            ptr: unsafe { self.ptr.add(row * self.dim) },
+            len: self.dim,
+            _life: PhantomData,
+        })
     }
 
     /// Hints the CPU to start loading row `row` into cache (no effect when out of range or on
@@ -65,5 +91,102 @@ impl<'a> SharedMatrix<'a> {
                 off += 16; // one 64-byte cache line of f32
             }
         }
+    }
+}
+
+/// A writable vector of `len` `f32`: a shared matrix row, or a thread-local buffer.
+///
+/// Invariant (what the kernels rely on): `ptr` is valid for reads and writes of `len` `f32`
+/// for `'a`, and the memory is accessed only through raw pointers while the handle exists.
+#[derive(Debug, Clone, Copy)]
+pub struct RowMut<'a> {
+    ptr: *mut f32,
+    len: usize,
+    _life: PhantomData<&'a mut [f32]>,
+}
+
+impl<'a> RowMut<'a> {
+    /// A thread-local buffer; the exclusive borrow lasts as long as the handle.
+    #[inline(always)]
+    pub fn from_slice(values: &'a mut [f32]) -> Self {
+        Self {
+            ptr: values.as_mut_ptr(),
+            len: values.len(),
+            _life: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut f32 {
+        self.ptr
+    }
+
+    #[inline(always)]
+    pub fn len(self) -> usize {
+        self.len
+    }
+}
+
+/// A read-only vector of `len` `f32`: a shared matrix row (read while others may write it), or
+/// a thread-local buffer. Invariant: `ptr` is valid for reads of `len` `f32` for `'a`.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    ptr: *const f32,
+    len: usize,
+    _life: PhantomData<&'a [f32]>,
+}
+
+impl<'a> RowRef<'a> {
+    #[inline(always)]
+    pub fn from_slice(values: &'a [f32]) -> Self {
+        Self {
+            ptr: values.as_ptr(),
+            len: values.len(),
+            _life: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    pub fn as_ptr(self) -> *const f32 {
+        self.ptr
+    }
+
+    #[inline(always)]
+    pub fn len(self) -> usize {
+        self.len
+    }
+}
+
+impl<'a> From<RowMut<'a>> for RowRef<'a> {
+    #[inline(always)]
+    fn from(row: RowMut<'a>) -> Self {
+        Self {
+            ptr: row.ptr,
+            len: row.len,
+            _life: PhantomData,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_bounds_checked_views_of_the_buffer() {
+        let mut data: Vec<f32> = (0..12).map(|i| i as f32).collect();
+        {
+            let m = HogwildMatrix::new(&mut data, 4);
+            assert!(m.row(3).is_none());
+            let r = m.row(2).unwrap();
+            assert_eq!(r.len(), 4);
+            // SAFETY: in bounds (len 4), single-threaded test.
+            unsafe { *r.as_ptr().add(3) = -1.0 };
+            let read = RowRef::from(m.row(1).unwrap());
+            // SAFETY: as above.
+            assert_eq!(unsafe { *read.as_ptr() }, 4.0);
+        }
+        assert_eq!(data[11], -1.0);
+        assert_eq!(HogwildMatrix::new(&mut [], 0).row(0).map(|r| r.len()), None);
     }
 }

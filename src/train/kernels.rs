@@ -1,64 +1,70 @@
 //! The numeric pieces of the hot loop: dot product, axpy, and table-based sigmoid and
 //! log-sigmoid (word2vec.c's `EXP_TABLE` with `MAX_EXP = 6`).
 //!
-//! dot/axpy work on `&[f32]` split into `[f32; 8]` chunks and eight independent accumulators so LLVM
-//! emits packed SIMD without bounds checks (float addition is not reassociated automatically).
+//! The vector kernels take row handles ([`RowRef`], [`RowMut`] from [`super::hogwild`]) and
+//! touch memory only through raw pointers, because the rows are shared with other threads
+//! (see that module for the safety argument). The portable dot product is the crate's one
+//! [`crate::vector_math::dot_raw`]; axpy works in `[f32; 8]` chunks the same way, so LLVM emits
+//! packed SIMD without bounds checks.
+
+use super::hogwild::{RowMut, RowRef};
+use crate::vector_math::dot_raw;
 
 /// Outside `[-MAX_EXP, MAX_EXP]` the sigmoid is treated as saturated, as in word2vec.
 pub const MAX_EXP: f32 = 6.0;
 const TABLE_SIZE: usize = 1024;
 
+/// `y += a * x` over `min(x.len(), y.len())` elements.
 #[inline(always)]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    // Fixed-size chunks: no bounds checks, and eight independent sums LLVM packs into SIMD.
-    let (ac, ar) = a[..n].as_chunks::<8>();
-    let (bc, br) = b[..n].as_chunks::<8>();
-    let mut acc = [0.0f32; 8];
-    for (x, y) in ac.iter().zip(bc) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
+pub fn axpy(a: f32, x: RowRef<'_>, y: RowMut<'_>) {
+    let n = x.len().min(y.len());
+    let (px, py) = (x.as_ptr(), y.as_ptr());
+    let chunks = n / 8;
+    for c in 0..chunks {
+        // SAFETY: `c * 8 + 8 <= n`, within both handles (their invariant); raw unaligned
+        // accesses only, as `hogwild` requires.
+        unsafe {
+            let xv = px.add(c * 8).cast::<[f32; 8]>().read_unaligned();
+            let yp = py.add(c * 8).cast::<[f32; 8]>();
+            let mut yv = yp.read_unaligned();
+            for k in 0..8 {
+                yv[k] += a * xv[k];
+            }
+            yp.write_unaligned(yv);
         }
     }
-    let mut tail = 0.0;
-    for (x, y) in ar.iter().zip(br) {
-        tail += x * y;
+    for i in chunks * 8..n {
+        // SAFETY: `i < n`, within both handles.
+        unsafe { *py.add(i) += a * *px.add(i) };
     }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }
 
-/// `y += a * x`.
+/// Sets the `x.len()` values of `x` to zero.
 #[inline(always)]
-pub fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
-    let n = x.len().min(y.len());
-    let (xc, xr) = x[..n].as_chunks::<8>();
-    let (yc, yr) = y[..n].as_chunks_mut::<8>();
-    for (yv, xv) in yc.iter_mut().zip(xc) {
-        for k in 0..8 {
-            yv[k] += a * xv[k];
-        }
-    }
-    for (yi, xi) in yr.iter_mut().zip(xr) {
-        *yi += a * xi;
-    }
+fn clear(x: RowMut<'_>) {
+    // SAFETY: `x` is valid for writes of `x.len()` f32 (its invariant); all-zero bytes are 0.0.
+    unsafe { std::ptr::write_bytes(x.as_ptr(), 0, x.len()) };
 }
 
 /// The vector operations of the hot loop, as a type parameter so the same training code is
-/// compiled once with portable kernels and once with explicit AVX2 + FMA ones.
+/// compiled once with portable kernels and once with explicit AVX2 + FMA ones. Every operation
+/// works over the shortest length of its arguments; a `RowMut` argument must not overlap any
+/// other argument of the same call (shared rows come from different matrices, buffers are
+/// thread-local).
 pub trait Kernels: Copy {
-    fn dot(self, a: &[f32], b: &[f32]) -> f32;
+    fn dot(self, a: RowRef<'_>, b: RowRef<'_>) -> f32;
     /// `y += a * x`.
-    fn axpy(self, a: f32, x: &[f32], y: &mut [f32]);
+    fn axpy(self, a: f32, x: RowRef<'_>, y: RowMut<'_>);
     /// The fused negative-sampling update of one output row: `work += g * l2; l2 += g * l1`
     /// (reads `l2` before writing it, as word2vec.c).
-    fn update(self, g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
-        self.axpy(g, l2, work);
+    fn update(self, g: f32, l1: RowRef<'_>, l2: RowMut<'_>, work: RowMut<'_>) {
+        self.axpy(g, l2.into(), work);
         self.axpy(g, l1, l2);
     }
     /// `y += x; x = 0`.
-    fn add_and_clear(self, x: &mut [f32], y: &mut [f32]) {
-        self.axpy(1.0, x, y);
-        x.fill(0.0);
+    fn add_and_clear(self, x: RowMut<'_>, y: RowMut<'_>) {
+        self.axpy(1.0, x.into(), y);
+        clear(x);
     }
 }
 
@@ -68,11 +74,12 @@ pub struct Portable;
 
 impl Kernels for Portable {
     #[inline(always)]
-    fn dot(self, a: &[f32], b: &[f32]) -> f32 {
-        dot(a, b)
+    fn dot(self, a: RowRef<'_>, b: RowRef<'_>) -> f32 {
+        // SAFETY: both handles are valid for reads of their lengths (their invariant).
+        unsafe { dot_raw(a.as_ptr(), b.as_ptr(), a.len().min(b.len())) }
     }
     #[inline(always)]
-    fn axpy(self, a: f32, x: &[f32], y: &mut [f32]) {
+    fn axpy(self, a: f32, x: RowRef<'_>, y: RowMut<'_>) {
         axpy(a, x, y)
     }
 }
@@ -93,42 +100,41 @@ impl Avx2Fma {
 
 #[cfg(target_arch = "x86_64")]
 impl Kernels for Avx2Fma {
+    // SAFETY (all four): an `Avx2Fma` value exists only when the CPU has AVX2 and FMA
+    // (`detect`), and the handles are valid for their lengths (their invariant).
     #[inline(always)]
-    fn dot(self, a: &[f32], b: &[f32]) -> f32 {
-        // SAFETY: an `Avx2Fma` value exists only when the CPU has AVX2 and FMA (`detect`).
-        unsafe { avx2::dot(a, b) }
+    fn dot(self, a: RowRef<'_>, b: RowRef<'_>) -> f32 {
+        unsafe { avx2::dot(a.as_ptr(), b.as_ptr(), a.len().min(b.len())) }
     }
     #[inline(always)]
-    fn axpy(self, a: f32, x: &[f32], y: &mut [f32]) {
-        // SAFETY: as above.
-        unsafe { avx2::axpy(a, x, y) }
+    fn axpy(self, a: f32, x: RowRef<'_>, y: RowMut<'_>) {
+        unsafe { avx2::axpy(a, x.as_ptr(), y.as_ptr(), x.len().min(y.len())) }
     }
     #[inline(always)]
-    fn update(self, g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
-        // SAFETY: as above.
-        unsafe { avx2::update(g, l1, l2, work) }
+    fn update(self, g: f32, l1: RowRef<'_>, l2: RowMut<'_>, work: RowMut<'_>) {
+        let n = l1.len().min(l2.len()).min(work.len());
+        unsafe { avx2::update(g, l1.as_ptr(), l2.as_ptr(), work.as_ptr(), n) }
     }
     #[inline(always)]
-    fn add_and_clear(self, x: &mut [f32], y: &mut [f32]) {
-        // SAFETY: as above.
-        unsafe { avx2::add_and_clear(x, y) }
+    fn add_and_clear(self, x: RowMut<'_>, y: RowMut<'_>) {
+        unsafe { avx2::add_and_clear(x.as_ptr(), y.as_ptr(), x.len().min(y.len())) }
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
+    //! Each function requires AVX2 + FMA and pointers valid for its `n` elements (reads;
+    //! writes for the `*mut` ones); `*mut` arguments must not overlap the others.
     use std::arch::x86_64::*;
 
-    /// Dot product over `min(a.len(), b.len())` elements.
+    /// Dot product over `n` elements.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-        let n = a.len().min(b.len());
-        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    pub unsafe fn dot(pa: *const f32, pb: *const f32, n: usize) -> f32 {
         let mut acc0 = _mm256_setzero_ps();
         let mut acc1 = _mm256_setzero_ps();
         let mut i = 0;
-        // SAFETY (all loads): every index read is below `n`, within both slices.
+        // SAFETY (all loads): every index read is below `n`, within both buffers.
         unsafe {
             while i + 16 <= n {
                 acc0 =
@@ -162,15 +168,13 @@ mod avx2 {
         }
     }
 
-    /// `y += a * x` over `min(x.len(), y.len())` elements.
+    /// `y += a * x` over `n` elements.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
-        let n = x.len().min(y.len());
-        let (px, py) = (x.as_ptr(), y.as_mut_ptr());
+    pub unsafe fn axpy(a: f32, px: *const f32, py: *mut f32, n: usize) {
         let va = _mm256_set1_ps(a);
         let mut i = 0;
-        // SAFETY: every index touched is below `n`, within both slices.
+        // SAFETY: every index touched is below `n`, within both buffers.
         unsafe {
             while i + 8 <= n {
                 let v = _mm256_fmadd_ps(va, _mm256_loadu_ps(px.add(i)), _mm256_loadu_ps(py.add(i)));
@@ -193,15 +197,13 @@ mod avx2 {
         }
     }
 
-    /// `y += x; x = 0` over `min(x.len(), y.len())` elements.
+    /// `y += x; x = 0` over `n` elements.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub fn add_and_clear(x: &mut [f32], y: &mut [f32]) {
-        let n = x.len().min(y.len());
-        let (px, py) = (x.as_mut_ptr(), y.as_mut_ptr());
+    pub unsafe fn add_and_clear(px: *mut f32, py: *mut f32, n: usize) {
         let zero = _mm256_setzero_ps();
         let mut i = 0;
-        // SAFETY: every index touched is below `n`, within both slices.
+        // SAFETY: every index touched is below `n`, within both buffers.
         unsafe {
             while i + 8 <= n {
                 let v = _mm256_add_ps(_mm256_loadu_ps(px.add(i)), _mm256_loadu_ps(py.add(i)));
@@ -217,15 +219,13 @@ mod avx2 {
         }
     }
 
-    /// `work += g * l2; l2 += g * l1` in one pass over `l2`.
+    /// `work += g * l2; l2 += g * l1` in one pass over `l2`, `n` elements.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub fn update(g: f32, l1: &[f32], l2: &mut [f32], work: &mut [f32]) {
-        let n = l1.len().min(l2.len()).min(work.len());
-        let (p1, p2, pw) = (l1.as_ptr(), l2.as_mut_ptr(), work.as_mut_ptr());
+    pub unsafe fn update(g: f32, p1: *const f32, p2: *mut f32, pw: *mut f32, n: usize) {
         let vg = _mm256_set1_ps(g);
         let mut i = 0;
-        // SAFETY: every index touched is below `n`, within all three slices.
+        // SAFETY: every index touched is below `n`, within all three buffers.
         unsafe {
             while i + 8 <= n {
                 let o = _mm256_loadu_ps(p2.add(i));
@@ -330,15 +330,39 @@ impl SigmoidTable {
 mod tests {
     use super::*;
 
+    fn r(v: &[f32]) -> RowRef<'_> {
+        RowRef::from_slice(v)
+    }
+
+    fn m(v: &mut [f32]) -> RowMut<'_> {
+        RowMut::from_slice(v)
+    }
+
     #[test]
-    fn dot_and_axpy() {
-        let a: Vec<f32> = (0..19).map(|i| i as f32).collect();
-        let b: Vec<f32> = (0..19).map(|i| 1.0 + i as f32 * 0.5).collect();
-        let expect: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-        assert!((dot(&a, &b) - expect).abs() < 1e-3);
-        let mut y = b.clone();
-        axpy(2.0, &a, &mut y);
-        assert_eq!(y[18], b[18] + 36.0);
+    fn portable_kernels_match_scalar_arithmetic() {
+        for n in [0usize, 1, 7, 8, 9, 19, 100] {
+            let a: Vec<f32> = (0..n).map(|i| i as f32).collect();
+            let b: Vec<f32> = (0..n).map(|i| 1.0 + i as f32 * 0.5).collect();
+            let expect: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert!((Portable.dot(r(&a), r(&b)) - expect).abs() <= expect.abs() * 1e-6);
+            let mut y = b.clone();
+            Portable.axpy(2.0, r(&a), m(&mut y));
+            for i in 0..n {
+                assert_eq!(y[i], b[i] + 2.0 * a[i]);
+            }
+            let (mut l2, mut work) = (b.clone(), a.clone());
+            Portable.update(0.5, r(&a), m(&mut l2), m(&mut work));
+            for i in 0..n {
+                assert_eq!(work[i], a[i] + 0.5 * b[i]);
+                assert_eq!(l2[i], b[i] + 0.5 * a[i]);
+            }
+            let (mut x, mut y) = (a.clone(), b.clone());
+            Portable.add_and_clear(m(&mut x), m(&mut y));
+            assert!(x.iter().all(|&v| v == 0.0));
+            for i in 0..n {
+                assert_eq!(y[i], a[i] + b[i]);
+            }
+        }
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -351,20 +375,20 @@ mod tests {
             let a: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
             let b: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
             assert!(
-                (k.dot(&a, &b) - Portable.dot(&a, &b)).abs() < 1e-4,
+                (k.dot(r(&a), r(&b)) - Portable.dot(r(&a), r(&b))).abs() < 1e-4,
                 "dot {n}"
             );
             let (mut y1, mut y2) = (b.clone(), b.clone());
-            k.axpy(0.3, &a, &mut y1);
-            Portable.axpy(0.3, &a, &mut y2);
+            k.axpy(0.3, r(&a), m(&mut y1));
+            Portable.axpy(0.3, r(&a), m(&mut y2));
             assert!(
                 y1.iter().zip(&y2).all(|(p, q)| (p - q).abs() < 1e-5),
                 "axpy {n}"
             );
             let (mut l2a, mut wa) = (b.clone(), a.clone());
             let (mut l2b, mut wb) = (b.clone(), a.clone());
-            k.update(-0.2, &a, &mut l2a, &mut wa);
-            Portable.update(-0.2, &a, &mut l2b, &mut wb);
+            k.update(-0.2, r(&a), m(&mut l2a), m(&mut wa));
+            Portable.update(-0.2, r(&a), m(&mut l2b), m(&mut wb));
             assert!(
                 l2a.iter().zip(&l2b).all(|(p, q)| (p - q).abs() < 1e-5),
                 "update {n}"
@@ -373,6 +397,11 @@ mod tests {
                 wa.iter().zip(&wb).all(|(p, q)| (p - q).abs() < 1e-5),
                 "update {n}"
             );
+            let (mut xa, mut ya) = (a.clone(), b.clone());
+            let (mut xb, mut yb) = (a.clone(), b.clone());
+            k.add_and_clear(m(&mut xa), m(&mut ya));
+            Portable.add_and_clear(m(&mut xb), m(&mut yb));
+            assert_eq!((xa, ya), (xb, yb), "add_and_clear {n}");
         }
     }
 

@@ -8,18 +8,24 @@
 //!   the final state).
 //! * [`TrainControl`] pauses, steps (to the next snapshot), resumes and cancels a run.
 //! * [`timeline`] saves a run's snapshots to one binary file.
+//! * Threads share the weight matrices lock-free ("hogwild"); all of that sharing is confined
+//!   to `hogwild.rs`, whose docs give the safety argument.
 
+mod blocks;
 mod config;
 mod control;
 mod error;
 mod events;
+mod hogwild;
 mod init;
-pub mod kernels;
+mod kernels;
+mod loss;
 pub mod negative_table;
+mod progress;
 mod rng;
 mod run;
+mod schedule;
 mod sgns;
-mod shared;
 pub mod timeline;
 
 pub use crate::corpus::CorpusSource;
@@ -29,7 +35,7 @@ pub use error::TrainError;
 pub use events::{Progress, Snapshot, TrainEvent};
 pub use init::Init;
 pub use run::{TrainHandle, spawn, spawn_with_control, train};
-pub use sgns::learning_rate;
+pub use schedule::learning_rate;
 pub use timeline::{Precision, Timeline, TimelineError};
 
 #[cfg(test)]

@@ -14,18 +14,24 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::control::TrainControl;
+use super::hogwild::{HogwildMatrix, RowMut, RowRef};
 #[cfg(target_arch = "x86_64")]
 use super::kernels::Avx2Fma;
 use super::kernels::{Kernels, Portable, SigmoidTable};
+use super::loss::{LossTotals, WorkerStats};
 use super::negative_table::NegativeTable;
 use super::rng::FastRng;
-use super::shared::SharedMatrix;
+use super::schedule::LearningRate;
 use crate::corpus::SENTENCE_END;
 
-/// Read-only state shared by all workers during one phase.
-pub struct Shared<'a> {
-    pub syn0: SharedMatrix<'a>,
-    pub syn1: SharedMatrix<'a>,
+/// What all workers of one phase work with: the two weight matrices, which every worker reads
+/// AND writes concurrently (hogwild, see [`super::hogwild`]), the read-only corpus, tables and
+/// settings, and the atomic counters they publish to the coordinator.
+pub struct PhaseContext<'a> {
+    /// Input vectors (`syn0` in word2vec.c), hogwild-shared.
+    pub syn0: HogwildMatrix<'a>,
+    /// Output vectors (`syn1neg`), hogwild-shared.
+    pub syn1: HogwildMatrix<'a>,
     pub tokens: &'a [u32],
     pub table: &'a NegativeTable,
     pub keep: &'a [u32],
@@ -35,9 +41,7 @@ pub struct Shared<'a> {
     pub control: &'a TrainControl,
     /// In-vocabulary words processed so far by all threads, over all epochs.
     pub words_done: &'a AtomicU64,
-    pub total_words: u64,
-    pub alpha: f32,
-    pub min_alpha: f32,
+    pub rate: LearningRate,
     pub window: usize,
     pub negative: usize,
     pub cbow: bool,
@@ -47,41 +51,12 @@ pub struct Shared<'a> {
     pub diverged: &'a AtomicBool,
 }
 
-/// Counters a worker publishes for the coordinator (only that worker writes them).
-/// Aligned to two cache lines so two workers' counters never share one (false sharing).
-#[derive(Debug, Default)]
-#[repr(align(128))]
-pub struct WorkerStats {
-    loss_bits: AtomicU64,
-    pairs: AtomicU64,
-}
-
-impl WorkerStats {
-    /// Cumulative (loss sum, pairs) since the start of the run.
-    pub fn read(&self) -> (f64, u64) {
-        (
-            f64::from_bits(self.loss_bits.load(Ordering::Relaxed)),
-            self.pairs.load(Ordering::Relaxed),
-        )
-    }
-}
-
 /// Why a worker returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkerOutcome {
     ReachedTarget,
     Cancelled,
     Diverged,
-}
-
-/// The linear learning-rate schedule: `alpha` at word 0, `min_alpha` at `total_words`.
-pub fn learning_rate(alpha: f32, min_alpha: f32, words_done: u64, total_words: u64) -> f32 {
-    let progress = if total_words == 0 {
-        1.0
-    } else {
-        (words_done as f64 / total_words as f64).min(1.0)
-    };
-    (alpha as f64 - (alpha as f64 - min_alpha as f64) * progress).max(min_alpha as f64) as f32
 }
 
 /// The work of one phase: sentence-aligned token ranges that the workers take one at a time
@@ -128,7 +103,7 @@ impl Worker {
 
     /// Takes blocks from `queue` and trains them sentence by sentence until the queue is empty,
     /// the run is cancelled, or the loss stops being finite.
-    pub fn run_phase(&mut self, sh: &Shared<'_>, queue: &PhaseQueue<'_>) -> WorkerOutcome {
+    pub fn run_phase(&mut self, sh: &PhaseContext<'_>, queue: &PhaseQueue<'_>) -> WorkerOutcome {
         while let Some(block) = queue.blocks.get(queue.next.fetch_add(1, Ordering::Relaxed)) {
             let mut pos = block.start;
             while pos < block.end {
@@ -138,20 +113,15 @@ impl Worker {
                 if sh.control.is_paused() && !sh.control.wait_while_paused() {
                     return WorkerOutcome::Cancelled;
                 }
-                let alpha = learning_rate(
-                    sh.alpha,
-                    sh.min_alpha,
-                    sh.words_done.load(Ordering::Relaxed),
-                    sh.total_words,
-                );
+                let alpha = sh.rate.at(sh.words_done.load(Ordering::Relaxed));
                 let words = self.read_sentence(sh, &mut pos, block.end);
                 self.train_sentence(sh, alpha);
                 sh.words_done.fetch_add(words, Ordering::Relaxed);
                 if let Some(stats) = sh.stats.get(self.id) {
-                    stats
-                        .loss_bits
-                        .store(self.loss_sum.to_bits(), Ordering::Relaxed);
-                    stats.pairs.store(self.pairs, Ordering::Relaxed);
+                    stats.publish(LossTotals {
+                        loss: self.loss_sum,
+                        pairs: self.pairs,
+                    });
                 }
                 if !self.loss_sum.is_finite() {
                     sh.diverged.store(true, Ordering::Relaxed);
@@ -164,7 +134,7 @@ impl Worker {
 
     /// Reads the next sentence into `self.sentence`, applying subsampling. Returns the number of
     /// in-vocabulary words read (before subsampling: that is what progress counts, as word2vec).
-    fn read_sentence(&mut self, sh: &Shared<'_>, pos: &mut usize, end: usize) -> u64 {
+    fn read_sentence(&mut self, sh: &PhaseContext<'_>, pos: &mut usize, end: usize) -> u64 {
         self.sentence.clear();
         let rest = sh.tokens.get(*pos..end).unwrap_or(&[]);
         let len = rest
@@ -181,7 +151,7 @@ impl Worker {
         len as u64
     }
 
-    fn train_sentence(&mut self, sh: &Shared<'_>, alpha: f32) {
+    fn train_sentence(&mut self, sh: &PhaseContext<'_>, alpha: f32) {
         #[cfg(target_arch = "x86_64")]
         if let Some(k) = self.avx2 {
             // SAFETY: `k` exists only when the CPU reported AVX2 and FMA (`Avx2Fma::detect`).
@@ -196,12 +166,12 @@ impl Worker {
 /// AVX2/FMA dot/axpy kernels.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn train_sentence_avx2(w: &mut Worker, sh: &Shared<'_>, alpha: f32, k: Avx2Fma) {
+unsafe fn train_sentence_avx2(w: &mut Worker, sh: &PhaseContext<'_>, alpha: f32, k: Avx2Fma) {
     train_sentence_generic(w, sh, alpha, k);
 }
 
 #[inline(always)]
-fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f32, k: K) {
+fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &PhaseContext<'_>, alpha: f32, k: K) {
     let Worker {
         rng,
         sentence,
@@ -267,7 +237,12 @@ fn train_sentence_generic<K: Kernels>(w: &mut Worker, sh: &Shared<'_>, alpha: f3
 /// Makes sure `negs` holds the noise words for the next step (the very first step draws its
 /// own), and draws the step after's into `next`, prefetching their output rows.
 #[inline(always)]
-fn draw_noise_ahead(sh: &Shared<'_>, rng: &mut FastRng, negs: &mut Vec<u32>, next: &mut Vec<u32>) {
+fn draw_noise_ahead(
+    sh: &PhaseContext<'_>,
+    rng: &mut FastRng,
+    negs: &mut Vec<u32>,
+    next: &mut Vec<u32>,
+) {
     if negs.len() != sh.negative {
         negs.clear();
         negs.extend((0..sh.negative).map(|_| sh.table.sample(rng)));
@@ -285,7 +260,7 @@ fn draw_noise_ahead(sh: &Shared<'_>, rng: &mut FastRng, negs: &mut Vec<u32>, nex
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn sg_pair<K: Kernels>(
-    sh: &Shared<'_>,
+    sh: &PhaseContext<'_>,
     k: K,
     work: &mut [f32],
     negs: &[u32],
@@ -297,6 +272,7 @@ fn sg_pair<K: Kernels>(
         return 0.0;
     };
     // `work` is all zeros on entry (see the end of this function).
+    let work_row = RowMut::from_slice(work);
     let mut loss = 0.0f32;
     for (d, &out) in std::iter::once(&target).chain(negs.iter()).enumerate() {
         // As word2vec.c: a noise word equal to the target is skipped.
@@ -306,15 +282,15 @@ fn sg_pair<K: Kernels>(
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
-        let f = k.dot(l1, l2);
+        let f = k.dot(l1.into(), l2.into());
         let (coef, l) = sh.sigmoid.grad_and_loss(f, d == 0);
         loss += l;
-        k.update(coef * alpha, l1, l2, work);
+        k.update(coef * alpha, l1.into(), l2, work_row);
     }
     if is_frozen(sh.frozen, input) {
         work.fill(0.0);
     } else {
-        k.add_and_clear(work, l1);
+        k.add_and_clear(work_row, l1);
     }
     loss
 }
@@ -324,7 +300,7 @@ fn sg_pair<K: Kernels>(
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn cbow_center<K: Kernels>(
-    sh: &Shared<'_>,
+    sh: &PhaseContext<'_>,
     k: K,
     rng: &mut FastRng,
     work: &mut [f32],
@@ -341,7 +317,7 @@ fn cbow_center<K: Kernels>(
             continue;
         }
         if let Some(row) = sh.syn0.row(c as usize) {
-            k.axpy(1.0, row, neu1);
+            k.axpy(1.0, row.into(), RowMut::from_slice(neu1));
             count += 1;
         }
     }
@@ -365,17 +341,22 @@ fn cbow_center<K: Kernels>(
         let Some(l2) = sh.syn1.row(out as usize) else {
             continue;
         };
-        let f = k.dot(neu1, l2);
+        let f = k.dot(RowRef::from_slice(neu1), l2.into());
         let (coef, l) = sh.sigmoid.grad_and_loss(f, label);
         loss += l;
-        k.update(coef * alpha, neu1, l2, work);
+        k.update(
+            coef * alpha,
+            RowRef::from_slice(neu1),
+            l2,
+            RowMut::from_slice(work),
+        );
     }
     for (m, &c) in ctx.iter().enumerate() {
         if m == skip || is_frozen(sh.frozen, c) {
             continue;
         }
         if let Some(row) = sh.syn0.row(c as usize) {
-            k.axpy(1.0, work, row);
+            k.axpy(1.0, RowRef::from_slice(work), row);
         }
     }
     work.fill(0.0); // skip-gram relies on `work` being zero between updates
@@ -385,17 +366,4 @@ fn cbow_center<K: Kernels>(
 #[inline(always)]
 fn is_frozen(frozen: &[bool], row: u32) -> bool {
     frozen.get(row as usize).copied().unwrap_or(false)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn learning_rate_end_points() {
-        assert_eq!(learning_rate(0.025, 1e-4, 0, 1000), 0.025);
-        assert!((learning_rate(0.025, 1e-4, 1000, 1000) - 1e-4).abs() < 1e-9);
-        assert!((learning_rate(0.025, 1e-4, 500, 1000) - 0.01255).abs() < 1e-6);
-        assert!((learning_rate(0.025, 1e-4, 5000, 1000) - 1e-4).abs() < 1e-9);
-    }
 }

@@ -233,6 +233,65 @@ fn loss_decreases() {
     }
 }
 
+/// The hogwild stress test (Miri and ThreadSanitizer need nightly, see `hogwild.rs`): many
+/// threads update a tiny vocabulary, so nearly every update collides with another thread's.
+/// The run must count every word, stay finite, and learn about as well as one thread.
+#[test]
+fn many_threads_on_a_tiny_vocabulary_stay_finite_and_learn() {
+    let text = random_corpus(6000, 11);
+    let epoch_losses = |events: &[TrainEvent]| -> Vec<f32> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                TrainEvent::EpochFinished { loss, .. } => *loss,
+                _ => None,
+            })
+            .collect()
+    };
+    for cbow in [false, true] {
+        let config = TrainConfig {
+            epochs: 3,
+            cbow,
+            snapshot_every_words: 5000,
+            ..small_config()
+        };
+        let (one_events, one) = run(&text, config.clone(), Init::Random);
+        one.unwrap();
+        let one_losses = epoch_losses(&one_events);
+        let (events, r) = run(
+            &text,
+            TrainConfig {
+                threads: 16,
+                ..config
+            },
+            Init::Random,
+        );
+        let emb = r.unwrap();
+        assert!(emb.matrix().iter().all(|v| v.is_finite()), "cbow {cbow}");
+        let total = match &events[0] {
+            TrainEvent::Started { total_words, .. } => *total_words,
+            other => panic!("first event {other:?}"),
+        };
+        let snaps = snapshots(&events);
+        assert_eq!(snaps.last().unwrap().words_processed, total, "cbow {cbow}");
+        assert!(
+            snaps
+                .iter()
+                .all(|s| s.vectors.iter().all(|v| v.is_finite()))
+        );
+        let losses = epoch_losses(&events);
+        assert_eq!(losses.len(), 3);
+        assert!(losses.iter().all(|l| l.is_finite()));
+        assert!(losses[2] < losses[0], "cbow {cbow}: {losses:?}");
+        // Collisions are noise, not damage: the last epoch's loss is close to one thread's.
+        let (many, single) = (losses[2], one_losses[2]);
+        assert!(
+            (many - single).abs() < 0.25 * single,
+            "cbow {cbow}: 16 threads {many}, 1 thread {single}"
+        );
+    }
+}
+
 #[test]
 fn pretrained_rows_are_copied_and_can_be_frozen() {
     let text = random_corpus(300, 5);

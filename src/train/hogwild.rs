@@ -20,12 +20,13 @@
 //!
 //! What remains is the deliberate race itself: two threads may load and store the same `f32`
 //! at the same time with plain (non-atomic) accesses. In the C++/Rust memory model that is a
-//! data race, formally undefined behaviour, however harmless on the hardware (aligned 4-byte
-//! loads and stores do not tear on x86-64 or AArch64, and every bit pattern is a valid `f32`).
-//! It is kept on purpose: relaxed atomics would make it fully defined, but Rust cannot vectorise
-//! atomic accesses, and the SIMD kernels are the trainer's speed. The race is confined to the
-//! kernels' pointer accesses to [`RowMut`]/[`RowRef`] from this module; each kernel reads
-//! each element of a shared row once per pass and never relies on a value staying unchanged.
+//! data race, formally undefined behaviour, though harmless on the hardware in practice (each
+//! racing read sees an old or a new value of an element, a racing update may be lost, and every
+//! bit pattern is a valid `f32`). It is kept on purpose: relaxed atomics would make it fully
+//! defined, but Rust cannot vectorise atomic accesses, and the SIMD kernels are the trainer's
+//! speed. The race is confined to the kernels' pointer accesses through [`RowMut`]/[`RowRef`]
+//! handles from this module, and no kernel relies on a shared value staying unchanged between
+//! two of its accesses (results are only ever stored back, never used to index or size).
 //!
 //! Checking: Miri and ThreadSanitizer need a nightly toolchain, which this project does not use
 //! (stable only), so neither has been run (TSan would report exactly the race above). Instead

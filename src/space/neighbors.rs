@@ -4,7 +4,7 @@
 //! The cosine scan is memory-bandwidth bound (400k x 300 f32 = 480 MB per query), so it is a
 //! brute-force pass with no per-query copy: rayon over row blocks, the shared vectorised
 //! [`crate::vector_math::dot`], and one small top-k list per block merged at the end
-//! ([`super::top_k`]). Ties are broken by lower row first, so results are deterministic.
+//! (`space::top_k`). Ties are broken by lower row first, so results are deterministic.
 
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 

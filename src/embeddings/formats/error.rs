@@ -59,6 +59,18 @@ pub enum Problem {
     InvalidUtf8,
     #[error("empty line")]
     EmptyLine,
+    #[error("an empty word")]
+    EmptyWord,
+    #[error(
+        "the line is longer than {max_bytes} bytes, the most a line may hold (is this a vectors \
+         file?)"
+    )]
+    LineTooLong { max_bytes: usize },
+    #[error(
+        "{implausible} of the first {sampled} values are NaN, infinite, or of a magnitude above 1e15 \
+         or below 1e-15 (zero aside): the file is probably not little-endian f32 (byte-swapped, or float64?)"
+    )]
+    ImplausibleValues { implausible: usize, sampled: usize },
     #[error("a word with no values after it")]
     NoValues,
     #[error("size mismatch: {0}")]

@@ -14,7 +14,8 @@ use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct EvaluateArgs {
-    /// Vectors file (word2vec text or GloVe text); rows should be sorted by frequency.
+    /// Vectors file (word2vec text or binary, fastText .vec, GloVe, Projector TSV; plain or
+    /// gzip); rows should be sorted by frequency.
     #[arg(long)]
     pub vectors: PathBuf,
     /// Analogy questions (`: section` lines, then `a b c d`), e.g. questions-words.txt.

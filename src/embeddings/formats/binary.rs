@@ -36,7 +36,7 @@ pub(crate) fn load(
 ) -> Result<Loaded, FormatError> {
     let read_error = |source| FormatError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     input.fill_to(1)?;
     if input.head().is_empty() {

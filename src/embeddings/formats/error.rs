@@ -87,10 +87,12 @@ pub enum Problem {
 /// Error reading, detecting or writing an embeddings file.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: io::Error },
-    #[error("{}: cannot write: {source}", path.display())]
-    Write { path: PathBuf, source: io::Error },
+    // `error`, not `source`: the message already holds it, and an error `source` would print
+    // it a second time in a cause chain ("X: cannot write: disk full: disk full").
+    #[error("{}: cannot read: {error}", path.display())]
+    Read { path: PathBuf, error: io::Error },
+    #[error("{}: cannot write: {error}", path.display())]
+    Write { path: PathBuf, error: io::Error },
     #[error("{}: {location}{problem}", path.display())]
     Parse {
         path: PathBuf,

@@ -40,7 +40,7 @@ impl Input {
     pub fn open(path: &Path) -> Result<Input, FormatError> {
         let read_error = |source| FormatError::Read {
             path: path.to_path_buf(),
-            source,
+            error: source,
         };
         let file = File::open(path).map_err(read_error)?;
         let meta = file.metadata().map_err(read_error)?;
@@ -98,7 +98,7 @@ impl Input {
                 .read_to_end(&mut self.head)
                 .map_err(|source| FormatError::Read {
                     path: self.path.clone(),
-                    source,
+                    error: source,
                 })?;
             if (got as u64) < wanted {
                 self.eof = true;

@@ -89,7 +89,7 @@ pub(crate) fn read_rows(
 ) -> Result<(Parsed, u64), FormatError> {
     let read_error = |source| FormatError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     let lossy = opts.lossy;
     // Bounds preallocation; unknown for pipes and gzip, where vectors grow as rows arrive.

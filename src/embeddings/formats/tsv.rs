@@ -143,7 +143,7 @@ pub(crate) fn load(path: &Path, input: Input, opts: &LoadOptions) -> Result<Load
 pub(crate) fn read_metadata(path: &Path, lossy: bool) -> Result<Metadata, FormatError> {
     let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -30,7 +30,10 @@ pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), 
     check_words(emb, path, format)?;
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| FormatError::Write { path, source }
+        move |source| FormatError::Write {
+            path,
+            error: source,
+        }
     };
     match format {
         Format::Word2VecText => {

@@ -165,6 +165,10 @@ pub fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatE
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
+mod hardening_tests;
+#[cfg(test)]
 mod roundtrip_tests;
 #[cfg(test)]
 mod test_util;

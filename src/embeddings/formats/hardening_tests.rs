@@ -54,7 +54,10 @@ fn very_long_first_word_loads() {
     let path = fixture(dir.path(), "long.txt", format!("2 2\n{word} 1 2\nb 3 4\n"));
     let loaded = load_default(&path).unwrap();
     assert_eq!(loaded.format, Format::Word2VecText);
-    assert_eq!(loaded.embeddings.vector(&word).unwrap().to_vec(), [1.0, 2.0]);
+    assert_eq!(
+        loaded.embeddings.vector(&word).unwrap().to_vec(),
+        [1.0, 2.0]
+    );
     let path = fixture(dir.path(), "long_glove.txt", format!("{word} 1 2\nb 3 4\n"));
     assert_eq!(load_default(&path).unwrap().format, Format::GloveText);
 }
@@ -103,7 +106,10 @@ fn gzip_files_load_directly() {
     let path = fixture(dir.path(), "v.txt.gz", encoder.finish().unwrap());
     let loaded = load_default(&path).unwrap();
     assert_eq!(loaded.format, Format::Word2VecText);
-    assert_eq!(loaded.embeddings.vector("queen").unwrap().to_vec(), [3.0, 4.0]);
+    assert_eq!(
+        loaded.embeddings.vector("queen").unwrap().to_vec(),
+        [3.0, 4.0]
+    );
     // Binary inside gzip: the size check cannot use the file size; truncation is still found.
     let mut bytes = b"3 2\na ".to_vec();
     bytes.extend(1.5f32.to_le_bytes());
@@ -130,7 +136,8 @@ fn pipes_are_read_once() {
             .write(true)
             .open(writer_path)
             .unwrap();
-        pipe.write_all(wide_text(50, 3000, true).as_bytes()).unwrap();
+        pipe.write_all(wide_text(50, 3000, true).as_bytes())
+            .unwrap();
     });
     let loaded = load_default(&fifo).unwrap();
     writer.join().unwrap();
@@ -145,12 +152,20 @@ fn endless_line_is_an_error_not_a_memory_hog() {
     let dir = tempfile::tempdir().unwrap();
     let zeros = vec![0u8; 2 * super::text::MAX_LINE_BYTES];
     let path = fixture(dir.path(), "zero", &zeros);
-    expect_error(&path, &forced(Format::GloveText), &["line 1", "longer than"]);
+    expect_error(
+        &path,
+        &forced(Format::GloveText),
+        &["line 1", "longer than"],
+    );
     // A long line later in the file names its line.
     let mut text = b"a 1\nb 2\nc ".to_vec();
     text.extend(std::iter::repeat_n(b'1', 2 * super::text::MAX_LINE_BYTES));
     let path = fixture(dir.path(), "late.txt", &text);
-    expect_error(&path, &forced(Format::GloveText), &["line 3", "longer than"]);
+    expect_error(
+        &path,
+        &forced(Format::GloveText),
+        &["line 3", "longer than"],
+    );
 }
 
 #[test]
@@ -173,7 +188,11 @@ fn empty_words_are_rejected() {
         err.contains("vectors_metadata.tsv: line 2: an empty word"),
         "{err}"
     );
-    fixture(dir.path(), "vectors_metadata.tsv", "word\tpos\nking\tn\n\tv\n");
+    fixture(
+        dir.path(),
+        "vectors_metadata.tsv",
+        "word\tpos\nking\tn\n\tv\n",
+    );
     let err = load_default(&vectors).unwrap_err().to_string();
     assert!(err.contains("line 3: an empty word"), "{err}");
 }

@@ -138,7 +138,17 @@ fn temporary_file_for(target: &Path) -> io::Result<tempfile::NamedTempFile> {
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
     let existing = fs::metadata(target).ok().map(|m| m.permissions());
-    let temp = builder.tempfile_in(dir)?;
+    let temp = builder.tempfile_in(dir).map_err(|err| {
+        // tempfile appends the random temporary name, which means nothing to the user.
+        let cause = err
+            .get_ref()
+            .and_then(|inner| inner.source())
+            .map_or_else(|| err.to_string(), ToString::to_string);
+        io::Error::new(
+            err.kind(),
+            format!("cannot create a file in {}: {cause}", dir.display()),
+        )
+    })?;
     if let Some(permissions) = existing {
         fs::set_permissions(temp.path(), permissions)?;
     }
@@ -261,7 +271,8 @@ mod tests {
             "nothing left behind"
         );
         let missing_dir = dir.path().join("no/such/dir/out.txt");
-        assert!(check_writable(&missing_dir).is_err());
+        let err = check_writable(&missing_dir).unwrap_err().to_string();
+        assert!(err.contains("no/such/dir") && !err.contains(".tmp"), "{err}");
         assert!(check_writable(dir.path()).is_err());
     }
 

@@ -77,7 +77,7 @@ pub struct TrainArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy_utf8: bool,
-    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (word2vec text).
+    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (any vectors format).
     #[arg(long, default_value = "random")]
     pub init: String,
     /// With --init pretrained:FILE, never update the pretrained rows.

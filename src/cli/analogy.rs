@@ -19,7 +19,8 @@ pub enum MethodArg {
 
 #[derive(clap::Args, Default)]
 pub struct AnalogyArgs {
-    /// Vectors file (word2vec text or GloVe text).
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe or Projector TSV, plain or
+    /// gzip (detected from the content).
     #[arg(long)]
     pub vectors: PathBuf,
     /// A in A : B :: C : ?
@@ -28,7 +29,7 @@ pub struct AnalogyArgs {
     pub b: String,
     /// C in A : B :: C : ?
     pub c: String,
-    /// How many answers to show.
+    /// How many answers to show (at most the vocabulary size).
     #[arg(short, default_value_t = 10)]
     pub k: usize,
     /// Scoring method.
@@ -54,7 +55,8 @@ pub fn run(args: AnalogyArgs) -> anyhow::Result<()> {
         MethodArg::Cosmul => AnalogyMethod::CosMul,
     };
     let index = NeighborIndex::new(&emb);
-    let found = analogy(&index, a, b, c, args.k, method, args.restrict)?;
+    let k = super::neighbors::clamp_k(args.k, emb.len());
+    let found = analogy(&index, a, b, c, k, method, args.restrict)?;
     let score = match method {
         AnalogyMethod::CosAdd => "similarity",
         AnalogyMethod::CosMul => "3CosMul score",
@@ -62,4 +64,25 @@ pub fn run(args: AnalogyArgs) -> anyhow::Result<()> {
     println!("{} : {} :: {} : ?", args.a, args.b, args.c);
     super::neighbors::print_ranked(&emb, &found, score);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_k_is_clamped_to_the_vocabulary() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = dir.path().join("v.txt");
+        std::fs::write(&vectors, "a 1 0\nb 0 1\nc 1 1\nd 2 1\n").unwrap();
+        run(AnalogyArgs {
+            vectors,
+            a: "a".into(),
+            b: "b".into(),
+            c: "c".into(),
+            k: usize::MAX,
+            ..AnalogyArgs::default()
+        })
+        .unwrap();
+    }
 }

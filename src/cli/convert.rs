@@ -44,8 +44,8 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
         },
     )?;
     let emb = &loaded.embeddings;
-    save(emb, &args.output, to)
-        .with_context(|| format!("cannot write {} as {to}", args.output.display()))?;
+    // The error names the file already; the context adds only the format.
+    save(emb, &args.output, to).with_context(|| format!("converting to {to}"))?;
     let extra = if to == Format::ProjectorTsv {
         format!(" (labels in {})", metadata_path_for(&args.output).display())
     } else {
@@ -119,6 +119,75 @@ mod tests {
             std::fs::read_to_string(back).unwrap(),
             "2 2\n巴黎 1 2\nx 0.5 -3\n"
         );
+    }
+
+    #[test]
+    fn failed_tsv_conversion_keeps_both_old_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.txt");
+        std::fs::write(&input, "2 2\na 1 2\nb 3 4\n").unwrap();
+        let output = dir.path().join("out.tsv");
+        let old_vectors = b"9\t9\n".to_vec();
+        std::fs::write(&output, &old_vectors).unwrap();
+        // The metadata file cannot be written (a directory is in its place).
+        std::fs::create_dir(dir.path().join("out_metadata.tsv")).unwrap();
+        let err = run(ConvertArgs {
+            input,
+            output: output.clone(),
+            to: Some(Format::ProjectorTsv),
+            ..ConvertArgs::default()
+        })
+        .unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("out_metadata.tsv"), "{message}");
+        assert!(message.contains("is a directory"), "{message}");
+        assert_eq!(message.matches("out_metadata.tsv").count(), 1, "{message}");
+        assert_eq!(
+            std::fs::read(&output).unwrap(),
+            old_vectors,
+            "old file untouched"
+        );
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 3, "no temporary files left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_symlinks_and_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.txt");
+        std::fs::write(&input, "1 2\na 1 2\n").unwrap();
+        let target = dir.path().join("real.txt");
+        std::fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        run(ConvertArgs {
+            input: input.clone(),
+            output: link.clone(),
+            ..ConvertArgs::default()
+        })
+        .unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "1 2\na 1 2\n");
+        let null = Path::new("/dev/null");
+        if null.exists() {
+            run(ConvertArgs {
+                input,
+                output: null.to_path_buf(),
+                to: Some(Format::Word2VecText),
+                ..ConvertArgs::default()
+            })
+            .unwrap();
+            assert!(
+                !std::fs::metadata(null).unwrap().is_file(),
+                "still a device"
+            );
+        }
     }
 
     #[test]

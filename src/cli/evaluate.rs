@@ -1,12 +1,12 @@
 //! `embedscape evaluate`: analogy accuracy (questions-words.txt format) and word-pair
 //! similarity correlations, defined as gensim's `evaluate_word_analogies` / `evaluate_word_pairs`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use embedscape::space::NeighborIndex;
 use embedscape::space::evaluate::{
-    AnalogyReport, EvalOptions, PairsReport, SectionScore, evaluate_word_analogies,
+    AnalogyReport, EvalOptions, Malformed, PairsReport, SectionScore, evaluate_word_analogies,
     evaluate_word_pairs,
 };
 
@@ -14,7 +14,8 @@ use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct EvaluateArgs {
-    /// Vectors file (word2vec text or GloVe text); rows should be sorted by frequency.
+    /// Vectors file (word2vec text or binary, fastText .vec, GloVe, Projector TSV; plain or
+    /// gzip); rows should be sorted by frequency.
     #[arg(long)]
     pub vectors: PathBuf,
     /// Analogy questions (`: section` lines, then `a b c d`), e.g. questions-words.txt.
@@ -46,13 +47,22 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     };
     if let Some(path) = &args.analogies {
         let report = evaluate_word_analogies(&index, emb.words(), path, &opts)?;
+        warn_malformed(path, &report.malformed);
         print!("{}", format_analogy_report(&report));
     }
     if let Some(path) = &args.pairs {
         let report = evaluate_word_pairs(&index, emb.words(), path, &opts)?;
+        warn_malformed(path, &report.malformed);
         print!("{}", format_pairs_report(&report));
     }
     Ok(())
+}
+
+/// Skipped lines go to stderr, so they are seen but do not disturb the report on stdout.
+fn warn_malformed(path: &Path, malformed: &Malformed) {
+    if let Some(description) = malformed.describe() {
+        eprintln!("warning: {}: {description}", path.display());
+    }
 }
 
 fn row(s: &SectionScore) -> String {

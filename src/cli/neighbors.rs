@@ -11,12 +11,13 @@ use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct NeighborsArgs {
-    /// Vectors file (word2vec text or GloVe text).
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe or Projector TSV, plain or
+    /// gzip (detected from the content); pipes such as /dev/stdin work too.
     #[arg(long)]
     pub vectors: PathBuf,
     /// The word whose neighbours to list.
     pub word: String,
-    /// How many neighbours to show.
+    /// How many neighbours to show (at most the vocabulary size).
     #[arg(short, default_value_t = 10)]
     pub k: usize,
     /// Replace invalid UTF-8 in the file instead of failing.
@@ -28,9 +29,17 @@ pub fn run(args: NeighborsArgs) -> anyhow::Result<()> {
     let emb = load_vectors(&args.vectors, args.lossy)?;
     let row = word_row(&emb, &args.word)?;
     let index = NeighborIndex::new(&emb);
-    let found = index.top_k(row, args.k).context("neighbour search")?;
+    // More than the vocabulary cannot be shown; clamping keeps `-k 1e18` from allocating.
+    let k = clamp_k(args.k, emb.len());
+    let found = index.top_k(row, k).context("neighbour search")?;
     print_ranked(&emb, &found, "similarity");
     Ok(())
+}
+
+/// `k` limited to the number of rows (a request for more cannot be met, and must not size an
+/// allocation).
+pub fn clamp_k(k: usize, rows: usize) -> usize {
+    k.min(rows)
 }
 
 /// Prints a ranked table of words with their score.
@@ -112,6 +121,24 @@ fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_k_is_clamped_and_runs() {
+        assert_eq!(clamp_k(usize::MAX, 3), 3);
+        assert_eq!(clamp_k(2, 3), 2);
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = dir.path().join("v.txt");
+        std::fs::write(&vectors, "a 1 0\nb 0 1\nc 1 1\n").unwrap();
+        for k in [usize::MAX, 1_000_000_000] {
+            run(NeighborsArgs {
+                vectors: vectors.clone(),
+                word: "a".into(),
+                k,
+                lossy: false,
+            })
+            .unwrap();
+        }
+    }
 
     #[test]
     fn suggests_close_words() {

@@ -7,7 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use embedscape::embeddings::formats::{Format, save};
+use embedscape::atomic_file::check_writable;
+use embedscape::embeddings::formats::{Format, metadata_path_for, save};
 
 use super::load::load_vectors;
 use embedscape::train::{
@@ -41,16 +42,17 @@ pub struct TrainArgs {
     #[arg(long)]
     pub max_vocab: Option<usize>,
     /// Subsampling threshold for frequent words (0 disables).
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
     pub sample: f64,
     /// Passes over the corpus.
     #[arg(long, default_value_t = 5)]
     pub epochs: usize,
-    /// Initial learning rate.
-    #[arg(long, default_value_t = 0.025)]
+    /// Initial learning rate (a positive number).
+    // Negative numbers are parsed (not taken for flags) so validation can say what is wrong.
+    #[arg(long, default_value_t = 0.025, allow_negative_numbers = true)]
     pub alpha: f32,
-    /// Final learning rate.
-    #[arg(long, default_value_t = 1e-4)]
+    /// Final learning rate (>= 0, at most --alpha).
+    #[arg(long, default_value_t = 1e-4, allow_negative_numbers = true)]
     pub min_alpha: f32,
     /// Worker threads (0 = all cores).
     #[arg(long, default_value_t = 0)]
@@ -75,7 +77,7 @@ pub struct TrainArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy_utf8: bool,
-    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (word2vec text).
+    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (any vectors format).
     #[arg(long, default_value = "random")]
     pub init: String,
     /// With --init pretrained:FILE, never update the pretrained rows.
@@ -90,7 +92,8 @@ pub struct TrainArgs {
     /// Take a snapshot every N processed words (0 = about 50 over the run).
     #[arg(long, default_value_t = 0)]
     pub snapshot_every: u64,
-    /// Snapshots (and the timeline) hold the N most frequent words.
+    /// With --timeline: snapshots (and the timeline) hold the N most frequent words. Without
+    /// --timeline no snapshots are kept, so this does not limit --dim.
     #[arg(long, default_value_t = embedscape::train::DEFAULT_SNAPSHOT_MAX_WORDS)]
     pub snapshot_words: usize,
 }
@@ -112,7 +115,13 @@ impl TrainArgs {
             cbow: self.cbow,
             shared_negatives: !self.per_pair_negatives,
             snapshot_every_words: self.snapshot_every,
-            snapshot_max_words: self.snapshot_words,
+            // Without a timeline only each snapshot's loss is used: one row is enough, and the
+            // trainer's snapshot-memory limit then cannot refuse a large --dim.
+            snapshot_max_words: if self.timeline.is_some() {
+                self.snapshot_words
+            } else {
+                self.snapshot_words.min(1)
+            },
             freeze_pretrained: self.freeze_pretrained,
             lowercase: !self.no_lowercase,
             pre_tokenized: self.pre_tokenized,
@@ -128,6 +137,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     if args.freeze_pretrained && !args.init.starts_with("pretrained:") {
         bail!("--freeze-pretrained needs --init pretrained:FILE");
     }
+    check_outputs_writable(&args)?;
     let init = parse_init(&args.init)?;
     let params_json = serde_json::to_string(&config).context("serialising the parameters")?;
     let keep_snapshots = args.timeline.is_some();
@@ -211,9 +221,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let embeddings = result.with_context(|| format!("training on {}", args.corpus.display()))?;
     let duration_secs = started.elapsed().as_secs_f64();
 
-    save(&embeddings, &args.output, args.format)
-        .with_context(|| format!("writing {}", args.output.display()))
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    // The error names the file already.
+    save(&embeddings, &args.output, args.format)?;
     if let Some(path) = &args.timeline {
         let precision = if args.timeline_f16 {
             Precision::F16
@@ -245,6 +254,19 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Fails now, before any training, if an output file could not be written afterwards.
+fn check_outputs_writable(args: &TrainArgs) -> anyhow::Result<()> {
+    let mut outputs = vec![args.output.clone()];
+    if args.format == Format::ProjectorTsv {
+        outputs.push(metadata_path_for(&args.output));
+    }
+    outputs.extend(args.timeline.clone());
+    for path in outputs {
+        check_writable(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn parse_init(spec: &str) -> anyhow::Result<Init> {
     if spec == "random" {
         return Ok(Init::Random);
@@ -259,4 +281,88 @@ fn parse_init(spec: &str) -> anyhow::Result<Init> {
         return Ok(Init::Pretrained(load_vectors(Path::new(file), false)?));
     }
     bail!("--init must be random, gaussian:STD or pretrained:FILE, got {spec:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: TrainArgs,
+    }
+
+    fn parse(argv: &[&str]) -> Result<TrainArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("train").chain(argv.iter().copied())).map(|c| c.args)
+    }
+
+    #[test]
+    fn negative_alpha_reaches_validation() {
+        let args = parse(&["c.txt", "-o", "v.txt", "--alpha", "-0.025"]).unwrap();
+        assert_eq!(args.alpha, -0.025);
+        let err = run(args).unwrap_err().to_string();
+        assert!(err.contains("alpha") && err.contains("-0.025"), "{err}");
+    }
+
+    #[test]
+    fn unwritable_output_fails_before_training() {
+        let dir = tempfile::tempdir().unwrap();
+        // The corpus does not exist either: the output is checked first, so training (which
+        // would fail on the corpus) never starts.
+        let corpus = dir.path().join("missing-corpus.txt");
+        let output = dir.path().join("no-such-dir/v.txt");
+        let args = parse(&[corpus.to_str().unwrap(), "-o", output.to_str().unwrap()]).unwrap();
+        let err = format!("{:#}", run(args).unwrap_err());
+        assert!(
+            err.contains("cannot write") && err.contains("no-such-dir"),
+            "{err}"
+        );
+        assert!(!err.contains("missing-corpus"), "{err}");
+    }
+
+    #[test]
+    fn no_timeline_keeps_no_snapshot_rows() {
+        let args = parse(&["c.txt", "-o", "v.txt", "--dim", "100000"]).unwrap();
+        let config = args.config();
+        assert_eq!(config.snapshot_max_words, 1);
+        config.validate().unwrap();
+        let with_timeline = parse(&[
+            "c.txt",
+            "-o",
+            "v.txt",
+            "--timeline",
+            "t.bin",
+            "--snapshot-words",
+            "500",
+        ])
+        .unwrap();
+        assert_eq!(with_timeline.config().snapshot_max_words, 500);
+    }
+
+    #[test]
+    fn trains_with_dim_100000_without_timeline() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.txt");
+        std::fs::write(&corpus, "a b c d e f g h\n".repeat(20)).unwrap();
+        let output = dir.path().join("v.txt");
+        let args = parse(&[
+            corpus.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--dim",
+            "100000",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .unwrap();
+        run(args).unwrap();
+        let written = std::fs::read_to_string(&output).unwrap();
+        assert!(written.starts_with("8 100000\n"), "{}", &written[..20]);
+    }
 }

@@ -38,7 +38,7 @@ pub fn build_vocab(
         return Err(CorpusError::NoWordReachesMinCount {
             path: corpus_name.to_owned(),
             min_count: limits.min_count,
-            most_frequent: words[top].clone(),
+            most_frequent: super::reader::shorten_word(&words[top]),
             top_count: counts[top],
         });
     }

@@ -9,9 +9,9 @@
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
+use super::source::Input;
 use super::text::{check_header_plausible, parse_header};
 use super::{Format, FormatError, LoadOptions, Loaded};
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -24,19 +24,27 @@ const MAX_WORD_BYTES: u64 = 1 << 20;
 const READ_BUFFER_BYTES: usize = 1 << 20;
 /// Report progress about this often.
 const PROGRESS_EVERY_BYTES: u64 = 4 << 20;
+/// When the file size is unknown (a pipe, gzip), at most this many values are reserved up front;
+/// the rest grow as rows arrive, so a header cannot reserve memory the stream never fills.
+const UNKNOWN_SIZE_RESERVE_VALUES: usize = 1 << 22;
 
 /// Loads a word2vec binary file.
-pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatError> {
+pub(crate) fn load(
+    path: &Path,
+    mut input: Input,
+    opts: &LoadOptions,
+) -> Result<Loaded, FormatError> {
     let read_error = |source| FormatError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
-    let file = File::open(path).map_err(read_error)?;
-    let file_bytes = file.metadata().map_err(read_error)?.len();
-    if file_bytes == 0 {
+    input.fill_to(1)?;
+    if input.head().is_empty() {
         return Err(FormatError::parse(path, Location::File, Problem::Empty));
     }
-    let mut reader = BufReader::with_capacity(READ_BUFFER_BYTES, file);
+    let file_bytes = input.content_bytes;
+    let (stream, progress) = input.into_stream(opts.progress.clone());
+    let mut reader = BufReader::with_capacity(READ_BUFFER_BYTES, stream);
     let mut header_line = Vec::new();
     reader
         .by_ref()
@@ -47,27 +55,35 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
     check_header_plausible(path, &header)?;
     let dim = header.dim;
     let row_value_bytes = dim as u64 * 4;
-    let body_bytes = file_bytes.saturating_sub(header.line_bytes as u64);
     let min_bytes = header
         .rows
         .saturating_mul(row_value_bytes + MIN_ROW_OVERHEAD_BYTES);
-    if min_bytes > body_bytes {
-        return Err(FormatError::parse(
-            path,
-            Location::File,
-            Problem::SizeMismatch(format!(
-                "the header promises {} rows x {dim} dimensions (at least {} bytes) but the \
-                 file is {file_bytes} bytes: truncated or not a word2vec binary file",
-                header.rows,
-                min_bytes.saturating_add(header.line_bytes as u64),
-            )),
-        ));
+    if let Some(file_bytes) = file_bytes {
+        let body_bytes = file_bytes.saturating_sub(header.line_bytes as u64);
+        if min_bytes > body_bytes {
+            return Err(FormatError::parse(
+                path,
+                Location::File,
+                Problem::SizeMismatch(format!(
+                    "the header promises {} rows x {dim} dimensions (at least {} bytes) but \
+                     the file is {file_bytes} bytes: truncated or not a word2vec binary file",
+                    header.rows,
+                    min_bytes.saturating_add(header.line_bytes as u64),
+                )),
+            ));
+        }
     }
-    // Bounded by the file size thanks to the check above.
-    let rows = header.rows as usize;
-    let mut words = Vec::with_capacity(rows);
-    let mut row_offsets = Vec::with_capacity(rows);
-    let mut values = Vec::with_capacity(rows * dim);
+    let rows = usize::try_from(header.rows).unwrap_or(usize::MAX);
+    // Bounded by the file size thanks to the check above, or by a fixed reserve for streams.
+    let reserve_values = match file_bytes {
+        Some(_) => rows.saturating_mul(dim),
+        None => rows.saturating_mul(dim).min(UNKNOWN_SIZE_RESERVE_VALUES),
+    };
+    let reserve_rows = reserve_values / dim;
+    let mut words = Vec::with_capacity(reserve_rows);
+    let mut row_offsets = Vec::with_capacity(reserve_rows);
+    let mut values = Vec::with_capacity(reserve_values);
+    let mut plausibility = Plausibility::default();
     let mut offset = header.line_bytes as u64;
     let mut next_report = PROGRESS_EVERY_BYTES;
     let mut word_bytes = Vec::new();
@@ -93,16 +109,36 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
             .read_until(b' ', &mut word_bytes)
             .map_err(read_error)?;
         if word_bytes.pop() != Some(b' ') {
-            return Err(truncated(offset, row));
+            if word_len as u64 >= MAX_WORD_BYTES {
+                return Err(FormatError::parse(
+                    path,
+                    Location::Offset(offset),
+                    Problem::SizeMismatch(format!(
+                        "no space within {MAX_WORD_BYTES} bytes: a word that long means this \
+                         is not a word2vec binary file (or it is corrupt)"
+                    )),
+                ));
+            }
+            return Err(plausibility.explain(path, truncated(offset, row)));
+        }
+        if word_bytes.is_empty() {
+            return Err(FormatError::parse(
+                path,
+                Location::Offset(offset),
+                Problem::EmptyWord,
+            ));
         }
         let word = match std::str::from_utf8(&word_bytes) {
             Ok(word) => word.to_owned(),
             Err(_) if opts.lossy => String::from_utf8_lossy(&word_bytes).into_owned(),
             Err(err) => {
-                return Err(FormatError::parse(
+                return Err(plausibility.explain(
                     path,
-                    Location::Offset(offset + err.valid_up_to() as u64),
-                    Problem::InvalidUtf8,
+                    FormatError::parse(
+                        path,
+                        Location::Offset(offset + err.valid_up_to() as u64),
+                        Problem::InvalidUtf8,
+                    ),
                 ));
             }
         };
@@ -110,7 +146,7 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
         match reader.read_exact(&mut row_bytes) {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => {
-                return Err(truncated(offset, row));
+                return Err(plausibility.explain(path, truncated(offset, row)));
             }
             Err(err) => return Err(read_error(err)),
         }
@@ -120,19 +156,23 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
+        plausibility.add(&values[before..]);
         if let Some(bad) = values[before..].iter().position(|v| !v.is_finite()) {
-            return Err(FormatError::parse(
+            return Err(plausibility.explain(
                 path,
-                Location::Offset(offset + bad as u64 * 4),
-                Problem::NotFinite {
-                    token: values[before + bad].to_string(),
-                },
+                FormatError::parse(
+                    path,
+                    Location::Offset(offset + bad as u64 * 4),
+                    Problem::NotFinite {
+                        token: values[before + bad].to_string(),
+                    },
+                ),
             ));
         }
         words.push(word);
         offset += row_value_bytes;
-        if let Some(callback) = opts.progress.as_ref().filter(|_| offset >= next_report) {
-            callback(offset, file_bytes);
+        if offset >= next_report {
+            progress.report();
             next_report = offset + PROGRESS_EVERY_BYTES;
         }
     }
@@ -151,8 +191,11 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
             )),
         ));
     }
-    if let Some(callback) = &opts.progress {
-        callback(file_bytes, file_bytes);
+    progress.finish();
+    let mut warnings = Vec::new();
+    if plausibility.is_suspect() {
+        // Finite values of any size are legal, so a warning: but real vectors never look so.
+        warnings.push(plausibility.error(path).to_string());
     }
     assemble(
         path,
@@ -160,8 +203,65 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
         Parsed { words, values, dim },
         |row| format!("byte offset {}", row_offsets.get(row).copied().unwrap_or(0)),
         None,
-        Vec::new(),
+        warnings,
     )
+}
+
+/// Values to look at before judging whether the file holds little-endian `f32`s at all.
+const PLAUSIBILITY_SAMPLE_VALUES: usize = 1024;
+/// Fewer values than this say too little to judge by.
+const PLAUSIBILITY_MIN_VALUES: usize = 16;
+
+/// Watches the first values for signs of the wrong encoding. Trained embeddings hold values of
+/// modest magnitude; the same bytes read byte-swapped, or float64 read as pairs of f32, give
+/// exponents that are close to random, so many values come out NaN, infinite, beyond 1e15 or
+/// (non-zero and) below 1e-15. One in ten of those among the first values is far beyond
+/// what real vectors show and says "wrong encoding" better than "NaN at byte 1234" would: it
+/// replaces the error the reader then runs into, or, when every value is finite (any finite
+/// value is legal), becomes a warning.
+#[derive(Default)]
+struct Plausibility {
+    sampled: usize,
+    implausible: usize,
+}
+
+impl Plausibility {
+    fn add(&mut self, values: &[f32]) {
+        let room = PLAUSIBILITY_SAMPLE_VALUES.saturating_sub(self.sampled);
+        for &v in &values[..values.len().min(room)] {
+            let magnitude = v.abs();
+            if !v.is_finite() || magnitude > 1e15 || (magnitude != 0.0 && magnitude < 1e-15) {
+                self.implausible += 1;
+            }
+        }
+        self.sampled += values.len().min(room);
+    }
+
+    fn is_suspect(&self) -> bool {
+        self.sampled >= PLAUSIBILITY_MIN_VALUES && self.implausible * 10 >= self.sampled
+    }
+
+    fn error(&self, path: &Path) -> FormatError {
+        FormatError::parse(
+            path,
+            Location::File,
+            Problem::ImplausibleValues {
+                implausible: self.implausible,
+                sampled: self.sampled,
+            },
+        )
+    }
+
+    /// `err`, or the encoding diagnosis when the values read so far already look wrong (a
+    /// float64 file goes astray after its first row: the next "word" is packed bytes).
+    fn explain(&self, path: &Path, err: FormatError) -> FormatError {
+        // Two at least: one NaN in a short first row is just a NaN.
+        if self.implausible >= 2 && self.implausible * 10 >= self.sampled {
+            self.error(path)
+        } else {
+            err
+        }
+    }
 }
 
 /// Consumes `\n` bytes; returns how many.

@@ -1,62 +1,51 @@
-//! Format sniffing from a file's first bytes.
+//! Format detection from a file's first complete lines.
 //!
 //! Extensions lie (`.txt` is used for both word2vec and GloVe, fastText's `.vec` is word2vec
 //! text), so the content decides: a `ROWS DIM` first line means word2vec, text or binary
 //! depending on whether what follows is text; tab-separated numbers mean Projector TSV; a
 //! word followed by numbers means GloVe. The extension only breaks ties.
+//!
+//! Detection reads whole lines, however long (a 20,000-dimension row is 200 KB), up to
+//! [`MAX_LINE_BYTES`]; what it read stays in the [`Input`] for the reader, so a pipe is read
+//! once.
 
 use super::error::{Location, Problem};
 use super::float::parse_f32;
-use super::source::read_head;
-use super::text::{count_tokens, first_line_of};
+use super::source::Input;
+use super::text::{MAX_DIM, MAX_LINE_BYTES, count_tokens, shorten};
 use super::{Format, FormatError};
 use std::path::Path;
 
-/// How much of the file to look at: enough for a header and a few long rows.
-const SNIFF_BYTES: u64 = 64 * 1024;
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Detects the format of the file at `path` from its content.
 pub fn detect(path: &Path) -> Result<Format, FormatError> {
-    let head = read_head(path, SNIFF_BYTES)?;
-    detect_bytes(path, &head)
+    let mut input = Input::open(path)?;
+    detect_input(path, &mut input)
 }
 
-/// [`detect`] on already-read leading bytes (`path` is for the extension and messages).
-pub(crate) fn detect_bytes(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
-    let by_extension = Format::from_extension(path);
-    let data = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    if data.iter().all(u8::is_ascii_whitespace) {
+/// [`detect`] on an opened input; what it reads stays in `input` for the reader.
+pub(crate) fn detect_input(path: &Path, input: &mut Input) -> Result<Format, FormatError> {
+    input.fill_to(UTF8_BOM.len())?;
+    let start = if input.head().starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    let first_end = line_end(path, input, start, 1)?;
+    let head = input.head();
+    if input.at_eof() && head[start..].iter().all(u8::is_ascii_whitespace) {
         return Err(FormatError::parse(path, Location::File, Problem::Empty));
     }
-    let first = first_line_of(data);
-    if is_count_header(first) {
-        let header_bytes = memchr::memchr(b'\n', data).map_or(data.len(), |n| n + 1);
-        let rest = &data[header_bytes..];
-        if rest.iter().all(u8::is_ascii_whitespace) {
-            return Ok(if by_extension == Some(Format::Word2VecBinary) {
-                Format::Word2VecBinary
-            } else {
-                Format::Word2VecText
-            });
-        }
-        // Skip the word (it may hold bad UTF-8, which lossy loading tolerates): in a text file
-        // the rest of the first row is numbers, in a binary one packed floats.
-        let row = first_line_of(rest);
-        let after_word = row
-            .iter()
-            .position(|&b| b == b' ' || b == b'\t')
-            .map_or(&row[row.len()..], |space| &row[space..]);
-        let text_row =
-            looks_textual(after_word) && is_word_and_numbers(&[b"w", after_word].concat());
-        return Ok(if text_row {
-            Format::Word2VecText
-        } else {
-            Format::Word2VecBinary
-        });
+    let first = trim_cr(&head[start..first_end]);
+    if let Some(dim) = count_header_dim(first) {
+        let body = (first_end + 1).min(input.head().len());
+        return detect_after_header(path, input, body, dim);
     }
     if !looks_textual(first) {
         return Err(unrecognised(path, "the first line is not text"));
     }
+    let by_extension = Format::from_extension(path);
     let tab_fields_are_numbers = first.split(|&b| b == b'\t').all(is_number);
     if tab_fields_are_numbers
         && (first.contains(&b'\t')
@@ -65,6 +54,27 @@ pub(crate) fn detect_bytes(path: &Path, head: &[u8]) -> Result<Format, FormatErr
     {
         return Ok(Format::ProjectorTsv);
     }
+    let first_tokens = count_tokens(first);
+    let first_shown = shorten(first);
+    if looks_like_bad_header(first) && first_end < head.len() {
+        // `2 3.0`, `2 -3`, `2 3 7`: a header gone wrong, or a GloVe row whose word is a
+        // number? The second line decides: a row of another width means a header.
+        let second_start = first_end + 1;
+        let second_end = line_end(path, input, second_start, 2)?;
+        let head = input.head();
+        let second = trim_cr(&head[second_start..second_end]);
+        let second_tokens = count_tokens(second);
+        if second_tokens > 0 && second_tokens != first_tokens {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(1),
+                Problem::BadHeader {
+                    header: first_shown,
+                },
+            ));
+        }
+    }
+    let first = trim_cr(&input.head()[start..first_end]);
     if is_word_and_numbers(first) {
         return Ok(Format::GloveText);
     }
@@ -75,37 +85,154 @@ pub(crate) fn detect_bytes(path: &Path, head: &[u8]) -> Result<Format, FormatErr
     ))
 }
 
+/// Word2vec text or binary, from what follows the header at `body`: the first row's word,
+/// then either a line of numbers (text) or `4 * dim` bytes of packed floats (binary).
+fn detect_after_header(
+    path: &Path,
+    input: &mut Input,
+    body: usize,
+    dim: usize,
+) -> Result<Format, FormatError> {
+    let value_bytes = 4 * dim.min(MAX_DIM);
+    loop {
+        let rest = &input.head()[body..];
+        if input.at_eof() && rest.iter().all(u8::is_ascii_whitespace) {
+            // Header only: the extension breaks the tie.
+            return Ok(match Format::from_extension(path) {
+                Some(Format::Word2VecBinary) => Format::Word2VecBinary,
+                _ => Format::Word2VecText,
+            });
+        }
+        if let Some(format) = text_or_binary(rest, value_bytes, input.at_eof()) {
+            return Ok(format);
+        }
+        if input.at_eof() || rest.len() > MAX_LINE_BYTES + value_bytes {
+            // Undecided only when everything is text so far: let the text reader report.
+            return Ok(Format::Word2VecText);
+        }
+        input.read_more()?;
+    }
+}
+
+/// `Some(format)` once `rest` (the bytes after the header) decides it; `None` if more bytes
+/// are needed. See [`detect_after_header`].
+fn text_or_binary(rest: &[u8], value_bytes: usize, eof: bool) -> Option<Format> {
+    // Rows may be separated by extra newlines (binary) or a blank line (text, an error the
+    // text reader reports with its line number).
+    let newlines = rest.iter().take_while(|&&b| b == b'\n').count();
+    let row = &rest[newlines..];
+    if row.iter().all(u8::is_ascii_whitespace) {
+        if !eof {
+            return None;
+        }
+        return Some(Format::Word2VecText);
+    }
+    // A binary word ends at a space (a tab belongs to the word); a text word ends at a
+    // space or tab, but the values after it are text either way.
+    let Some(word_end) = memchr::memchr2(b' ', b'\n', row) else {
+        return eof.then_some(Format::Word2VecText);
+    };
+    if row[word_end] == b'\n' {
+        return Some(Format::Word2VecText); // a word alone on its line: text (and an error)
+    }
+    let after = &row[word_end + 1..];
+    if let Some(line_len) = memchr::memchr(b'\n', after) {
+        let line = trim_cr(&after[..line_len]);
+        if count_tokens(line) > 0
+            && line
+                .split(u8::is_ascii_whitespace)
+                .all(|f| f.is_empty() || is_number(f))
+        {
+            return Some(Format::Word2VecText);
+        }
+    }
+    let region = &after[..after.len().min(value_bytes)];
+    if !looks_textual(region) {
+        return Some(Format::Word2VecBinary);
+    }
+    (region.len() == value_bytes || eof).then_some(Format::Word2VecText)
+}
+
+/// Index of the newline ending the line that starts at `start` (or the end of the stream),
+/// reading as much as needed; a line beyond [`MAX_LINE_BYTES`] is an error.
+fn line_end(path: &Path, input: &mut Input, start: usize, line: u64) -> Result<usize, FormatError> {
+    let mut searched = start;
+    loop {
+        let head = input.head();
+        if let Some(newline) = memchr::memchr(b'\n', &head[searched..]) {
+            return Ok(searched + newline);
+        }
+        if input.at_eof() {
+            return Ok(head.len());
+        }
+        if head.len() - start > MAX_LINE_BYTES {
+            return Err(FormatError::parse(
+                path,
+                Location::Line(line),
+                Problem::LineTooLong {
+                    max_bytes: MAX_LINE_BYTES,
+                },
+            ));
+        }
+        searched = head.len();
+        input.read_more()?;
+    }
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
 fn unrecognised(path: &Path, why: &str) -> FormatError {
     FormatError::parse(path, Location::File, Problem::Unrecognised(why.to_owned()))
 }
 
-/// Exactly two unsigned integers separated by spaces (a tab-separated pair is a TSV row).
-fn is_count_header(line: &[u8]) -> bool {
+/// The dimension of a `ROWS DIM` header: exactly two unsigned integers separated by spaces
+/// (a tab-separated pair is a TSV row).
+fn count_header_dim(line: &[u8]) -> Option<usize> {
     if line.contains(&b'\t') {
-        return false;
+        return None;
     }
     let mut fields = line
         .split(|b| b.is_ascii_whitespace())
         .filter(|f| !f.is_empty());
-    let is_integer = |f: &[u8]| f.iter().all(u8::is_ascii_digit);
-    matches!(
-        (fields.next(), fields.next(), fields.next()),
-        (Some(a), Some(b), None) if is_integer(a) && is_integer(b)
-    )
+    let is_integer = |f: &[u8]| !f.is_empty() && f.iter().all(u8::is_ascii_digit);
+    match (fields.next(), fields.next(), fields.next()) {
+        (Some(rows), Some(dim), None) if is_integer(rows) && is_integer(dim) => {
+            // Too many digits to fit: absurd, which the reader reports; any size will do here.
+            Some(std::str::from_utf8(dim).ok()?.parse().unwrap_or(usize::MAX))
+        }
+        _ => None,
+    }
 }
 
-/// A non-numeric-or-numeric word followed by at least one number.
-fn is_word_and_numbers(line: &[u8]) -> bool {
-    let mut fields = line
+/// Two or three numbers, the first an integer: what a mistyped `ROWS DIM` header looks like
+/// (`2 3.0`, `2 -3`, `2 3 7`).
+fn looks_like_bad_header(line: &[u8]) -> bool {
+    let fields: Vec<&[u8]> = line
         .split(|b| b.is_ascii_whitespace())
-        .filter(|f| !f.is_empty());
-    fields.next().is_some() && {
-        let mut numbers = 0;
-        fields.all(|f| {
-            numbers += 1;
-            is_number(f)
-        }) && numbers > 0
-    }
+        .filter(|f| !f.is_empty())
+        .collect();
+    (2..=3).contains(&fields.len())
+        && fields[0].iter().all(u8::is_ascii_digit)
+        && fields.iter().all(|f| is_number(f))
+}
+
+/// A word followed by at least one number. The word ends at the first space or tab, or (so a
+/// tab inside a word is not mistaken for a separator) at the first space.
+fn is_word_and_numbers(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    let numbers_after = |word_end: Option<usize>| {
+        word_end.is_some_and(|end| {
+            let values = &line[end..];
+            count_tokens(values) > 0
+                && values
+                    .split(u8::is_ascii_whitespace)
+                    .all(|f| f.is_empty() || is_number(f))
+        })
+    };
+    numbers_after(line.iter().position(|&b| b == b' ' || b == b'\t'))
+        || numbers_after(line.iter().position(|&b| b == b' '))
 }
 
 fn is_number(field: &[u8]) -> bool {

@@ -59,6 +59,18 @@ pub enum Problem {
     InvalidUtf8,
     #[error("empty line")]
     EmptyLine,
+    #[error("an empty word")]
+    EmptyWord,
+    #[error(
+        "the line is longer than {max_bytes} bytes, the most a line may hold (is this a vectors \
+         file?)"
+    )]
+    LineTooLong { max_bytes: usize },
+    #[error(
+        "{implausible} of the first {sampled} values are NaN, infinite, or of a magnitude above 1e15 \
+         or below 1e-15 (zero aside): the file is probably not little-endian f32 (byte-swapped, or float64?)"
+    )]
+    ImplausibleValues { implausible: usize, sampled: usize },
     #[error("a word with no values after it")]
     NoValues,
     #[error("size mismatch: {0}")]
@@ -75,10 +87,12 @@ pub enum Problem {
 /// Error reading, detecting or writing an embeddings file.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: io::Error },
-    #[error("{}: cannot write: {source}", path.display())]
-    Write { path: PathBuf, source: io::Error },
+    // `error`, not `source`: the message already holds it, and an error `source` would print
+    // it a second time in a cause chain ("X: cannot write: disk full: disk full").
+    #[error("{}: cannot read: {error}", path.display())]
+    Read { path: PathBuf, error: io::Error },
+    #[error("{}: cannot write: {error}", path.display())]
+    Write { path: PathBuf, error: io::Error },
     #[error("{}: {location}{problem}", path.display())]
     Parse {
         path: PathBuf,

@@ -1,14 +1,15 @@
 //! Embedding file formats: word2vec text (and fastText `.vec`), GloVe text, word2vec binary and
 //! TensorFlow Projector TSV.
 //!
-//! [`load`] sniffs the format from the content ([`detect`]), parses text formats in parallel
+//! [`load`] opens the file once (plain, pipe or gzip), detects the format from its first
+//! complete lines ([`detect`]), parses text formats in parallel
 //! straight into one preallocated matrix, and reports bad input as a [`FormatError`] naming the
 //! file, the line (or byte offset) and the problem. [`save`] writes any format atomically.
 //!
 //! One file per job: `detect` (sniffing), `float` (fast number parsing), `text` (the
 //! streaming parallel parser shared by word2vec text, GloVe and TSV vectors), `binary`, `tsv`
-//! (Projector vectors + metadata), `assemble` (duplicate handling), `source` (the first bytes,
-//! for sniffing), `write` (all writers) and `error`.
+//! (Projector vectors + metadata), `assemble` (duplicate handling), `source` (opening once,
+//! gzip, keeping what detection read), `write` (all writers) and `error`.
 
 mod assemble;
 mod binary;
@@ -141,15 +142,19 @@ pub struct Loaded {
 }
 
 /// Loads an embeddings file, detecting its format unless `opts.format` says it.
+///
+/// The file is opened once and read as one stream, so pipes (`/dev/stdin`), process
+/// substitution and gzip files (recognised by their first bytes) load like plain files.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatError> {
+    let mut input = source::Input::open(path)?;
     let format = match opts.format {
         Some(format) => format,
-        None => detect(path)?,
+        None => detect::detect_input(path, &mut input)?,
     };
     match format {
-        Format::Word2VecText | Format::GloveText => text::load(path, format, opts),
-        Format::Word2VecBinary => binary::load(path, opts),
-        Format::ProjectorTsv => tsv::load(path, opts),
+        Format::Word2VecText | Format::GloveText => text::load(path, input, format, opts),
+        Format::Word2VecBinary => binary::load(path, input, opts),
+        Format::ProjectorTsv => tsv::load(path, input, opts),
     }
 }
 
@@ -159,6 +164,10 @@ pub fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatE
     write::save(emb, path, format)
 }
 
+#[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
+mod hardening_tests;
 #[cfg(test)]
 mod roundtrip_tests;
 #[cfg(test)]

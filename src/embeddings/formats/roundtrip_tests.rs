@@ -68,7 +68,13 @@ proptest! {
                     .unwrap()
             };
             prop_assert_eq!(loaded.format, format);
-            prop_assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+            // Arbitrary f32 bit patterns look like a wrongly encoded binary file: that warning
+            // is expected, any other is not.
+            prop_assert!(
+                loaded.warnings.iter().all(|w| w.contains("not little-endian f32")),
+                "{:?}",
+                loaded.warnings
+            );
             assert_same(&emb, &loaded.embeddings);
         }
     }

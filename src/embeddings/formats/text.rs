@@ -10,9 +10,9 @@
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
 use super::float::{parse_f32, parse_prefix};
-use super::{Format, FormatError, LoadOptions, Loaded, ProgressFn};
+use super::source::Input;
+use super::{Format, FormatError, LoadOptions, Loaded};
 use rayon::prelude::*;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -35,15 +35,28 @@ const MAX_TOKEN_IN_MESSAGE: usize = 40;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Largest dimension a header may claim; real embeddings have at most a few thousand.
 pub(crate) const MAX_DIM: usize = 1 << 20;
+/// Longest line any text reader accepts (a row of [`MAX_DIM`] long decimals fits): a file
+/// without line ends (`/dev/zero`, a binary file forced as GloVe) is an error once this much is
+/// read, instead of being buffered until memory runs out.
+#[cfg(not(test))]
+pub(crate) const MAX_LINE_BYTES: usize = 64 << 20;
+/// Small in tests, so the limit is cheap to reach.
+#[cfg(test)]
+pub(crate) const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Loads word2vec text (with its `ROWS DIM` header) or GloVe text (no header).
-pub(crate) fn load(path: &Path, format: Format, opts: &LoadOptions) -> Result<Loaded, FormatError> {
+pub(crate) fn load(
+    path: &Path,
+    input: Input,
+    format: Format,
+    opts: &LoadOptions,
+) -> Result<Loaded, FormatError> {
     let layout = if format == Format::Word2VecText {
         Layout::Word2Vec
     } else {
         Layout::Glove
     };
-    let (parsed, first_line) = read_rows(path, layout, opts.lossy, opts.progress.as_ref())?;
+    let (parsed, first_line) = read_rows(path, input, layout, opts)?;
     assemble(
         path,
         format,
@@ -70,16 +83,18 @@ pub(crate) enum Layout {
 /// Returns the rows and the line number of the first row.
 pub(crate) fn read_rows(
     path: &Path,
+    input: Input,
     layout: Layout,
-    lossy: bool,
-    progress: Option<&ProgressFn>,
+    opts: &LoadOptions,
 ) -> Result<(Parsed, u64), FormatError> {
     let read_error = |source| FormatError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
-    let mut file = File::open(path).map_err(read_error)?;
-    let total_bytes = file.metadata().map_err(read_error)?.len();
+    let lossy = opts.lossy;
+    // Bounds preallocation; unknown for pipes and gzip, where vectors grow as rows arrive.
+    let total_bytes = input.content_bytes;
+    let (mut file, progress) = input.into_stream(opts.progress.clone());
     let mut block = Block {
         bytes: Vec::with_capacity(BLOCK_BYTES + BLOCK_BYTES / 4),
         file_offset: 0,
@@ -88,6 +103,9 @@ pub(crate) fn read_rows(
     block.fill(&mut file, BLOCK_BYTES).map_err(read_error)?;
     // The first line (header, or first row giving the dimension) must be complete.
     while !block.eof && memchr::memchr(b'\n', &block.bytes).is_none() {
+        if block.bytes.len() > MAX_LINE_BYTES {
+            return Err(line_too_long(path, 1));
+        }
         block
             .fill(&mut file, block.bytes.len() + BLOCK_BYTES)
             .map_err(read_error)?;
@@ -133,18 +151,20 @@ pub(crate) fn read_rows(
     };
     // Room for every row up front when a header says how many (bounded by what the file
     // could hold: each value takes at least two bytes), else an estimate from the first line.
-    let max_values = usize::try_from(total_bytes / 2).unwrap_or(usize::MAX);
+    // A stream of unknown size starts with what one block could hold and grows.
+    let known_bytes = total_bytes.unwrap_or(BLOCK_BYTES as u64);
+    let max_values = usize::try_from(known_bytes / 2).unwrap_or(usize::MAX);
     let expected_values = match expected_rows {
         Some(rows) => usize::try_from(rows)
             .unwrap_or(usize::MAX)
             .saturating_mul(dim),
-        None => usize::try_from(total_bytes / (first.len() as u64 + 1))
+        None => usize::try_from(known_bytes / (first.len() as u64 + 1))
             .unwrap_or(0)
             .saturating_mul(dim),
     };
     let values_capacity = expected_values.min(max_values);
     // A row takes at least two bytes per token (word included).
-    let max_rows = usize::try_from(total_bytes / (2 * (dim as u64 + 1))).unwrap_or(usize::MAX);
+    let max_rows = usize::try_from(known_bytes / (2 * (dim as u64 + 1))).unwrap_or(usize::MAX);
     let mut parsed = Parsed {
         words: Vec::with_capacity(if spec.has_word {
             (values_capacity / dim).min(max_rows)
@@ -167,7 +187,16 @@ pub(crate) fn read_rows(
             match complete_lines_end(&block.bytes, start) {
                 Some(end) => end,
                 None => {
-                    // A line longer than the block, or only blank lines so far: read on.
+                    // A line longer than the block, or only blank lines so far: read on,
+                    // unless the unfinished line is already longer than any line may be.
+                    let line_start = memchr::memrchr(b'\n', &block.bytes[start..])
+                        .map_or(start, |newline| start + newline + 1);
+                    if block.bytes.len() - line_start > MAX_LINE_BYTES {
+                        let blank_lines =
+                            memchr::memchr_iter(b'\n', &block.bytes[start..line_start]).count()
+                                as u64;
+                        return Err(line_too_long(path, next_line + blank_lines));
+                    }
                     block
                         .fill(&mut file, block.bytes.len() + BLOCK_BYTES)
                         .map_err(read_error)?;
@@ -187,9 +216,7 @@ pub(crate) fn read_rows(
             )?;
             next_line += lines as u64;
         }
-        if let Some(callback) = progress {
-            callback(block.file_offset + region_end as u64, total_bytes);
-        }
+        progress.report();
         if block.eof {
             break;
         }
@@ -216,9 +243,7 @@ pub(crate) fn read_rows(
             ));
         }
     }
-    if let Some(callback) = progress {
-        callback(total_bytes, total_bytes);
-    }
+    progress.finish();
     Ok((parsed, first_line))
 }
 
@@ -232,7 +257,7 @@ struct Block {
 
 impl Block {
     /// Reads until `bytes` holds `target_len` bytes or the file ends.
-    fn fill(&mut self, file: &mut File, target_len: usize) -> std::io::Result<()> {
+    fn fill(&mut self, file: &mut impl Read, target_len: usize) -> std::io::Result<()> {
         while !self.eof && self.bytes.len() < target_len {
             let wanted = (target_len - self.bytes.len()) as u64;
             let got = file.by_ref().take(wanted).read_to_end(&mut self.bytes)?;
@@ -609,10 +634,23 @@ pub(crate) fn count_tokens(line: &[u8]) -> usize {
     count
 }
 
-/// A token for an error message: lossy UTF-8, at most [`MAX_TOKEN_IN_MESSAGE`] characters.
-fn shorten(token: &[u8]) -> String {
-    let text = String::from_utf8_lossy(token);
-    if text.chars().count() <= MAX_TOKEN_IN_MESSAGE {
+fn line_too_long(path: &Path, line: u64) -> FormatError {
+    FormatError::parse(
+        path,
+        Location::Line(line),
+        Problem::LineTooLong {
+            max_bytes: MAX_LINE_BYTES,
+        },
+    )
+}
+
+/// A token for an error message: lossy UTF-8, at most [`MAX_TOKEN_IN_MESSAGE`] characters
+/// (a 50 MB token must not become a 50 MB message).
+pub(crate) fn shorten(token: &[u8]) -> String {
+    // At most 4 bytes a character: no need to decode more than that.
+    let prefix = &token[..token.len().min(4 * MAX_TOKEN_IN_MESSAGE + 4)];
+    let text = String::from_utf8_lossy(prefix);
+    if prefix.len() == token.len() && text.chars().count() <= MAX_TOKEN_IN_MESSAGE {
         text.into_owned()
     } else {
         let mut short: String = text.chars().take(MAX_TOKEN_IN_MESSAGE).collect();

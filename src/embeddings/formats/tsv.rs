@@ -8,6 +8,7 @@
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
+use super::source::Input;
 use super::text::{Layout, read_rows};
 use super::{Format, FormatError, LoadOptions, Loaded};
 use std::path::{Path, PathBuf};
@@ -81,8 +82,8 @@ fn metadata_candidates(vectors: &Path) -> Vec<PathBuf> {
 }
 
 /// Loads Projector TSV vectors and their metadata (labels).
-pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatError> {
-    let (mut parsed, _) = read_rows(path, Layout::Values, opts.lossy, opts.progress.as_ref())?;
+pub(crate) fn load(path: &Path, input: Input, opts: &LoadOptions) -> Result<Loaded, FormatError> {
+    let (mut parsed, _) = read_rows(path, input, Layout::Values, opts)?;
     let dim = parsed.dim;
     let rows = parsed.values.len() / dim.max(1);
     let mut warnings = Vec::new();
@@ -142,7 +143,7 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, FormatErro
 pub(crate) fn read_metadata(path: &Path, lossy: bool) -> Result<Metadata, FormatError> {
     let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -166,12 +167,18 @@ pub(crate) fn read_metadata(path: &Path, lossy: bool) -> Result<Metadata, Format
         .split('\n')
         .map(|line| line.strip_suffix('\r').unwrap_or(line));
     let first = lines.next().unwrap_or("");
+    let empty_label =
+        |line: usize| FormatError::parse(path, Location::Line(line as u64), Problem::EmptyWord);
     if !first.contains('\t') {
-        let rows = std::iter::once(first)
-            .chain(lines)
-            .map(|label| vec![label.to_owned()])
-            .collect();
-        let rows = if body.is_empty() { Vec::new() } else { rows };
+        let mut rows = Vec::new();
+        if !body.is_empty() {
+            for (index, label) in std::iter::once(first).chain(lines).enumerate() {
+                if label.is_empty() {
+                    return Err(empty_label(index + 1));
+                }
+                rows.push(vec![label.to_owned()]);
+            }
+        }
         return Ok(Metadata {
             path: path.to_path_buf(),
             columns: vec![LABEL_COLUMN.to_owned()],
@@ -191,6 +198,9 @@ pub(crate) fn read_metadata(path: &Path, lossy: bool) -> Result<Metadata, Format
                     found: fields.len(),
                 },
             ));
+        }
+        if fields[0].is_empty() {
+            return Err(empty_label(index + 2));
         }
         rows.push(fields);
     }

@@ -1,5 +1,5 @@
-//! Writers for every format, all through [`crate::atomic_file::write_atomically`] so a failed
-//! or interrupted save never leaves a half-written file.
+//! Writers for every format, all through [`crate::atomic_file`] so a failed or interrupted save
+//! never leaves a half-written file; the two files of Projector TSV are written all-or-nothing.
 //!
 //! Text values are written with Rust's `{}` for `f32`, the shortest representation that parses
 //! back to the same bits, so text files round-trip exactly. Formatting is the slow part of
@@ -8,7 +8,7 @@
 use super::error::{Location, Problem};
 use super::tsv::metadata_path_for;
 use super::{Format, FormatError};
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::{WriteBatch, write_atomically};
 use crate::embeddings::Embeddings;
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -30,7 +30,10 @@ pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), 
     check_words(emb, path, format)?;
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| FormatError::Write { path, source }
+        move |source| FormatError::Write {
+            path,
+            error: source,
+        }
     };
     match format {
         Format::Word2VecText => {
@@ -43,15 +46,21 @@ pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), 
             write_atomically(path, |w| write_binary(emb, w)).map_err(write_error(path))
         }
         Format::ProjectorTsv => {
-            write_atomically(path, |w| write_text(emb, w, false, '\t'))
-                .map_err(write_error(path))?;
+            // Both files or neither: a failure on the labels must not leave new vectors
+            // beside old labels (or an old file already replaced).
             let meta = metadata_path_for(path);
-            write_atomically(&meta, |w| {
-                emb.words()
-                    .iter()
-                    .try_for_each(|word| writeln!(w, "{word}"))
-            })
-            .map_err(write_error(&meta))
+            let mut batch = WriteBatch::new();
+            batch
+                .add(path, |w| write_text(emb, w, false, '\t'))
+                .map_err(write_error(path))?;
+            batch
+                .add(&meta, |w| {
+                    emb.words()
+                        .iter()
+                        .try_for_each(|word| writeln!(w, "{word}"))
+                })
+                .map_err(write_error(&meta))?;
+            batch.commit().map_err(write_error(path))
         }
     }
 }

@@ -17,14 +17,16 @@
 use std::io::Write;
 use std::path::Path;
 
-use ndarray::{Array2, ArrayView2, Axis, s};
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
 
 use super::SpaceError;
-use super::neighbors::NeighborIndex;
+use super::neighbors::unit_rows_of;
 use crate::atomic_file::write_atomically;
 use crate::embeddings::Embeddings;
 
+/// Query rows per block of the all-pairs similarity product (bounds its temporary matrix).
+const NEIGHBOR_BLOCK_ROWS: usize = 256;
 /// Rows per block when accumulating `Bᵀ·A` in f64 (bounds the temporary f64 copies).
 const CROSS_BLOCK_ROWS: usize = 4096;
 
@@ -310,8 +312,8 @@ pub fn compare_spaces(
     let limit = options.neighbor_words.min(rows.len());
     let (a_neighbors, b_neighbors) = if options.k > 0 && limit > 1 {
         (
-            top_k_all(a_vectors.slice(s![..limit, ..]), options.k)?,
-            top_k_all(b_aligned.slice(s![..limit, ..]), options.k)?,
+            top_k_all(a_vectors.slice(s![..limit, ..]), options.k),
+            top_k_all(b_aligned.slice(s![..limit, ..]), options.k),
         )
     } else {
         (Vec::new(), Vec::new())
@@ -392,13 +394,49 @@ fn cosine_distance(x: Option<&[f32]>, y: Option<&[f32]>) -> f32 {
     (1.0 - xy / (xx.sqrt() * yy.sqrt())) as f32
 }
 
-/// The `k` cosine-nearest other rows of every row, nearest first.
-fn top_k_all(matrix: ArrayView2<f32>, k: usize) -> Result<Vec<Vec<usize>>, SpaceError> {
-    let index = NeighborIndex::from_matrix(matrix);
-    (0..index.len())
+/// The `k` cosine-nearest other rows of every row, nearest first (ties: lower row first).
+/// Every row is a query, so instead of one `NeighborIndex::top_k` scan per row this is one
+/// matrix product per block of rows (matrixmultiply's cache-blocked sgemm, blocks in
+/// parallel) and a bounded best-k list per row; the results are the same (tested).
+fn top_k_all(matrix: ArrayView2<f32>, k: usize) -> Vec<Vec<usize>> {
+    let unit = unit_rows_of(matrix);
+    let n = unit.nrows();
+    let starts: Vec<usize> = (0..n).step_by(NEIGHBOR_BLOCK_ROWS).collect();
+    let blocks: Vec<Vec<Vec<usize>>> = starts
         .into_par_iter()
-        .map(|row| Ok(index.top_k(row, k)?.into_iter().map(|n| n.row).collect()))
-        .collect()
+        .map(|start| {
+            let end = (start + NEIGHBOR_BLOCK_ROWS).min(n);
+            let similarities = unit.slice(s![start..end, ..]).dot(&unit.t());
+            similarities
+                .outer_iter()
+                .enumerate()
+                .map(|(i, row)| top_k_of_row(row, k, start + i))
+                .collect()
+        })
+        .collect();
+    blocks.into_iter().flatten().collect()
+}
+
+/// The columns of the `k` highest values of `similarities`, skipping column `skip` (the word
+/// itself) and NaN; highest first, ties by lower column.
+fn top_k_of_row(similarities: ArrayView1<f32>, k: usize, skip: usize) -> Vec<usize> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
+    for (column, &value) in similarities.iter().enumerate() {
+        if column == skip || value.is_nan() {
+            continue;
+        }
+        // Columns come in increasing order, so an equal value never displaces an earlier one.
+        if best.len() == k && best.last().is_some_and(|&(worst, _)| value <= worst) {
+            continue;
+        }
+        let position = best.partition_point(|&(b, _)| b >= value);
+        best.insert(position, (value, column));
+        best.truncate(k);
+    }
+    best.into_iter().map(|(_, column)| column).collect()
 }
 
 /// `1 − |A ∩ B| / |A ∪ B|` (0 when both are empty).
@@ -672,6 +710,23 @@ mod tests {
                 b: "王后".into()
             }
         );
+    }
+
+    #[test]
+    fn all_pairs_neighbours_match_single_queries() {
+        let space = clustered_space(700, 9, 11);
+        let index = crate::space::NeighborIndex::from_matrix(space.matrix().view());
+        let all = top_k_all(space.matrix().view(), 7);
+        assert_eq!(all.len(), 700);
+        for row in [0, 255, 256, 257, 699] {
+            let single: Vec<usize> = index.top_k(row, 7).unwrap().iter().map(|n| n.row).collect();
+            assert_eq!(all[row], single, "row {row}");
+        }
+        // Ties go to the lower column; the skipped column and NaN never appear.
+        let row = ndarray::array![0.5f32, 0.9, f32::NAN, 0.9, 0.9, 1.0];
+        assert_eq!(top_k_of_row(row.view(), 3, 5), vec![1, 3, 4]);
+        assert_eq!(top_k_of_row(row.view(), 0, 5), Vec::<usize>::new());
+        assert_eq!(top_k_of_row(row.view(), 9, 1), vec![5, 3, 4, 0]);
     }
 
     #[test]

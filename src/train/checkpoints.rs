@@ -62,13 +62,14 @@ pub struct CheckpointFrame {
 pub enum CheckpointError {
     #[error("no checkpoint files given")]
     NoFiles,
-    #[error("checkpoint {position} of {count}: {source}")]
+    // The loader's error is part of the message (it names the file and line) rather than a
+    // `source`, so reporters that print the chain do not repeat it.
+    #[error("checkpoint {position} of {count}: {error}")]
     Load {
         /// 1-based position in the list.
         position: usize,
         count: usize,
-        #[source]
-        source: FormatError,
+        error: FormatError,
     },
     #[error(
         "checkpoint {position} of {count} ({}) has {dim} dimensions, but {} has {expected_dim}",
@@ -107,10 +108,10 @@ pub fn timeline_from_checkpoints(
     let mut warnings = Vec::new();
     for (i, path) in paths.iter().enumerate() {
         let position = i + 1;
-        let loaded = load(path, &options.load).map_err(|source| CheckpointError::Load {
+        let loaded = load(path, &options.load).map_err(|error| CheckpointError::Load {
             position,
             count,
-            source,
+            error,
         })?;
         warnings.extend(loaded.warnings);
         match &mut builder {

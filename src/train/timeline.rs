@@ -50,12 +50,9 @@ pub struct Timeline {
 /// Problems reading or writing a timeline file; every variant names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum TimelineError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    // The I/O error is in the message, not a `source`, so chain printers do not repeat it.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: io::Error },
     #[error("{path} is not an embedscape timeline (bad magic bytes)")]
     BadMagic { path: PathBuf },
     #[error(
@@ -100,17 +97,17 @@ impl Timeline {
             }
             section(w, b"END!", &[])
         })
-        .map_err(|source| TimelineError::Io {
+        .map_err(|error| TimelineError::Io {
             path: path.to_owned(),
-            source,
+            error,
         })
     }
 
     /// Reads a file written by [`Timeline::save`].
     pub fn load(path: &Path) -> Result<Timeline, TimelineError> {
-        let bytes = std::fs::read(path).map_err(|source| TimelineError::Io {
+        let bytes = std::fs::read(path).map_err(|error| TimelineError::Io {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         Self::parse(&bytes, path)
     }

@@ -4,8 +4,8 @@
 //!
 //! The words are those common to every file, in the first file's order (optionally only the
 //! first N of them); frames keep the files' order and are named by file stem. Files are read one
-//! at a time and only the rows of words still common are kept, so memory holds the timeline
-//! plus one file. Timelines built here have no training parameters: their `params_json` is a
+//! at a time and only the rows of words still common are kept, so memory holds those rows of
+//! the files read so far plus the file being read. Timelines built here have no training parameters: their `params_json` is a
 //! [`CheckpointParams`] naming the frames, which [`Timeline::frame_names`] reads back.
 
 use std::path::{Path, PathBuf};

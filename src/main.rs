@@ -41,6 +41,10 @@ enum Command {
     Evaluate(cli::evaluate::EvaluateArgs),
     /// Project vectors to 3D (PCA) and write coordinates (and clusters) as TSV.
     Project(cli::project::ProjectArgs),
+    /// Build timelines from other trainers' checkpoints (one vector file per epoch).
+    Timeline(cli::timeline::TimelineArgs),
+    /// Align space B onto space A (orthogonal Procrustes) and rank the words that moved most.
+    Compare(cli::compare::CompareArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +59,8 @@ fn main() -> std::process::ExitCode {
         Some(Command::Info(args)) => cli::info::run(args),
         Some(Command::Evaluate(args)) => cli::evaluate::run(args),
         Some(Command::Project(args)) => cli::project::run(args),
+        Some(Command::Timeline(args)) => cli::timeline::run(args),
+        Some(Command::Compare(args)) => cli::compare::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -12,7 +12,7 @@ use embedscape::embeddings::formats::{Format, metadata_path_for, save};
 
 use super::load::load_vectors;
 use embedscape::train::{
-    CorpusSource, Init, Precision, Snapshot, Timeline, TrainConfig, TrainControl, TrainEvent, train,
+    CorpusSource, Init, Precision, TimelineRecorder, TrainConfig, TrainControl, TrainEvent, train,
 };
 
 #[derive(clap::Args, Debug)]
@@ -140,7 +140,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     check_outputs_writable(&args)?;
     let init = parse_init(&args.init)?;
     let params_json = serde_json::to_string(&config).context("serialising the parameters")?;
-    let keep_snapshots = args.timeline.is_some();
+    let mut recorder = args.timeline.is_some().then(TimelineRecorder::new);
 
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -153,23 +153,15 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
 
     let started = Instant::now();
-    let mut snapshot_words: Vec<String> = Vec::new();
-    let mut snapshots: Vec<Snapshot> = Vec::new();
     let mut vocab_size = 0usize;
     let mut last_loss: Option<f32> = None;
     let mut epoch_losses: Vec<Option<f32>> = Vec::new();
     let mut last_words_per_sec = 0.0f64;
-    let mut on_event = |event: TrainEvent| match event {
+    let mut report = |event: TrainEvent| match event {
         TrainEvent::Started {
-            vocab,
-            snapshot_rows,
-            total_words,
+            vocab, total_words, ..
         } => {
             vocab_size = vocab.len();
-            snapshot_words = snapshot_rows
-                .iter()
-                .filter_map(|&r| vocab.word(r).map(str::to_owned))
-                .collect();
             bar.set_length(total_words);
             bar.println(format!(
                 "vocabulary: {} words; {} words to train ({} epochs)",
@@ -198,9 +190,6 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             if let Some(l) = s.loss {
                 last_loss = Some(l);
             }
-            if keep_snapshots {
-                snapshots.push((*s).clone());
-            }
         }
         TrainEvent::EpochFinished { epoch, loss } => {
             epoch_losses.push(loss);
@@ -208,6 +197,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             bar.println(format!("epoch {}: mean loss {loss}", epoch + 1));
         }
         TrainEvent::Finished { .. } | TrainEvent::Failed(_) => {}
+    };
+    let mut on_event = |event: TrainEvent| {
+        if let Some(recorder) = &mut recorder {
+            recorder.observe(&event);
+        }
+        report(event);
     };
     let corpus = CorpusSource::File(args.corpus.clone());
     let result = train(
@@ -223,17 +218,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
 
     // The error names the file already.
     save(&embeddings, &args.output, args.format)?;
-    if let Some(path) = &args.timeline {
+    if let (Some(path), Some(recorder)) = (&args.timeline, recorder) {
         let precision = if args.timeline_f16 {
             Precision::F16
         } else {
             Precision::F32
         };
-        let timeline = Timeline {
-            words: snapshot_words,
-            params_json,
-            snapshots,
-        };
+        let timeline = recorder.finish(params_json)?;
         timeline.save(path, precision)?;
         println!(
             "timeline: {} snapshots of {} words → {}",

@@ -5,6 +5,7 @@
 pub mod align;
 pub mod analogy;
 pub mod clusters;
+pub mod compare;
 mod error;
 pub mod evaluate;
 pub mod export;
@@ -20,6 +21,10 @@ pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
 pub use clusters::{
     Clustering, KMeansOptions, default_k, kmeans_clusters, kmeans_clusters_matched, match_clusters,
+};
+pub use compare::{
+    AnchorPair, Anchors, CompareOptions, Comparison, compare_spaces, read_anchor_pairs,
+    write_comparison_tsv,
 };
 pub use error::SpaceError;
 pub use export::write_coords_tsv;

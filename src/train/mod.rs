@@ -7,11 +7,14 @@
 //!   `Snapshot`, `EpochFinished`, and finally `Finished` (whose snapshot list always ends with
 //!   the final state).
 //! * [`TrainControl`] pauses, steps (to the next snapshot), resumes and cancels a run.
-//! * [`timeline`] saves a run's snapshots to one binary file.
+//! * [`timeline`] saves a run's snapshots to one binary file; [`Timeline::assemble`] is the one
+//!   way to build one in memory ([`TimelineRecorder`] from a run's events,
+//!   [`timeline_from_checkpoints`] from other trainers' vector files).
 //! * Threads share the weight matrices lock-free ("hogwild"); all of that sharing is confined
 //!   to `hogwild.rs`, whose docs give the safety argument.
 
 mod blocks;
+mod checkpoints;
 mod config;
 mod control;
 mod error;
@@ -27,8 +30,13 @@ mod run;
 mod schedule;
 mod sgns;
 pub mod timeline;
+mod timeline_assemble;
 
 pub use crate::corpus::CorpusSource;
+pub use checkpoints::{
+    CheckpointError, CheckpointFrame, CheckpointOptions, CheckpointParams, CheckpointTimeline,
+    frame_name, named_frames_timeline, timeline_from_checkpoints,
+};
 pub use config::{DEFAULT_SNAPSHOT_MAX_WORDS, TrainConfig};
 pub use control::TrainControl;
 pub use error::TrainError;
@@ -37,6 +45,7 @@ pub use init::Init;
 pub use run::{TrainHandle, spawn, spawn_with_control, train};
 pub use schedule::learning_rate;
 pub use timeline::{Precision, Timeline, TimelineError};
+pub use timeline_assemble::{AssembleError, SnapshotMeta, TimelineRecorder, snapshot_words};
 
 #[cfg(test)]
 mod tests;

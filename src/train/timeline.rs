@@ -6,7 +6,8 @@
 //! "ESTL"  u32 version (=1)  u8 precision (0 = f32, 1 = f16)  u8[3] reserved (0)
 //! sections, each: [u8; 4] tag, u64 payload length, payload
 //!   "WORD": u32 dim, u64 count, then per word: u32 byte length, UTF-8 bytes
-//!   "PARM": UTF-8 JSON of the training config
+//!   "PARM": UTF-8 JSON of the run's parameters: the `TrainConfig` for runs trained here, a
+//!           `CheckpointParams` (frame names) for timelines built from other tools' vector files
 //!   "SNAP": u64 index, u64 epoch, u64 words_processed, f32 learning_rate, u8 has_loss,
 //!           f32 loss, then words x dim values (f32 or f16)
 //!   "END!": empty; must be last
@@ -20,6 +21,7 @@ use half::f16;
 use ndarray::Array2;
 
 use super::events::Snapshot;
+use super::timeline_assemble::check_fits;
 use crate::atomic_file::write_atomically;
 
 const MAGIC: &[u8; 4] = b"ESTL";
@@ -39,7 +41,8 @@ pub enum Precision {
 pub struct Timeline {
     /// The snapshot words, in snapshot row order.
     pub words: Vec<String>,
-    /// `serde_json` of the `TrainConfig` used.
+    /// `serde_json` of the `TrainConfig` used, or of the `CheckpointParams` for a timeline
+    /// built from vector files (see [`Timeline::frame_names`]).
     pub params_json: String,
     pub snapshots: Vec<Snapshot>,
 }
@@ -47,12 +50,9 @@ pub struct Timeline {
 /// Problems reading or writing a timeline file; every variant names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum TimelineError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    // The I/O error is in the message, not a `source`, so chain printers do not repeat it.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: io::Error },
     #[error("{path} is not an embedscape timeline (bad magic bytes)")]
     BadMagic { path: PathBuf },
     #[error(
@@ -74,21 +74,11 @@ pub enum TimelineError {
 impl Timeline {
     /// Writes the file atomically.
     pub fn save(&self, path: &Path, precision: Precision) -> Result<(), TimelineError> {
+        check_fits(self.words.len(), &self.snapshots).map_err(|e| TimelineError::Invalid {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
         let dim = self.snapshots.first().map_or(0, |s| s.vectors.ncols());
-        for s in &self.snapshots {
-            if s.vectors.nrows() != self.words.len() || s.vectors.ncols() != dim {
-                return Err(TimelineError::Invalid {
-                    path: path.to_owned(),
-                    reason: format!(
-                        "snapshot {} is {}x{}, expected {}x{dim}",
-                        s.index,
-                        s.vectors.nrows(),
-                        s.vectors.ncols(),
-                        self.words.len()
-                    ),
-                });
-            }
-        }
         write_atomically(path, |w| {
             w.write_all(MAGIC)?;
             w.write_all(&TIMELINE_VERSION.to_le_bytes())?;
@@ -107,17 +97,17 @@ impl Timeline {
             }
             section(w, b"END!", &[])
         })
-        .map_err(|source| TimelineError::Io {
+        .map_err(|error| TimelineError::Io {
             path: path.to_owned(),
-            source,
+            error,
         })
     }
 
     /// Reads a file written by [`Timeline::save`].
     pub fn load(path: &Path) -> Result<Timeline, TimelineError> {
-        let bytes = std::fs::read(path).map_err(|source| TimelineError::Io {
+        let bytes = std::fs::read(path).map_err(|error| TimelineError::Io {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         Self::parse(&bytes, path)
     }

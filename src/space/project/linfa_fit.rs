@@ -132,13 +132,14 @@ fn check_eigenpairs(
     if largest <= 0.0 {
         return Err("LOBPCG found no variance".into());
     }
-    for c in 0..k {
-        let residual = (&operator_times_basis.column(c) - &(&basis.column(c) * rayleigh[c]))
+    for (c, &value) in rayleigh.iter().enumerate() {
+        let residual = (&operator_times_basis.column(c) - &(&basis.column(c) * value))
             .iter()
             .map(|v| v * v)
             .sum::<f64>()
             .sqrt();
-        if !(residual <= RESIDUAL_TOL * largest) {
+        // Written so that NaN fails the check too.
+        if residual.is_nan() || residual > RESIDUAL_TOL * largest {
             return Err(format!(
                 "LOBPCG did not converge: component {c} residual {residual:.3e} \
                  (eigenvalue {:.3e})",
@@ -146,7 +147,8 @@ fn check_eigenpairs(
             ));
         }
         let solver_value = sigma_squared.get(c).copied().unwrap_or(f64::NAN);
-        if !((rayleigh[c] - solver_value).abs() <= RAYLEIGH_TOL * largest) {
+        let gap = (value - solver_value).abs();
+        if gap.is_nan() || gap > RAYLEIGH_TOL * largest {
             return Err(format!(
                 "LOBPCG variance {solver_value:.6e} disagrees with the Rayleigh quotient \
                  {:.6e} of component {c}",

@@ -93,7 +93,7 @@ pub(crate) fn fuzzy_graph(knn: &[Vec<(usize, f32)>], n_neighbors: usize) -> Fuzz
             entries.push((j as u32, i as u32, w, true));
         }
     }
-    entries.sort_unstable_by(|a, b| (a.0, a.1, a.3).cmp(&(b.0, b.1, b.3)));
+    entries.sort_unstable_by_key(|e| (e.0, e.1, e.3));
     let mut offsets = vec![0usize; n + 1];
     let mut targets = Vec::with_capacity(entries.len());
     let mut weights = Vec::with_capacity(entries.len());

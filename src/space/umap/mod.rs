@@ -65,6 +65,17 @@ impl Default for UmapOptions {
 }
 
 impl UmapOptions {
+    /// Settings for the next frame of an animation, started from the previous frame's layout
+    /// (`initial`): a fifth of the epochs (at least 30) at a fifth of the learning rate, so
+    /// points settle into the changed graph without the layout being rebuilt.
+    pub fn for_next_frame(&self, n_rows: usize) -> Self {
+        Self {
+            n_epochs: Some((self.epochs_for(n_rows) / 5).max(30)),
+            learning_rate: self.learning_rate / 5.0,
+            ..self.clone()
+        }
+    }
+
     /// The epoch count used for `n_rows` rows.
     pub fn epochs_for(&self, n_rows: usize) -> usize {
         self.n_epochs
@@ -355,8 +366,8 @@ mod tests {
 
     #[test]
     fn starting_from_a_finished_layout_keeps_it_in_place() {
-        // Animated UMAP: the next frame (same space) starts from the previous layout with a few
-        // gentle epochs; points must stay near where they were, unlike a fresh run.
+        // Animated UMAP: the next frame starts from the previous layout with a few gentle
+        // epochs; points must stay near where they were, unlike in a fresh run.
         let (data, _) = blobs(800, 16, 8, 3);
         let first = run(
             &data,
@@ -367,12 +378,14 @@ mod tests {
             None,
         );
         let follow_opts = UmapOptions {
-            n_epochs: Some(30),
-            learning_rate: 0.2,
             seed: 5,
-            ..Default::default()
+            ..UmapOptions::default().for_next_frame(800)
         };
-        let follow = run(&data, &follow_opts, Some(first.coords.view()));
+        assert_eq!(follow_opts.n_epochs, Some(100));
+        // The next frame: the same space, drifted a little (as between training snapshots).
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let drifted = data.mapv(|v| v + rng.gen_range(-0.02f32..0.02));
+        let follow = run(&drifted, &follow_opts, Some(first.coords.view()));
         let rms = |a: &Array2<f32>, b: &Array2<f32>| {
             ((a - b).mapv(|v| v * v).sum() / a.nrows() as f32).sqrt()
         };
@@ -380,7 +393,7 @@ mod tests {
         let moved = rms(&first.coords, &follow.coords);
         assert!(moved < 0.15 * extent, "moved {moved} of extent {extent}");
         let fresh = run(
-            &data,
+            &drifted,
             &UmapOptions {
                 n_epochs: Some(150),
                 seed: 5,

@@ -450,7 +450,7 @@ mod tests {
     }
 
     #[test]
-    fn panic_in_the_solver_is_caught_and_reported() {
+    fn unscaled_fit_fails_without_crashing() {
         // Unscaled data with large values: the case that made LOBPCG panic ("NaN values in
         // array") or fail. It must come back as an error, not a crash.
         let data = structured(10_000, 50, 1).mapv(|v| f64::from(v) * 1000.0);

@@ -3,7 +3,13 @@ PCA(n_components=3) and NumPy brute-force cosine top-10, on matrices of the same
 same kind of structure (rank-20 latent signal with decaying strength + uniform noise).
 
 Run: python3 examples/bench_space_reference.py [--quick]
+
+With `--projection DIR` it instead reads the raw f32 matrices that
+`bench_space --projection DIR` wrote, times NumPy cov+eigh (all rows and a 50k-row sample),
+scikit-learn PCA and umap-learn (n_components=3, cosine, 15 neighbours, min_dist 0.1) on them, and
+writes umap-learn's layouts back for `bench_space --quality DIR` to score.
 """
+import os
 import sys
 import time
 
@@ -35,7 +41,62 @@ def numpy_pca3(x):
     return c @ basis, vals[::-1][:3] / vals.sum()
 
 
+def projection(directory):
+    from sklearn.decomposition import PCA
+
+    print("numpy", np.__version__)
+    rng = np.random.default_rng(0)
+    for n in () if "--no-pca" in sys.argv else (100_000, 400_000):
+        x = np.fromfile(os.path.join(directory, f"pca_{n}x300.f32"), dtype="<f4").reshape(n, 300)
+        sample = x[np.sort(rng.choice(n, 50_000, replace=False))]
+        times = []
+        for _ in range(3):
+            # Same work as the Rust side's sampled fit: covariance of the sample, eigh, project all.
+            t = time.perf_counter()
+            mean = sample.mean(axis=0, dtype=np.float64)
+            c = sample - mean.astype(np.float32)
+            cov = (c.T @ c).astype(np.float64) / (len(sample) - 1)
+            vals, vecs = np.linalg.eigh(cov)
+            basis = vecs[:, ::-1][:, :3].astype(np.float32)
+            _ = (x - mean.astype(np.float32)) @ basis
+            times.append(time.perf_counter() - t)
+        print(f"numpy cov+eigh PCA3 {n} x 300, fit on 50k-row sample + project all: {np.median(times):.3f} s")
+        times = []
+        for _ in range(3):
+            _, t = timed(lambda: numpy_pca3(x))
+            times.append(t)
+        print(f"numpy cov+eigh PCA3 {n} x 300, fit on all rows + project all: {np.median(times):.3f} s")
+        times = []
+        for _ in range(3):
+            _, t = timed(lambda: PCA(n_components=3, random_state=0).fit_transform(x))
+            times.append(t)
+        print(f"sklearn PCA(n_components=3) {n} x 300 (svd_solver=auto): {np.median(times):.3f} s")
+        del x, sample
+    if "--no-umap" in sys.argv:
+        return
+    try:
+        import umap
+    except ImportError:
+        print("umap-learn not installed")
+        return
+    print("umap-learn", umap.__version__)
+    for n in (50_000,) if "--umap-50k" in sys.argv else (10_000,):
+        path = os.path.join(directory, f"umap_{n}x300.f32")
+        if not os.path.exists(path):
+            continue
+        x = np.fromfile(path, dtype="<f4").reshape(n, 300)
+        # Warm-up (numba compilation) on a small slice so the timing is of the algorithm.
+        umap.UMAP(n_components=3, metric="cosine", n_epochs=10).fit_transform(x[:2000])
+        model = umap.UMAP(n_components=3, metric="cosine", n_neighbors=15, min_dist=0.1)
+        coords, t = timed(lambda: model.fit_transform(x))
+        print(f"umap-learn {n} x 300 -> 3D (parallel, no seed, default epochs): {t:.2f} s")
+        coords.astype("<f4").tofile(os.path.join(directory, f"umap_learn_{n}.f32"))
+
+
 def main():
+    if "--projection" in sys.argv:
+        projection(sys.argv[sys.argv.index("--projection") + 1])
+        return
     quick = "--quick" in sys.argv
     from sklearn.decomposition import PCA
 

@@ -219,3 +219,57 @@ fn train_then_query_neighbors_from_the_command_line() {
             .any(|l| l.split_whitespace().next() == Some("cat"))
     );
 }
+
+#[test]
+fn project_with_pca_and_umap_prints_quality() {
+    // 30 well-separated groups of 12 words in 20 dimensions.
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = dir.path().join("groups.txt");
+    let mut text = String::from("360 20\n");
+    for word in 0..360 {
+        let group = word % 30;
+        text.push_str(&format!("w{word}"));
+        for dim in 0..20 {
+            // Group centre (a pseudo-random ±1 pattern) plus a small per-word offset.
+            let centre = if (group * 7 + dim * 13) % 5 < 2 {
+                1.0
+            } else {
+                -1.0
+            };
+            let offset = (((word * 31 + dim * 17) % 11) as f32 - 5.0) * 0.02;
+            text.push_str(&format!(" {}", centre + offset));
+        }
+        text.push('\n');
+    }
+    std::fs::write(&vectors, text).unwrap();
+    for method in ["pca", "umap"] {
+        let output_tsv = dir.path().join(format!("{method}.tsv"));
+        let output = Command::new(binary())
+            .args([
+                "project",
+                "--method",
+                method,
+                "--epochs",
+                "100",
+                "--vectors",
+            ])
+            .arg(&vectors)
+            .arg("-o")
+            .arg(&output_tsv)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{method}: {stderr}");
+        assert!(stderr.contains("trustworthiness@10"), "{method}: {stderr}");
+        let tsv = std::fs::read_to_string(&output_tsv).unwrap();
+        assert_eq!(tsv.lines().count(), 361, "{method}");
+        assert!(
+            tsv.lines().skip(1).all(|l| l
+                .split('\t')
+                .skip(1)
+                .take(3)
+                .all(|v| v.parse::<f32>().is_ok_and(f32::is_finite))),
+            "{method}"
+        );
+    }
+}

@@ -1,12 +1,30 @@
-//! `embedscape project`: PCA to 3D (+ k-means clusters) written as `word x y z cluster` TSV.
+//! `embedscape project`: PCA or UMAP to 3D (+ k-means clusters) written as `word x y z cluster`
+//! TSV, with how well the view keeps each word's neighbours (neighbour preservation and
+//! trustworthiness at k = 10, on a sample of up to 2,000 words).
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use embedscape::atomic_file::write_atomically;
-use embedscape::space::{KMeansOptions, PcaOptions, fit_pca3, kmeans_clusters, write_coords_tsv};
+use embedscape::space::{
+    KMeansOptions, PcaOptions, PcaSolver, QualityOptions, UmapOptions, UmapStage, fit_pca3,
+    kmeans_clusters, projection_quality, umap_3d, write_coords_tsv,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use ndarray::Array2;
 
 use super::load::load_vectors;
+
+/// Projection method.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Method {
+    /// Principal components (linear; axes keep the most variance).
+    #[default]
+    Pca,
+    /// UMAP on the cosine 15-NN graph (non-linear; keeps neighbourhoods).
+    Umap,
+}
 
 #[derive(clap::Args, Default)]
 pub struct ProjectArgs {
@@ -16,15 +34,30 @@ pub struct ProjectArgs {
     /// Output TSV (header `word x y z cluster`), written atomically.
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Projection method.
+    #[arg(long, value_enum, default_value_t = Method::Pca)]
+    pub method: Method,
     /// Number of k-means clusters (default: clamp(round(sqrt(n/2)), 2, 12)); 0 = no clustering.
     #[arg(long)]
     pub clusters: Option<usize>,
-    /// Fit the PCA on at most this many randomly sampled rows (all rows are projected).
+    /// PCA: fit on at most this many randomly sampled rows (all rows are projected).
     #[arg(long, default_value_t = 50_000)]
     pub max_fit_rows: usize,
-    /// Seed for the PCA row sample and k-means.
+    /// UMAP: neighbourhood size (the word itself included).
+    #[arg(long, default_value_t = 15)]
+    pub neighbors: usize,
+    /// UMAP: how tightly points may pack.
+    #[arg(long, default_value_t = 0.1)]
+    pub min_dist: f32,
+    /// UMAP: optimisation epochs (default 500 up to 10,000 words, 200 above).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Seed for the PCA row sample, UMAP and k-means.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Skip the neighbour-preservation figures.
+    #[arg(long)]
+    pub no_quality: bool,
     /// Replace invalid UTF-8 in the file instead of failing.
     #[arg(long)]
     pub lossy: bool,
@@ -32,12 +65,11 @@ pub struct ProjectArgs {
 
 pub fn run(args: ProjectArgs) -> anyhow::Result<()> {
     let emb = load_vectors(&args.vectors, args.lossy)?;
-    let opts = PcaOptions {
-        max_fit_rows: args.max_fit_rows,
-        seed: args.seed,
+    let matrix = emb.matrix().view();
+    let (coords_3d, summary) = match args.method {
+        Method::Pca => pca(&args, matrix)?,
+        Method::Umap => umap(&args, matrix)?,
     };
-    let pca = fit_pca3(emb.matrix().view(), &opts).context("PCA")?;
-    let coords_3d = pca.project(emb.matrix().view());
     let labels = match args.clusters {
         Some(0) => Vec::new(),
         k => {
@@ -46,24 +78,91 @@ pub fn run(args: ProjectArgs) -> anyhow::Result<()> {
                 seed: args.seed,
                 ..Default::default()
             };
-            kmeans_clusters(emb.matrix().view(), &kopts)
-                .context("k-means")?
-                .labels
+            kmeans_clusters(matrix, &kopts).context("k-means")?.labels
         }
     };
     write_atomically(&args.output, |w| {
         write_coords_tsv(w, emb.words(), coords_3d.view(), &labels)
     })
     .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!("{} words → {}; {summary}", emb.len(), args.output.display());
+    if !args.no_quality {
+        let qopts = QualityOptions {
+            seed: args.seed,
+            ..Default::default()
+        };
+        match projection_quality(matrix, coords_3d.view(), &qopts) {
+            Ok(q) => eprintln!(
+                "neighbour preservation@{k} {:.1}%, trustworthiness@{k} {:.3} (on {} words)",
+                q.neighbor_preservation * 100.0,
+                q.trustworthiness,
+                q.sampled_rows,
+                k = q.k
+            ),
+            Err(e) => eprintln!("quality not measured: {e}"),
+        }
+    }
+    Ok(())
+}
+
+fn pca(
+    args: &ProjectArgs,
+    matrix: ndarray::ArrayView2<f32>,
+) -> anyhow::Result<(Array2<f32>, String)> {
+    let opts = PcaOptions {
+        max_fit_rows: args.max_fit_rows,
+        seed: args.seed,
+    };
+    let pca = fit_pca3(matrix, &opts).context("PCA")?;
     let [a, b, c] = pca.explained_variance_ratio;
-    eprintln!(
-        "{} words → {}; explained variance x {:.1}%, y {:.1}%, z {:.1}% (total {:.1}%)",
-        emb.len(),
-        args.output.display(),
+    let solver = match pca.solver {
+        PcaSolver::Lobpcg => "linfa-reduction LOBPCG",
+        PcaSolver::Exact => "exact eigendecomposition",
+        PcaSolver::ExactFallback => "exact eigendecomposition (LOBPCG fallback)",
+    };
+    let summary = format!(
+        "PCA ({solver}, fitted on {} rows): explained variance x {:.1}%, y {:.1}%, z {:.1}% \
+         (total {:.1}%)",
+        matrix.nrows().min(args.max_fit_rows.max(2)),
         a * 100.0,
         b * 100.0,
         c * 100.0,
         (a + b + c) * 100.0
     );
-    Ok(())
+    Ok((pca.project(matrix), summary))
+}
+
+fn umap(
+    args: &ProjectArgs,
+    matrix: ndarray::ArrayView2<f32>,
+) -> anyhow::Result<(Array2<f32>, String)> {
+    let opts = UmapOptions {
+        n_neighbors: args.neighbors,
+        min_dist: args.min_dist,
+        n_epochs: args.epochs,
+        seed: args.seed,
+        ..Default::default()
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let never = AtomicBool::new(false);
+    let layout = umap_3d(matrix, &opts, None, &never, &mut |p| {
+        let message = match p.stage {
+            UmapStage::Neighbors => "neighbours",
+            UmapStage::Layout => "layout",
+        };
+        bar.set_message(message);
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    })
+    .context("UMAP")?;
+    bar.finish_and_clear();
+    let summary = format!(
+        "UMAP ({} neighbours, min_dist {}, {} epochs)",
+        args.neighbors, args.min_dist, layout.epochs_run
+    );
+    Ok((layout.coords, summary))
 }

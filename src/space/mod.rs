@@ -14,8 +14,10 @@ pub mod neighbors;
 mod neighbors_f16;
 pub mod palette;
 pub mod project;
+pub mod quality;
 pub mod relations;
 mod top_k;
+pub mod umap;
 
 pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
@@ -31,8 +33,12 @@ pub use export::write_coords_tsv;
 pub use interpolate::{interpolate, interpolate_into};
 pub use neighbors::{Neighbor, Neighbor3d, NeighborIndex, top_k_3d};
 pub use palette::{palette_color, palette_color_linear};
-pub use project::{Pca3, PcaOptions, fit_pca3};
+pub use project::{
+    LOBPCG_MIN_DIMS, Pca3, PcaOptions, PcaSolver, PcaSolverChoice, fit_pca3, fit_pca3_with,
+};
+pub use quality::{ProjectionQuality, QualityOptions, projection_quality};
 pub use relations::{
     RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,
     score_relations_with_index,
 };
+pub use umap::{UmapLayout, UmapOptions, UmapProgress, UmapStage, umap_3d};

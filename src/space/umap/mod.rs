@@ -1,0 +1,466 @@
+//! UMAP to 3D for exploring a trained space: what PCA's three straight axes hide (local
+//! neighbourhoods, clusters) UMAP lays out side by side.
+//!
+//! Written here rather than taken from a crate (checked: `umap-rs` panics on invalid input, has
+//! no cancel or progress hook and runs a non-deterministic Hogwild SGD; `fast-umap` pulls
+//! burn/wgpu; `annembed` needs a system BLAS/LAPACK through ndarray-linalg; `rag-umap` is a 0.0
+//! release on `Vec<Vec<f64>>` with nalgebra and a second ndarray). The algorithm is small:
+//! 1. exact cosine kNN of every row (blocked matrix products, `knn.rs`; O(n²·D), fine for the
+//!    ≤ ~50k words one explores this way),
+//! 2. the fuzzy simplicial set (`fuzzy.rs`),
+//! 3. an initial layout — the caller's (e.g. the previous frame's layout, for animated /
+//!    aligned UMAP: points then move only where the graph changed) or PCA of the unit rows
+//!    scaled to ±10, as umap-learn's `init="pca"`,
+//! 4. SGD with negative sampling (`optimize.rs`), a/b fitted from `min_dist` (`curve.rs`).
+//!
+//! Runs on the caller's thread (the viewer puts it on a background task) with a progress
+//! callback and an [`AtomicBool`] cancel flag; deterministic for a given seed.
+
+mod curve;
+mod fuzzy;
+pub(crate) mod knn;
+mod optimize;
+
+use std::sync::atomic::AtomicBool;
+
+use ndarray::{Array2, ArrayView2};
+
+use super::SpaceError;
+use super::neighbors::unit_rows_of;
+use super::project::{PcaOptions, fit_pca3};
+
+/// Largest absolute coordinate of the PCA initial layout (umap-learn's value).
+const INIT_EXTENT: f32 = 10.0;
+
+/// UMAP settings (defaults as umap-learn's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UmapOptions {
+    /// Neighbourhood size, the row itself included (umap-learn's `n_neighbors`).
+    pub n_neighbors: usize,
+    /// How tightly points may pack in the layout.
+    pub min_dist: f32,
+    /// Scale of the layout's distances.
+    pub spread: f32,
+    /// Optimisation epochs; `None` = 500 up to 10,000 rows, 200 above (umap-learn's rule).
+    pub n_epochs: Option<usize>,
+    /// Initial learning rate (decays linearly to 0).
+    pub learning_rate: f32,
+    /// Repulsive samples per attractive one.
+    pub negative_sample_rate: usize,
+    pub seed: u64,
+}
+
+impl Default for UmapOptions {
+    fn default() -> Self {
+        Self {
+            n_neighbors: 15,
+            min_dist: 0.1,
+            spread: 1.0,
+            n_epochs: None,
+            learning_rate: 1.0,
+            negative_sample_rate: 5,
+            seed: 0,
+        }
+    }
+}
+
+impl UmapOptions {
+    /// Settings for the next frame of an animation, started from the previous frame's layout
+    /// (`initial`): a fifth of the epochs (at least 30) at a fifth of the learning rate, so
+    /// points settle into the changed graph without the layout being rebuilt.
+    pub fn for_next_frame(&self, n_rows: usize) -> Self {
+        Self {
+            n_epochs: Some((self.epochs_for(n_rows) / 5).max(30)),
+            learning_rate: self.learning_rate / 5.0,
+            ..self.clone()
+        }
+    }
+
+    /// The epoch count used for `n_rows` rows.
+    pub fn epochs_for(&self, n_rows: usize) -> usize {
+        self.n_epochs
+            .unwrap_or(if n_rows <= 10_000 { 500 } else { 200 })
+    }
+}
+
+/// Where a run is, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UmapStage {
+    /// Exact cosine nearest neighbours: `done` of `total` rows.
+    Neighbors,
+    /// Layout optimisation: `done` of `total` epochs.
+    Layout,
+}
+
+/// One progress report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UmapProgress {
+    pub stage: UmapStage,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The result of a run (also of a cancelled one: the layout reached so far).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UmapLayout {
+    /// N x 3 coordinates.
+    pub coords: Array2<f32>,
+    /// Epochs completed (less than `n_epochs` when cancelled).
+    pub epochs_run: usize,
+    pub n_epochs: usize,
+    /// Whether the cancel flag stopped the run (the coordinates are then the initial layout or
+    /// a partly optimised one).
+    pub cancelled: bool,
+}
+
+/// UMAP layout of the rows of `data` (cosine metric) in 3D. `initial` (N x 3, finite) replaces
+/// the PCA start — pass the previous frame's layout to animate; combine it with fewer epochs
+/// and a lower learning rate to keep points still where the space did not move.
+pub fn umap_3d(
+    data: ArrayView2<f32>,
+    opts: &UmapOptions,
+    initial: Option<ArrayView2<f32>>,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(UmapProgress),
+) -> Result<UmapLayout, SpaceError> {
+    let n = data.nrows();
+    validate(data, opts, initial)?;
+    let n_epochs = opts.epochs_for(n);
+    let unit = unit_rows_of(data);
+    let mut coords = match initial {
+        Some(start) => start.to_owned(),
+        None => pca_initial_layout(unit.view(), opts.seed)?,
+    };
+    let cancelled = |coords: Array2<f32>, epochs_run| UmapLayout {
+        coords,
+        epochs_run,
+        n_epochs,
+        cancelled: true,
+    };
+    if n < 3 {
+        return Ok(UmapLayout {
+            coords,
+            epochs_run: 0,
+            n_epochs,
+            cancelled: false,
+        });
+    }
+    let k = opts.n_neighbors.clamp(2, n) - 1;
+    let knn = knn::cosine_knn(unit.view(), k, cancel, &mut |done, total| {
+        progress(UmapProgress {
+            stage: UmapStage::Neighbors,
+            done,
+            total,
+        })
+    });
+    let Some(knn) = knn else {
+        return Ok(cancelled(coords, 0));
+    };
+    drop(unit);
+    let graph = fuzzy::fuzzy_graph(&knn, k + 1);
+    drop(knn);
+    let (a, b) = curve::fit_ab(opts.min_dist, opts.spread);
+    let settings = optimize::SgdSettings {
+        a,
+        b,
+        n_epochs,
+        learning_rate: opts.learning_rate,
+        negative_sample_rate: opts.negative_sample_rate,
+        seed: opts.seed,
+    };
+    let Some(flat) = coords.as_slice_mut() else {
+        return Err(SpaceError::Invalid("layout is not contiguous".into()));
+    };
+    let epochs_run =
+        optimize::optimize_layout(&graph, flat, &settings, cancel, &mut |done, total| {
+            progress(UmapProgress {
+                stage: UmapStage::Layout,
+                done,
+                total,
+            })
+        });
+    if epochs_run < n_epochs {
+        return Ok(cancelled(coords, epochs_run));
+    }
+    Ok(UmapLayout {
+        coords,
+        epochs_run,
+        n_epochs,
+        cancelled: false,
+    })
+}
+
+fn validate(
+    data: ArrayView2<f32>,
+    opts: &UmapOptions,
+    initial: Option<ArrayView2<f32>>,
+) -> Result<(), SpaceError> {
+    if data.nrows() == 0 {
+        return Err(SpaceError::Empty);
+    }
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(SpaceError::Invalid(
+            "data contains NaN or infinite values".into(),
+        ));
+    }
+    if opts.n_neighbors < 2 {
+        return Err(SpaceError::Invalid(format!(
+            "UMAP needs at least 2 neighbours, got {}",
+            opts.n_neighbors
+        )));
+    }
+    if !(opts.min_dist >= 0.0 && opts.spread > 0.0 && opts.min_dist <= opts.spread) {
+        return Err(SpaceError::Invalid(format!(
+            "UMAP needs 0 <= min_dist <= spread and spread > 0 (min_dist {}, spread {})",
+            opts.min_dist, opts.spread
+        )));
+    }
+    if !(opts.learning_rate > 0.0 && opts.learning_rate.is_finite()) {
+        return Err(SpaceError::Invalid(format!(
+            "UMAP learning rate must be positive, got {}",
+            opts.learning_rate
+        )));
+    }
+    if let Some(start) = initial {
+        if start.dim() != (data.nrows(), 3) {
+            return Err(SpaceError::Shape(format!(
+                "initial layout is {} x {}, expected {} x 3",
+                start.nrows(),
+                start.ncols(),
+                data.nrows()
+            )));
+        }
+        if start.iter().any(|v| !v.is_finite()) {
+            return Err(SpaceError::Invalid(
+                "initial layout contains NaN or infinite values".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// PCA of the unit rows, scaled so the largest coordinate is ±[`INIT_EXTENT`].
+fn pca_initial_layout(unit: ArrayView2<f32>, seed: u64) -> Result<Array2<f32>, SpaceError> {
+    let pca = fit_pca3(
+        unit,
+        &PcaOptions {
+            seed,
+            ..PcaOptions::default()
+        },
+    )?;
+    let mut coords = pca.project(unit);
+    let extent = coords.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    if extent > 0.0 {
+        coords.mapv_inplace(|v| v * INIT_EXTENT / extent);
+    }
+    // A standard layout is needed for the optimiser's flat view.
+    Ok(coords.as_standard_layout().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::space::quality::{QualityOptions, projection_quality};
+    use ndarray::Array;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// `clusters` tight Gaussian-ish blobs around random centres in `d` dimensions.
+    fn blobs(n: usize, d: usize, clusters: usize, seed: u64) -> (Array2<f32>, Vec<usize>) {
+        noisy_blobs(n, d, clusters, 0.25, seed)
+    }
+
+    fn noisy_blobs(
+        n: usize,
+        d: usize,
+        clusters: usize,
+        noise: f32,
+        seed: u64,
+    ) -> (Array2<f32>, Vec<usize>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let centres = Array::from_shape_fn((clusters, d), |_| rng.gen_range(-1.0f32..1.0));
+        let labels: Vec<usize> = (0..n).map(|i| i % clusters).collect();
+        let data = Array::from_shape_fn((n, d), |(i, j)| {
+            centres[[labels[i], j]] + rng.gen_range(-noise..noise)
+        });
+        (data, labels)
+    }
+
+    /// Share of each point's 10 nearest 3D neighbours that carry its label.
+    fn label_agreement(coords: &Array2<f32>, labels: &[usize]) -> f32 {
+        let n = coords.nrows();
+        let mut same = 0;
+        for i in 0..n {
+            let mut near: Vec<(f32, usize)> = (0..n)
+                .filter(|&j| j != i)
+                .map(|j| ((&coords.row(i) - &coords.row(j)).mapv(|v| v * v).sum(), j))
+                .collect();
+            near.sort_by(|a, b| a.0.total_cmp(&b.0));
+            same += near[..10]
+                .iter()
+                .filter(|&&(_, j)| labels[j] == labels[i])
+                .count();
+        }
+        same as f32 / (10 * n) as f32
+    }
+
+    fn run(data: &Array2<f32>, opts: &UmapOptions, initial: Option<ArrayView2<f32>>) -> UmapLayout {
+        umap_3d(
+            data.view(),
+            opts,
+            initial,
+            &AtomicBool::new(false),
+            &mut |_| {},
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn separates_clusters_that_pca_mixes() {
+        let (data, labels) = noisy_blobs(1500, 40, 50, 0.5, 1);
+        let opts = UmapOptions {
+            n_epochs: Some(200),
+            ..Default::default()
+        };
+        let layout = run(&data, &opts, None);
+        assert!(!layout.cancelled && layout.epochs_run == 200);
+        assert!(layout.coords.iter().all(|v| v.is_finite()));
+        let pca = fit_pca3(data.view(), &PcaOptions::default())
+            .unwrap()
+            .project(data.view());
+        let (umap_agree, pca_agree) = (
+            label_agreement(&layout.coords, &labels),
+            label_agreement(&pca, &labels),
+        );
+        assert!(
+            umap_agree > 0.9 && umap_agree > pca_agree + 0.1,
+            "UMAP {umap_agree}, PCA {pca_agree}"
+        );
+        let q_umap = projection_quality(
+            data.view(),
+            layout.coords.view(),
+            &QualityOptions::default(),
+        )
+        .unwrap();
+        let q_pca =
+            projection_quality(data.view(), pca.view(), &QualityOptions::default()).unwrap();
+        assert!(
+            q_umap.trustworthiness > q_pca.trustworthiness,
+            "{q_umap:?} vs {q_pca:?}"
+        );
+    }
+
+    #[test]
+    fn same_seed_same_layout_other_seed_other_layout() {
+        let (data, _) = blobs(600, 16, 6, 2);
+        let opts = UmapOptions {
+            n_epochs: Some(60),
+            ..Default::default()
+        };
+        let a = run(&data, &opts, None);
+        let b = run(&data, &opts, None);
+        assert_eq!(a.coords, b.coords);
+        let c = run(&data, &UmapOptions { seed: 9, ..opts }, None);
+        assert_ne!(a.coords, c.coords);
+    }
+
+    #[test]
+    fn starting_from_a_finished_layout_keeps_it_in_place() {
+        // Animated UMAP: the next frame starts from the previous layout with a few gentle
+        // epochs; points must stay near where they were, unlike in a fresh run.
+        let (data, _) = blobs(800, 16, 8, 3);
+        let first = run(
+            &data,
+            &UmapOptions {
+                n_epochs: Some(150),
+                ..Default::default()
+            },
+            None,
+        );
+        let follow_opts = UmapOptions {
+            seed: 5,
+            ..UmapOptions::default().for_next_frame(800)
+        };
+        assert_eq!(follow_opts.n_epochs, Some(100));
+        // The next frame: the same space, drifted a little (as between training snapshots).
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let drifted = data.mapv(|v| v + rng.gen_range(-0.02f32..0.02));
+        let follow = run(&drifted, &follow_opts, Some(first.coords.view()));
+        let rms = |a: &Array2<f32>, b: &Array2<f32>| {
+            ((a - b).mapv(|v| v * v).sum() / a.nrows() as f32).sqrt()
+        };
+        let extent = (first.coords.mapv(|v| v * v).sum() / 800.0).sqrt();
+        let moved = rms(&first.coords, &follow.coords);
+        assert!(moved < 0.15 * extent, "moved {moved} of extent {extent}");
+        let fresh = run(
+            &drifted,
+            &UmapOptions {
+                n_epochs: Some(150),
+                seed: 5,
+                ..Default::default()
+            },
+            None,
+        );
+        assert!(rms(&first.coords, &fresh.coords) > moved);
+    }
+
+    #[test]
+    fn reports_progress_and_honours_cancel() {
+        let (data, _) = blobs(300, 8, 3, 4);
+        let mut reports = Vec::new();
+        let opts = UmapOptions {
+            n_epochs: Some(20),
+            ..Default::default()
+        };
+        umap_3d(
+            data.view(),
+            &opts,
+            None,
+            &AtomicBool::new(false),
+            &mut |p| reports.push(p),
+        )
+        .unwrap();
+        assert_eq!(reports.first().map(|p| p.stage), Some(UmapStage::Neighbors));
+        let last = reports.last().copied().unwrap();
+        assert_eq!(
+            (last.stage, last.done, last.total),
+            (UmapStage::Layout, 20, 20)
+        );
+        let cancel = AtomicBool::new(true);
+        let stopped = umap_3d(data.view(), &opts, None, &cancel, &mut |_| {}).unwrap();
+        assert!(stopped.cancelled && stopped.epochs_run == 0);
+        assert_eq!(stopped.coords.dim(), (300, 3));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let (data, _) = blobs(50, 4, 2, 5);
+        let never = AtomicBool::new(false);
+        let bad_start = Array2::<f32>::zeros((49, 3));
+        assert!(
+            umap_3d(
+                data.view(),
+                &UmapOptions::default(),
+                Some(bad_start.view()),
+                &never,
+                &mut |_| {}
+            )
+            .is_err()
+        );
+        let opts = UmapOptions {
+            n_neighbors: 1,
+            ..Default::default()
+        };
+        assert!(umap_3d(data.view(), &opts, None, &never, &mut |_| {}).is_err());
+        assert!(
+            umap_3d(
+                Array2::<f32>::zeros((0, 4)).view(),
+                &UmapOptions::default(),
+                None,
+                &never,
+                &mut |_| {}
+            )
+            .is_err()
+        );
+    }
+}

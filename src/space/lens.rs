@@ -2,10 +2,16 @@
 //! largest variance (PCA), which hide a relation's arrows in a clump.
 //!
 //! * [`relation_lens`]: axis 1 is the relation's unit mean offset (mean of tail − head, e.g.
-//!   巴黎−法国, 东京−日本, …); axes 2 and 3 are the top two principal directions of the
-//!   relation's own words (heads and tails, centred) after axis 1 is projected out. The arrows
-//!   then point along axis 1, are as long as the space makes them, and spread over the other
-//!   two axes, so their parallelism is visible.
+//!   巴黎−法国, 东京−日本, …). Axes 2 and 3 spread the pairs apart, with axis 1 projected out,
+//!   as [`LensSpread`] says: the top principal directions of the relation's words (heads and
+//!   tails), of the pair centres, or — the default — the directions where the pair centres
+//!   spread most while the offsets deviate least from their mean (top eigenvectors of
+//!   cov(centres) − cov(offset deviations)). The arrows then point along axis 1, are as long as
+//!   the space makes them, and are spread over the other two axes. Measured on skip-gram vectors
+//!   of two real corpora (docs/real-corpora.md), the default drew country → capital at an
+//!   on-screen parallelism of 0.91–0.92 where the words' PCA drew 0.71–0.79 and the plain PCA
+//!   view 0.39–0.62. It does not invent parallelism: relations that are not one offset in the
+//!   space (opposites, 0.2–0.3) stay low, and the full-space consistency is shown beside it.
 //! * [`semantic_axes`] (as in the TensorFlow Projector's custom projection and whatlies):
 //!   X = unit(B − A) for two words (or a relation's mean offset), Y likewise for a second
 //!   direction made orthogonal to X (or, without one, from the PCA), Z = the PCA of all the data
@@ -108,12 +114,37 @@ pub enum AxisDirection {
     Relation(Vec<(usize, usize)>),
 }
 
-/// The relation lens of `matrix` (rows = words) for `pairs` of (head row, tail row); see the
-/// module docs. The centre is the mean of the relation's words. Errors on no pairs, rows out of
-/// range, non-finite values, or offsets that cancel out (mean offset zero).
+/// Which spread of the relation's words axes 2 and 3 show (axis 1 is always the mean offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LensSpread {
+    /// Top principal directions of the relation's words (heads and tails, centred).
+    Words,
+    /// Top principal directions of the pairs' centres ((head + tail) / 2): spreads the pairs
+    /// apart without rewarding directions where a pair's two words differ.
+    PairCentres,
+    /// Directions where the pair centres spread most *and* the offsets deviate least from their
+    /// mean: top eigenvectors of cov(centres) − cov(offset − mean offset). Arrows are spread out
+    /// and drawn as parallel as the space allows.
+    #[default]
+    Contrast,
+}
+
+/// The relation lens of `matrix` (rows = words) for `pairs` of (head row, tail row), with the
+/// default [`LensSpread`]; see the module docs.
 pub fn relation_lens(
     matrix: ArrayView2<f32>,
     pairs: &[(usize, usize)],
+) -> Result<LensBasis, SpaceError> {
+    relation_lens_with(matrix, pairs, LensSpread::default())
+}
+
+/// The relation lens with a chosen spread for axes 2 and 3. The centre is the mean of the
+/// relation's words. Errors on no pairs, rows out of range, non-finite values, or offsets that
+/// cancel out (mean offset zero).
+pub fn relation_lens_with(
+    matrix: ArrayView2<f32>,
+    pairs: &[(usize, usize)],
+    spread: LensSpread,
 ) -> Result<LensBasis, SpaceError> {
     let axis_1 = mean_offset_direction(matrix, pairs)?;
     let rows: Vec<usize> = pairs
@@ -129,34 +160,92 @@ pub fn relation_lens(
         ));
     }
     let centre = words.mean_axis(Axis(0)).ok_or(SpaceError::Empty)?;
-    let mut centred = &words - &centre;
+    let centred = &words - &centre;
     let total_variance = sum_of_squares(&centred);
-    let along_1 = centred.dot(&axis_1);
-    let share_1 = share(sum_sq_1d(&along_1), total_variance);
-    remove_direction(&mut centred, &axis_1);
-    // Top principal directions of the few relation words, exactly: eigenvectors of the small
-    // k x k Gram matrix mapped back (v = Xᵀu / √λ), far cheaper than a D x D covariance.
-    let (values, vectors) = eigh_desc(centred.dot(&centred.t()))?;
-    let largest = values.first().copied().unwrap_or(0.0).max(0.0);
+    let share_along = |axis: &Array1<f64>| share(sum_sq_1d(&centred.dot(axis)), total_variance);
     let mut axes = vec![axis_1];
-    let mut shares = [share_1, 0.0, 0.0];
-    for (k, &value) in values.iter().enumerate().take(2) {
-        if value <= RELATIVE_EPS * largest.max(f64::MIN_POSITIVE) || value <= 0.0 {
+    let candidates = match spread {
+        LensSpread::Words => {
+            let mut rest = centred.clone();
+            remove_direction(&mut rest, &axes[0]);
+            top_row_directions(&rest, 2)?
+        }
+        LensSpread::PairCentres => {
+            let mut centres = pair_centres(matrix, pairs);
+            centres -= &centres.mean_axis(Axis(0)).ok_or(SpaceError::Empty)?;
+            remove_direction(&mut centres, &axes[0]);
+            top_row_directions(&centres, 2)?
+        }
+        LensSpread::Contrast => {
+            let mut centres = pair_centres(matrix, pairs);
+            centres -= &centres.mean_axis(Axis(0)).ok_or(SpaceError::Empty)?;
+            remove_direction(&mut centres, &axes[0]);
+            let mut deviations = pair_offsets(matrix, pairs);
+            deviations -= &deviations.mean_axis(Axis(0)).ok_or(SpaceError::Empty)?;
+            remove_direction(&mut deviations, &axes[0]);
+            let n = pairs.len() as f64;
+            let contrast = centres.t().dot(&centres) / n - deviations.t().dot(&deviations) / n;
+            let (_, vectors) = eigh_desc(contrast)?;
+            vectors
+                .columns()
+                .into_iter()
+                .take(3)
+                .map(|c| c.to_owned())
+                .collect()
+        }
+    };
+    for direction in candidates {
+        if axes.len() == 3 {
             break;
         }
-        let direction = centred.t().dot(&vectors.column(k));
         if let Some(unit) = orthonormalised(direction, &axes) {
-            shares[axes.len()] = share(value, total_variance);
             axes.push(canonical_sign(unit));
         }
     }
     complete_basis(&mut axes, matrix.ncols());
+    let mut shares = [0.0f32; 3];
+    for (i, axis) in axes.iter().enumerate() {
+        shares[i] = share_along(axis);
+    }
     Ok(LensBasis {
         centre: centre.mapv(|v| v as f32),
         axes: stack_axes(&axes),
         defined_axes: 1,
         variance_shares: shares,
     })
+}
+
+/// (head + tail) / 2 per pair, as f64 rows (rows already checked).
+fn pair_centres(matrix: ArrayView2<f32>, pairs: &[(usize, usize)]) -> Array2<f64> {
+    let mut out = Array2::<f64>::zeros((pairs.len(), matrix.ncols()));
+    for (mut row, &(h, t)) in out.outer_iter_mut().zip(pairs) {
+        row.assign(&((&matrix.row(h) + &matrix.row(t)).mapv(|v| f64::from(v) * 0.5)));
+    }
+    out
+}
+
+/// tail − head per pair, as f64 rows (rows already checked).
+fn pair_offsets(matrix: ArrayView2<f32>, pairs: &[(usize, usize)]) -> Array2<f64> {
+    let mut out = Array2::<f64>::zeros((pairs.len(), matrix.ncols()));
+    for (mut row, &(h, t)) in out.outer_iter_mut().zip(pairs) {
+        row.assign(&(&matrix.row(t) - &matrix.row(h)).mapv(f64::from));
+    }
+    out
+}
+
+/// Up to `count` top principal directions of a few centred rows, exactly: eigenvectors of the
+/// small k x k Gram matrix mapped back (v = Xᵀu), far cheaper than a D x D covariance. Directions
+/// of (numerically) zero variance are left out.
+fn top_row_directions(rows: &Array2<f64>, count: usize) -> Result<Vec<Array1<f64>>, SpaceError> {
+    let (values, vectors) = eigh_desc(rows.dot(&rows.t()))?;
+    let largest = values.first().copied().unwrap_or(0.0).max(0.0);
+    Ok(values
+        .iter()
+        .enumerate()
+        .take(count)
+        .take_while(|&(_, &value)| value > RELATIVE_EPS * largest.max(f64::MIN_POSITIVE))
+        .map(|(k, _)| rows.t().dot(&vectors.column(k)))
+        .collect())
 }
 
 /// Semantic axes: X from `x`, Y from `y` (made orthogonal to X) or, when `y` is `None`, from
@@ -629,6 +718,44 @@ mod tests {
         assert!(in_lens > 0.8 && in_lens < 0.999, "lens {in_lens}");
         assert!(in_lens > in_pca + 0.3, "lens {in_lens}, pca {in_pca}");
         assert!(full < in_lens, "full {full}, lens {in_lens}");
+    }
+
+    #[test]
+    fn contrast_spread_avoids_directions_where_offsets_disagree() {
+        // Offsets = a common offset along e0 plus large noise along e1 (the pairs disagree
+        // there); heads spread a little in every direction. The words' PCA picks e1 and draws
+        // the arrows fanned out; the contrast spread keeps e1 off screen.
+        let (n_pairs, d) = (20, 12);
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut m = Array2::<f32>::zeros((2 * n_pairs, d));
+        for i in 0..n_pairs {
+            let head = Array1::from_shape_fn(d, |_| rng.gen_range(-0.5f32..0.5));
+            let mut tail = head.clone();
+            tail[0] += 1.0;
+            tail[1] += rng.gen_range(-3.0f32..3.0);
+            m.row_mut(2 * i).assign(&head);
+            m.row_mut(2 * i + 1).assign(&tail);
+        }
+        let pairs: Vec<(usize, usize)> = (0..n_pairs).map(|i| (2 * i, 2 * i + 1)).collect();
+        let parallelism = |spread| {
+            let lens = relation_lens_with(m.view(), &pairs, spread).unwrap();
+            assert_orthonormal(&lens.axes);
+            let coords = lens.project(m.view()).unwrap();
+            on_screen_parallelism(coords.view(), &pairs)
+                .unwrap()
+                .unwrap()
+        };
+        let words = parallelism(LensSpread::Words);
+        let contrast = parallelism(LensSpread::Contrast);
+        let centres = parallelism(LensSpread::PairCentres);
+        assert!(contrast > 0.9, "contrast {contrast}");
+        assert!(contrast > words + 0.2, "contrast {contrast}, words {words}");
+        assert!(centres.is_finite());
+        // The default is the contrast spread.
+        assert_eq!(
+            relation_lens(m.view(), &pairs).unwrap(),
+            relation_lens_with(m.view(), &pairs, LensSpread::Contrast).unwrap()
+        );
     }
 
     #[test]

@@ -19,9 +19,9 @@ use anyhow::{Context, Result, bail};
 use embedscape::corpus::{CorpusSource, Tokenizer, VocabLimits, encode_corpus};
 use embedscape::embeddings::formats::{LoadOptions, load};
 use embedscape::space::{
-    LensSpread, MIN_FOUND_PAIRS, PcaOptions, SourcedPairs, builtin_relation_pairs, fit_pca3,
+    MIN_FOUND_PAIRS, PcaOptions, SourcedPairs, builtin_relation_pairs, fit_pca3,
     full_space_consistency, match_relation_sets, on_screen_parallelism, read_user_relations,
-    relation_lens_with,
+    relation_lens,
 };
 
 struct Args {
@@ -144,30 +144,22 @@ fn report_vectors(path: &std::path::Path, sources: &[SourcedPairs]) -> Result<()
         emb.len(),
         emb.dim()
     );
-    println!("set\tpairs\tconsistency\tpca_parallelism\tlens_words\tlens_centres\tlens_contrast");
+    println!("set\tpairs\tconsistency\tpca_parallelism\tlens_parallelism");
     for set in match_relation_sets(emb.vocab(), sources) {
         if !set.is_usable() {
             continue;
         }
         let pairs = set.row_pairs();
         let show = |v: Option<f32>| v.map_or("-".to_owned(), |v| format!("{v:.3}"));
-        let mut lens_figures = Vec::new();
-        for spread in [
-            LensSpread::Words,
-            LensSpread::PairCentres,
-            LensSpread::Contrast,
-        ] {
-            let lens = relation_lens_with(matrix, &pairs, spread)?;
-            let coords = lens.project(matrix)?;
-            lens_figures.push(show(on_screen_parallelism(coords.view(), &pairs)?));
-        }
+        let lens = relation_lens(matrix, &pairs)?;
+        let lens_coords = lens.project(matrix)?;
         println!(
             "{}\t{}\t{}\t{}\t{}",
             set.name,
             pairs.len(),
             show(full_space_consistency(matrix, &pairs)?),
             show(on_screen_parallelism(pca_coords.view(), &pairs)?),
-            lens_figures.join("\t"),
+            show(on_screen_parallelism(lens_coords.view(), &pairs)?),
         );
     }
     Ok(())

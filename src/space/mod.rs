@@ -27,8 +27,8 @@ pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use interpolate::{interpolate, interpolate_into};
 pub use lens::{
-    AxisDirection, LensBasis, LensKind, LensProjector, LensSpread, full_space_consistency,
-    on_screen_parallelism, relation_lens, relation_lens_with, semantic_axes,
+    AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,
+    on_screen_parallelism, relation_lens, semantic_axes,
 };
 pub use neighbors::{Neighbor, NeighborIndex, top_k_3d};
 pub use one_hot::{OneHotNumbers, one_hot_numbers, one_hot_sphere};

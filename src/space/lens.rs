@@ -44,6 +44,9 @@ use super::relations::mean_pairwise_cosine;
 /// Eigenvalues below this share of the largest (or of the trace) count as zero variance.
 const RELATIVE_EPS: f64 = 1e-9;
 
+/// Rows per block of the semantic axes' scatter matrix (f32 products, summed in f64).
+const SCATTER_BLOCK_ROWS: usize = 4096;
+
 /// An orthonormal 3D basis with a centre: coordinates = (x − centre) · axesᵀ.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LensBasis {
@@ -197,24 +200,41 @@ pub fn semantic_axes(
         axes.push(unit);
     }
     let defined_axes = axes.len();
-    let fit = sample_rows(matrix, opts).mapv(f64::from);
+    let mut fit = sample_rows(matrix, opts);
     if fit.iter().any(|v| !v.is_finite()) {
         return Err(SpaceError::Invalid(
             "data contains NaN or infinite values".into(),
         ));
     }
-    let centre = fit.mean_axis(Axis(0)).ok_or(SpaceError::Empty)?;
-    let mut centred = &fit - &centre;
-    let total_variance = sum_of_squares(&centred);
+    if fit.nrows() == 0 {
+        return Err(SpaceError::Empty);
+    }
+    let n = fit.nrows() as f64;
+    let centre: Array1<f64> = fit
+        .columns()
+        .into_iter()
+        .map(|c| c.iter().map(|&v| f64::from(v)).sum::<f64>() / n)
+        .collect();
+    // Centre in place (f32, no second copy of the rows), then the D x D scatter matrix in
+    // row blocks: f32 products, f64 sums (D is a few hundred at most for word vectors).
+    fit -= &centre.mapv(|v| v as f32);
+    let mut scatter = Array2::<f64>::zeros((d, d));
+    for block in fit.axis_chunks_iter(Axis(0), SCATTER_BLOCK_ROWS) {
+        scatter.zip_mut_with(&block.t().dot(&block), |s, &v| *s += f64::from(v));
+    }
+    let total_variance = scatter.diag().sum();
     let mut shares = [0.0f32; 3];
     for (i, axis) in axes.iter().enumerate() {
-        shares[i] = share(sum_sq_1d(&centred.dot(axis)), total_variance);
+        shares[i] = share(axis.dot(&scatter.dot(axis)), total_variance);
     }
+    // What is left once the defined directions are removed: P·S·P with P = I − Σ a·aᵀ.
+    let mut projector = Array2::<f64>::eye(d);
     for axis in &axes {
-        remove_direction(&mut centred, axis);
+        let column = axis.view().insert_axis(Axis(1));
+        projector -= &column.dot(&column.t());
     }
-    // D x D covariance of what is left (D is a few hundred at most for word vectors).
-    let (values, vectors) = eigh_desc(centred.t().dot(&centred))?;
+    let rest = projector.dot(&scatter).dot(&projector);
+    let (values, vectors) = eigh_desc(rest)?;
     let largest = values.first().copied().unwrap_or(0.0).max(0.0);
     for (k, &value) in values.iter().enumerate() {
         if axes.len() == 3 || value <= RELATIVE_EPS * largest.max(f64::MIN_POSITIVE) {

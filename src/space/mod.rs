@@ -37,7 +37,7 @@ pub use project::{Pca3, PcaOptions, fit_pca3};
 pub use relation_sets::{
     FoundPair, MIN_FOUND_PAIRS, MatchedRelationSet, SetOrigin, SourcedPairs, VocabMatcher,
     builtin_relation_pairs, match_relation_sets, read_relation_dir, read_user_relations,
-    relation_sets_for_vocab,
+    relation_sets_for_vocab, resolve_axes, resolve_axis,
 };
 pub use relations::{
     RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::SpaceError;
+use super::lens::AxisDirection;
 use super::relations::{RelationPair, parse_relations};
 use crate::embeddings::Vocab;
 
@@ -293,6 +294,67 @@ pub fn relation_sets_for_vocab(
         .collect())
 }
 
+/// Resolves one semantic axis as a user writes it (`project --axes`, the viewer's axis fields):
+/// `A>B` or `A->B` is the direction from word A to word B (`man>woman`, `法国>巴黎`), looked up
+/// like the relation sets (exact, then case-insensitive); anything else must be the name of one
+/// of `sets` (`国家→首都`), whose mean offset is the direction. Errors name the spec and the
+/// unknown word or set.
+pub fn resolve_axis(
+    spec: &str,
+    vocab: &Vocab,
+    sets: &[MatchedRelationSet],
+) -> Result<AxisDirection, SpaceError> {
+    let spec = spec.trim();
+    let words = spec.split_once("->").or_else(|| spec.split_once('>'));
+    if let Some((from, to)) = words {
+        let matcher = VocabMatcher::new(vocab);
+        let row = |word: &str| {
+            let word = word.trim();
+            matcher.row(word).ok_or_else(|| {
+                SpaceError::Invalid(format!("axis {spec:?}: {word:?} is not in the vocabulary"))
+            })
+        };
+        return Ok(AxisDirection::Words {
+            from: row(from)?,
+            to: row(to)?,
+        });
+    }
+    match sets.iter().find(|s| s.name == spec) {
+        Some(set) if !set.found.is_empty() => Ok(AxisDirection::Relation(set.row_pairs())),
+        Some(_) => Err(SpaceError::Invalid(format!(
+            "axis {spec:?}: no pair of this relation is in the vocabulary"
+        ))),
+        None => Err(SpaceError::Invalid(format!(
+            "axis {spec:?} is neither WORD>WORD nor a loaded relation (known: {})",
+            sets.iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Resolves `X[,Y]` (e.g. `man>woman,国家→首都`): the X axis and, when given, the Y axis of
+/// [`super::lens::semantic_axes`].
+pub fn resolve_axes(
+    spec: &str,
+    vocab: &Vocab,
+    sets: &[MatchedRelationSet],
+) -> Result<(AxisDirection, Option<AxisDirection>), SpaceError> {
+    let mut parts = spec.split(',');
+    let x = resolve_axis(parts.next().unwrap_or_default(), vocab, sets)?;
+    let y = parts
+        .next()
+        .map(|part| resolve_axis(part, vocab, sets))
+        .transpose()?;
+    if parts.next().is_some() {
+        return Err(SpaceError::Invalid(format!(
+            "axes {spec:?}: at most two directions (X,Y); Z is the PCA of the rest"
+        )));
+    }
+    Ok((x, y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,6 +499,37 @@ mod tests {
         assert_eq!(gender.origins[1], SetOrigin::User(path.clone()));
         let young = sets.iter().find(|s| s.name == "动物→幼崽").unwrap();
         assert_eq!(young.found.len(), 3);
+    }
+
+    #[test]
+    fn axis_specs_resolve_to_words_or_relations() {
+        let v = vocab(&[
+            "法国", "巴黎", "日本", "东京", "德国", "柏林", "Man", "woman", "king", "queen",
+        ]);
+        let sets = relation_sets_for_vocab(&v, &[]).unwrap();
+        assert_eq!(
+            resolve_axis("man>woman", &v, &sets).unwrap(),
+            AxisDirection::Words { from: 6, to: 7 }
+        );
+        assert_eq!(
+            resolve_axis(" 法国 -> 巴黎 ", &v, &sets).unwrap(),
+            AxisDirection::Words { from: 0, to: 1 }
+        );
+        assert_eq!(
+            resolve_axis("国家→首都", &v, &sets).unwrap(),
+            AxisDirection::Relation(vec![(0, 1), (2, 3), (4, 5)])
+        );
+        let (x, y) = resolve_axes("king>queen,国家→首都", &v, &sets).unwrap();
+        assert_eq!(x, AxisDirection::Words { from: 8, to: 9 });
+        assert!(matches!(y, Some(AxisDirection::Relation(_))));
+        assert!(resolve_axes("king>queen", &v, &sets).unwrap().1.is_none());
+        let err = resolve_axis("man>girl", &v, &sets).unwrap_err().to_string();
+        assert!(err.contains("\"girl\""), "{err}");
+        let err = resolve_axis("国家→货币", &v, &sets)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("国家→首都"), "lists the known sets: {err}");
+        assert!(resolve_axes("a>b,c>d,e>f", &v, &sets).is_err());
     }
 
     #[test]

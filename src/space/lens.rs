@@ -775,6 +775,38 @@ mod tests {
     }
 
     #[test]
+    fn semantic_projector_keeps_its_axes_over_frames() {
+        let m = random_matrix(150, 16, 12);
+        let kind = LensKind::Semantic {
+            x: AxisDirection::Words { from: 0, to: 1 },
+            y: None,
+        };
+        let mut projector = LensProjector::new(kind, PcaOptions::default());
+        let drifted = &m + &(random_matrix(150, 16, 13) * 0.01);
+        projector
+            .reproject_all(&[m.view(), drifted.view()])
+            .unwrap();
+        assert_eq!(projector.frames().len(), 2);
+        for (frame, basis) in projector.frames().iter().zip(projector.bases()) {
+            let rms = (frame.iter().map(|v| v * v).sum::<f32>() / frame.nrows() as f32).sqrt();
+            assert!((rms - 1.0).abs() < 1e-4, "{rms}");
+            assert_orthonormal(&basis.axes);
+        }
+        let (a, b) = (&projector.bases()[0], &projector.bases()[1]);
+        for axis in 0..3 {
+            assert!(
+                cosine(a.axes.row(axis), b.axes.row(axis)) > 0.95,
+                "axis {axis}"
+            );
+        }
+        // Word 1 lies further along X than word 0 on every frame.
+        for frame in projector.frames() {
+            assert!(frame[[1, 0]] > frame[[0, 0]]);
+        }
+        assert!(projector.push(random_matrix(3, 16, 1).view()).is_err());
+    }
+
+    #[test]
     fn bad_input_is_an_error_not_a_panic() {
         let m = random_matrix(10, 4, 6);
         assert!(relation_lens(m.view(), &[]).is_err());

@@ -9,8 +9,8 @@
 //!   of the offsets included, on purpose: choosing axis 1 as the mean offset already favours
 //!   parallel-looking arrows (each offset has a positive part along the mean of a few), and
 //!   other choices tried here — the pair centres' PCA, or directions where the offsets agree —
-//!   drew four random, unrelated pairs at a parallelism of 0.85 and three unrelated demo pairs
-//!   at 0.99. The test `lens_does_not_invent_parallelism` guards this.
+//!   drew four random, unrelated pairs at a mean parallelism of 0.85 (eight draws) and three
+//!   unrelated demo pairs at 0.99. The test `lens_does_not_invent_parallelism` guards this.
 //! * [`semantic_axes`] (as in the TensorFlow Projector's custom projection and whatlies):
 //!   X = unit(B − A) for two words (or a relation's mean offset), Y likewise for a second
 //!   direction made orthogonal to X (or, without one, from the PCA), Z = the PCA of all the data

@@ -10,11 +10,14 @@ mod error;
 pub mod evaluate;
 pub mod export;
 pub mod interpolate;
+pub mod lens;
 pub mod neighbors;
 mod neighbors_f16;
+pub mod one_hot;
 pub mod palette;
 pub mod project;
 pub mod quality;
+pub mod relation_sets;
 pub mod relations;
 mod top_k;
 pub mod umap;
@@ -31,12 +34,22 @@ pub use compare::{
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use interpolate::{interpolate, interpolate_into};
+pub use lens::{
+    AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,
+    on_screen_parallelism, relation_lens, semantic_axes,
+};
 pub use neighbors::{Neighbor, Neighbor3d, NeighborIndex, top_k_3d};
+pub use one_hot::{OneHotNumbers, one_hot_numbers, one_hot_sphere};
 pub use palette::{palette_color, palette_color_linear};
 pub use project::{
     LOBPCG_MIN_DIMS, Pca3, PcaOptions, PcaSolver, PcaSolverChoice, fit_pca3, fit_pca3_with,
 };
 pub use quality::{ProjectionQuality, QualityOptions, projection_quality};
+pub use relation_sets::{
+    FoundPair, MIN_FOUND_PAIRS, MatchedRelationSet, SetOrigin, SourcedPairs, VocabMatcher,
+    builtin_relation_pairs, match_relation_sets, read_relation_dir, read_user_relations,
+    relation_sets_for_vocab, resolve_axes, resolve_axis,
+};
 pub use relations::{
     RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,
     score_relations_with_index,

@@ -172,8 +172,9 @@ pub fn score_relations_with_index(
     Ok(scores)
 }
 
-/// Mean cosine over unordered pairs (zero vectors count as cosine 0).
-fn mean_pairwise_cosine(vectors: &[Array1<f32>]) -> Option<f32> {
+/// Mean cosine over unordered pairs (zero vectors count as cosine 0). Shared with the lens's
+/// on-screen parallelism so both figures use one formula.
+pub(crate) fn mean_pairwise_cosine(vectors: &[Array1<f32>]) -> Option<f32> {
     if vectors.len() < 2 {
         return None;
     }

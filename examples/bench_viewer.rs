@@ -1,30 +1,47 @@
-//! Frame-time benchmark of the viewer at 10k and 100k points.
+//! Viewer benchmark at 10k, 100k and 400k words of 300 dimensions: launch to a complete first
+//! frame, 60 orbit frames, a click to the neighbour list, and peak memory.
 //!
-//! Writes clustered random vectors, opens them in the real viewer with a script that orbits the
-//! camera (so every point is re-faced every frame, the worst case) and dumps the mean frame time.
-//! Under Xvfb this measures software rendering (Mesa lavapipe): a CPU figure, not a GPU one.
+//! Writes clustered random vectors as word2vec binary files, then runs the real viewer on each
+//! with two scripts: one that loads and quits, one that loads, orbits the camera for 60 frames
+//! and quits; the orbit's cost is the difference of the two wall times. A third script clicks a
+//! word and dumps the state (the app's own per-frame time, the neighbour search time, RSS).
+//! With `--baseline OTHER_BINARY` the same runs are made with another build of embedscape (for
+//! before/after ratios measured in the same run). Under Xvfb this measures software rendering
+//! (Mesa lavapipe): a CPU figure, not a GPU one.
 //!
 //! ```sh
-//! cargo build --release && xvfb-run -a -s "-screen 0 1400x860x24" \
-//!     cargo run --release --example bench_viewer -- 10000 100000
+//! cargo build --release --examples && xvfb-run -a -s "-screen 0 1400x860x24" \
+//!     target/release/examples/bench_viewer [--baseline OLD_BINARY] 10000 100000 400000
 //! ```
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use embedscape::embeddings::{Embeddings, formats};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 
+const DIM: usize = 300;
+
 fn main() -> anyhow::Result<()> {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse())
-        .collect::<Result<_, _>>()?;
-    let sizes = if sizes.is_empty() {
-        vec![10_000, 100_000]
-    } else {
-        sizes
-    };
+    let mut args = std::env::args().skip(1).peekable();
+    let mut baseline: Option<PathBuf> = None;
+    let mut sizes = Vec::new();
+    while let Some(arg) = args.next() {
+        if arg == "--baseline" {
+            baseline = Some(
+                args.next()
+                    .ok_or_else(|| anyhow::anyhow!("--baseline needs a binary"))?
+                    .into(),
+            );
+        } else {
+            sizes.push(arg.parse::<usize>()?);
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![10_000, 100_000, 400_000];
+    }
     let exe = std::env::current_exe()?;
     let binary = exe
         .parent()
@@ -33,33 +50,123 @@ fn main() -> anyhow::Result<()> {
         .filter(|p| p.is_file())
         .ok_or_else(|| anyhow::anyhow!("build the binary first: cargo build --release"))?;
     let dir = tempfile::tempdir()?;
-    println!("| points | mean frame time (ms) | frames/s |");
-    println!("|---:|---:|---:|");
+    println!(
+        "| build | points | load (s) | 60 orbit frames (s) | app update p50 / p95 (ms) | \
+         neighbours (ms) | peak RSS (MB) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let vectors = dir.path().join(format!("points-{n}.bin"));
         formats::save(
-            &clustered(n, 50)?,
+            &clustered(n, DIM)?,
             &vectors,
             formats::Format::Word2VecBinary,
         )?;
-        let dump = dir.path().join(format!("dump-{n}.json"));
-        let script = dir.path().join(format!("script-{n}.txt"));
-        std::fs::write(
-            &script,
-            format!("wait 60\norbit 240\ndump {}\nquit\n", dump.display()),
-        )?;
-        let status = Command::new(&binary)
-            .args(["view", "--vectors"])
-            .arg(&vectors)
-            .arg("--script")
-            .arg(&script)
-            .status()?;
-        anyhow::ensure!(status.success(), "viewer failed on {n} points");
-        let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dump)?)?;
-        let ms = state["mean_frame_ms"].as_f64().unwrap_or(f64::NAN);
-        println!("| {n} | {ms:.1} | {:.1} |", 1000.0 / ms);
+        let mut builds = vec![("this", binary.clone())];
+        if let Some(baseline) = &baseline {
+            builds.push(("baseline", baseline.clone()));
+        }
+        for (name, binary) in builds {
+            let figures = measure(&binary, &vectors, dir.path())?;
+            println!(
+                "| {name} | {n} | {:.1} | {:.1} | {} | {} | {} |",
+                figures.load_secs,
+                figures.orbit_secs,
+                figures.update_ms,
+                figures.neighbors_ms,
+                figures.peak_rss_mb,
+            );
+        }
     }
     Ok(())
+}
+
+struct Figures {
+    load_secs: f64,
+    orbit_secs: f64,
+    update_ms: String,
+    neighbors_ms: String,
+    peak_rss_mb: String,
+}
+
+fn measure(binary: &Path, vectors: &Path, dir: &Path) -> anyhow::Result<Figures> {
+    let dump = dir.join("dump.json");
+    let load = run_script(binary, vectors, dir, "train-until end\nquit\n")?;
+    let orbit = run_script(binary, vectors, dir, "train-until end\norbit 60\nquit\n")?;
+    let click = run_script(
+        binary,
+        vectors,
+        dir,
+        &format!(
+            "train-until end\norbit 60\nclick-word w1\nwait 2\ndump {}\nquit\n",
+            dump.display()
+        ),
+    )?;
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dump)?)?;
+    let figure = |key: &str| state[key].as_f64();
+    let update_ms = match (figure("app_update_ms_p50"), figure("app_update_ms_p95")) {
+        (Some(p50), Some(p95)) => format!("{p50:.2} / {p95:.2}"),
+        _ => "–".into(),
+    };
+    Ok(Figures {
+        load_secs: load.wall_secs,
+        orbit_secs: orbit.wall_secs - load.wall_secs,
+        update_ms,
+        neighbors_ms: figure("neighbors_ms").map_or("–".into(), |ms| format!("{ms:.1}")),
+        peak_rss_mb: click
+            .peak_rss_mb
+            .map_or("–".into(), |mb| format!("{mb:.0}")),
+    })
+}
+
+struct RunFigures {
+    wall_secs: f64,
+    peak_rss_mb: Option<f64>,
+}
+
+/// Runs the viewer with a script under `/usr/bin/time -v` when present (for peak RSS).
+fn run_script(
+    binary: &Path,
+    vectors: &Path,
+    dir: &Path,
+    script: &str,
+) -> anyhow::Result<RunFigures> {
+    let script_path = dir.join("script.txt");
+    std::fs::write(&script_path, script)?;
+    let time = Path::new("/usr/bin/time");
+    let mut command = if time.is_file() {
+        let mut c = Command::new(time);
+        c.arg("-v").arg(binary);
+        c
+    } else {
+        Command::new(binary)
+    };
+    command
+        .args(["view", "--vectors"])
+        .arg(vectors)
+        .arg("--script")
+        .arg(&script_path);
+    let started = Instant::now();
+    let output = command.output()?;
+    let wall_secs = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        output.status.success(),
+        "viewer failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let peak_rss_mb = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|kb| kb.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0);
+    Ok(RunFigures {
+        wall_secs,
+        peak_rss_mb,
+    })
 }
 
 /// `n` words in 12 Gaussian clusters in `dim` dimensions.

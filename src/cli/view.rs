@@ -9,9 +9,11 @@ pub struct ViewArgs {
     /// Without --corpus, --vectors or --timeline the bundled Chinese/English demo is used.
     #[arg(long, group = "data", value_name = "FILE")]
     pub corpus: Option<PathBuf>,
-    /// Explore these vectors (word2vec text/binary, GloVe, fastText .vec, Projector TSV) without training.
+    /// Explore these vectors (word2vec text/binary, GloVe, fastText .vec, Projector TSV, .gz)
+    /// without training. Given several times (another trainer's checkpoints, in order), the
+    /// files play as a timeline over the words they share.
     #[arg(long, group = "data", value_name = "FILE")]
-    pub vectors: Option<PathBuf>,
+    pub vectors: Vec<PathBuf>,
     /// Replay a training timeline saved by `embedscape train --timeline`.
     #[arg(long, group = "data", value_name = "FILE")]
     pub timeline: Option<PathBuf>,
@@ -43,9 +45,21 @@ pub struct ViewArgs {
     /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, dump PATH, quit) and exit when it quits.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
+    /// Interface language (default: from the system locale).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
     /// Window size in logical pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1400x860", value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
+}
+
+/// The interface languages.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LangArg {
+    /// 中文
+    Zh,
+    /// English
+    En,
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -64,14 +78,15 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 #[cfg(feature = "viewer")]
 pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     use embedscape::viewer::{self, DataSource, ViewerOptions};
-    let source = match (&args.corpus, &args.vectors, &args.timeline) {
+    let source = match (&args.corpus, args.vectors.as_slice(), &args.timeline) {
         (Some(path), _, _) => DataSource::Corpus(path.clone()),
-        (_, Some(path), _) => DataSource::Vectors(path.clone()),
+        (_, [path], _) => DataSource::Vectors(path.clone()),
+        (_, [_, _, ..], _) => DataSource::VectorSeries(args.vectors.clone()),
         (_, _, Some(path)) => DataSource::Timeline(path.clone()),
         _ => DataSource::Demo,
     };
     let mut train = if source == DataSource::Demo {
-        viewer::bridge::demo_config()
+        viewer::demo::demo_config()
     } else {
         embedscape::train::TrainConfig::default()
     };
@@ -91,13 +106,13 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     train.validate()?;
     for path in [
         &args.corpus,
-        &args.vectors,
         &args.timeline,
         &args.relations,
         &args.metadata,
     ]
     .into_iter()
     .flatten()
+    .chain(&args.vectors)
     {
         anyhow::ensure!(path.exists(), "{} does not exist", path.display());
     }
@@ -107,6 +122,10 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         relations: args.relations,
         metadata: args.metadata,
         script: args.script,
+        lang: args.lang.map(|lang| match lang {
+            LangArg::Zh => viewer::i18n::Lang::Zh,
+            LangArg::En => viewer::i18n::Lang::En,
+        }),
         pretrained: args.pretrained,
         train,
         window_width,

@@ -74,6 +74,8 @@ impl LensBasis {
             mean: self.centre.clone(),
             basis: self.axes.t().to_owned(),
             explained_variance_ratio: self.variance_shares,
+            // The lens axes come from an exact eigendecomposition of the relation's words.
+            solver: super::PcaSolver::Exact,
         }
     }
 

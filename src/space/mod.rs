@@ -4,11 +4,13 @@
 
 pub mod align;
 pub mod analogy;
+pub mod categories;
 pub mod clusters;
 pub mod compare;
 mod error;
 pub mod evaluate;
 pub mod export;
+pub mod frame_analysis;
 pub mod interpolate;
 pub mod lens;
 pub mod neighbors;
@@ -24,6 +26,7 @@ pub mod umap;
 
 pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
+pub use categories::{parse_categories, read_categories_tsv};
 pub use clusters::{
     Clustering, KMeansOptions, default_k, kmeans_clusters, kmeans_clusters_matched, match_clusters,
 };
@@ -33,6 +36,7 @@ pub use compare::{
 };
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
+pub use frame_analysis::{AnalysisSettings, AnalyzedFrame, FrameAnalyzer};
 pub use interpolate::{interpolate, interpolate_into};
 pub use lens::{
     AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,

@@ -1,6 +1,10 @@
 //! The training bridge: runs the trainer (or a file load) on a background thread and turns what
-//! it reports into frames of the [`SpaceModel`]. The window never waits for training: each frame
-//! drains whatever events arrived and moves on.
+//! it reports into snapshots of the [`SpaceModel`]. The window never waits for training or
+//! loading: each frame drains whatever events arrived and moves on.
+//!
+//! Two messages drive it: [`RunCommand`] controls the run (start, pause, resume, step, cancel,
+//! the pretrained init), [`OpenCommand`] opens data (a corpus, vectors, a timeline, relations
+//! or categories).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
@@ -8,28 +12,34 @@ use std::sync::{Arc, Mutex};
 
 use bevy::prelude::*;
 
-use super::model::{FrameMeta, SpaceModel, UserError};
-use super::options::{DataSource, ViewerOptions, assets_dir};
+use super::demo;
+use super::model::{FrameMeta, ModelRequest, SpaceModel, UserError};
+use super::options::{DataSource, ViewerOptions};
 use crate::train::{self, CorpusSource, Init, TrainConfig, TrainControl, TrainEvent};
 
-/// What the user asks of training.
+/// What the user asks of the training run.
 #[derive(Message, Debug, Clone, PartialEq)]
-pub enum TrainCommand {
-    /// Start (or restart) training with these parameters.
+pub enum RunCommand {
+    /// Start (or restart) training on the current source with these parameters.
     Start(Box<TrainConfig>),
     Pause,
     Resume,
     /// Run to the next snapshot, then pause.
     Step,
     Cancel,
-    /// Open a file: corpus to train on, vectors, timeline.
-    Open(DataSource),
     /// Use these vectors (or random init when `None`) for the next start.
     SetPretrained(Option<PathBuf>),
-    /// Load a relations TSV.
-    OpenRelations(PathBuf),
-    /// Load a metadata TSV (word, category).
-    OpenMetadata(PathBuf),
+}
+
+/// Data the user opens.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum OpenCommand {
+    /// A corpus to train on, vectors to explore, a timeline to replay (or the demo).
+    Data(DataSource),
+    /// A relations TSV (`head<TAB>tail<TAB>relation`).
+    Relations(PathBuf),
+    /// A metadata TSV (`word<TAB>category`).
+    Metadata(PathBuf),
 }
 
 /// Where the current run stands, for the training panel.
@@ -91,23 +101,6 @@ impl TrainingRun {
     }
 }
 
-/// The demo's training parameters: small vectors and several epochs, so the map forms in
-/// about a minute on two cores. The demo corpus is pre-tokenised (Chinese already segmented).
-pub fn demo_config() -> TrainConfig {
-    TrainConfig {
-        dim: 50,
-        epochs: 8,
-        min_count: 5,
-        pre_tokenized: true,
-        seed: 1,
-        ..TrainConfig::default()
-    }
-}
-
-pub fn demo_corpus() -> PathBuf {
-    assets_dir().join("corpus").join("demo.txt")
-}
-
 /// Owns [`TrainingRun`]; starts the run the options ask for.
 pub struct TrainingBridgePlugin {
     options: ViewerOptions,
@@ -123,31 +116,28 @@ impl Plugin for TrainingBridgePlugin {
     fn build(&self, app: &mut App) {
         let mut options = self.options.clone();
         if options.source == DataSource::Demo {
-            options.relations = options
-                .relations
-                .or_else(|| Some(assets_dir().join("relations.tsv")));
-            options.metadata = options
-                .metadata
-                .or_else(|| Some(assets_dir().join("categories.tsv")));
+            options.relations = options.relations.or_else(|| Some(demo::demo_relations()));
+            options.metadata = options.metadata.or_else(|| Some(demo::demo_categories()));
         }
         let run = TrainingRun::new(&options);
         let mut startup = Vec::new();
         if let Some(path) = options.relations.clone() {
-            startup.push(TrainCommand::OpenRelations(path));
+            startup.push(OpenCommand::Relations(path));
         }
         if let Some(path) = options.metadata.clone() {
-            startup.push(TrainCommand::OpenMetadata(path));
+            startup.push(OpenCommand::Metadata(path));
         }
         if options.autostart {
-            startup.push(TrainCommand::Open(options.source.clone()));
+            startup.push(OpenCommand::Data(options.source.clone()));
         }
         app.insert_resource(run)
             .insert_resource(StartupCommands(startup))
-            .add_message::<TrainCommand>()
+            .add_message::<RunCommand>()
+            .add_message::<OpenCommand>()
             .add_systems(Startup, send_startup_commands)
             .add_systems(
                 Update,
-                (apply_train_commands, poll_training)
+                (apply_run_commands, apply_open_commands, poll_training)
                     .chain()
                     .in_set(super::ViewerSet::Ingest),
             );
@@ -155,70 +145,60 @@ impl Plugin for TrainingBridgePlugin {
 }
 
 #[derive(Resource)]
-struct StartupCommands(Vec<TrainCommand>);
+struct StartupCommands(Vec<OpenCommand>);
 
 fn send_startup_commands(
     mut startup: ResMut<StartupCommands>,
-    mut commands: MessageWriter<TrainCommand>,
+    mut commands: MessageWriter<OpenCommand>,
 ) {
     for command in startup.0.drain(..) {
         commands.write(command);
     }
 }
 
-fn apply_train_commands(
-    mut commands: MessageReader<TrainCommand>,
+fn apply_run_commands(
+    mut commands: MessageReader<RunCommand>,
     mut run: ResMut<TrainingRun>,
-    mut model: ResMut<SpaceModel>,
     mut errors: MessageWriter<UserError>,
 ) {
     for command in commands.read() {
         let result = match command {
-            TrainCommand::Start(config) => {
+            RunCommand::Start(config) => {
                 run.config = (**config).clone();
                 let source = run.source.clone();
                 start_source(&mut run, &source)
             }
-            TrainCommand::Open(source) => {
-                if *source == DataSource::Demo {
-                    run.config = demo_config_with(&run.config);
-                }
-                run.source = source.clone();
-                start_source(&mut run, source)
-            }
-            TrainCommand::Pause => {
+            RunCommand::Pause => {
                 if let Some(control) = &run.control {
                     control.pause();
                     run.state = RunState::Paused;
                 }
                 Ok(())
             }
-            TrainCommand::Resume => {
+            RunCommand::Resume => {
                 if let Some(control) = &run.control {
                     control.resume();
                     run.state = RunState::Running;
                 }
                 Ok(())
             }
-            TrainCommand::Step => {
+            RunCommand::Step => {
                 if let Some(control) = &run.control {
                     control.step();
                     run.state = RunState::Running;
                 }
                 Ok(())
             }
-            TrainCommand::Cancel => {
+            RunCommand::Cancel => {
                 if let Some(control) = &run.control {
                     control.cancel();
                 }
                 Ok(())
             }
-            TrainCommand::SetPretrained(path) => {
+            RunCommand::SetPretrained(path) => {
                 run.pretrained = path.clone();
                 Ok(())
             }
-            TrainCommand::OpenRelations(path) => load_relations(path, &mut model),
-            TrainCommand::OpenMetadata(path) => load_metadata(path, &mut model),
         };
         if let Err(message) = result {
             errors.write(UserError(message));
@@ -226,14 +206,35 @@ fn apply_train_commands(
     }
 }
 
-/// The demo keeps its tuned corpus settings whatever the panel's defaults say.
-fn demo_config_with(current: &TrainConfig) -> TrainConfig {
-    if *current == TrainConfig::default() {
-        demo_config()
-    } else {
-        TrainConfig {
-            pre_tokenized: true,
-            ..current.clone()
+fn apply_open_commands(
+    mut commands: MessageReader<OpenCommand>,
+    mut run: ResMut<TrainingRun>,
+    mut requests: MessageWriter<ModelRequest>,
+    mut errors: MessageWriter<UserError>,
+) {
+    for command in commands.read() {
+        let result = match command {
+            OpenCommand::Data(source) => {
+                if *source == DataSource::Demo {
+                    run.config = demo::demo_config_with(&run.config);
+                }
+                run.source = source.clone();
+                start_source(&mut run, source)
+            }
+            // Read once now so a bad file is reported at once, with its line.
+            OpenCommand::Relations(path) => crate::space::read_user_relations(path)
+                .map(|_| {
+                    requests.write(ModelRequest::AddRelationFile(path.clone()));
+                })
+                .map_err(|e| e.to_string()),
+            OpenCommand::Metadata(path) => crate::space::read_categories_tsv(path)
+                .map(|pairs| {
+                    requests.write(ModelRequest::SetCategories(pairs));
+                })
+                .map_err(|e| e.to_string()),
+        };
+        if let Err(message) = result {
+            errors.write(UserError(message));
         }
     }
 }
@@ -253,7 +254,7 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
             let corpus = match source {
                 DataSource::Corpus(path) => CorpusSource::File(path.clone()),
                 DataSource::Text(text) => CorpusSource::Text(text.clone()),
-                _ => CorpusSource::File(demo_corpus()),
+                _ => CorpusSource::File(demo::demo_corpus()),
             };
             // Validate now so a bad parameter is reported at once; everything slow (loading
             // pretrained vectors, reading the corpus) happens off the frame loop.
@@ -301,6 +302,22 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
                 let _ = sender.send(BridgeEvent::Timeline(loaded));
             });
         }
+        DataSource::VectorSeries(paths) => {
+            // Checkpoints of another trainer, played like a run of our own.
+            let paths = paths.clone();
+            std::thread::spawn(move || {
+                let options = train::CheckpointOptions::default();
+                let loaded = train::timeline_from_checkpoints(&paths, &options)
+                    .map(|built| {
+                        for warning in &built.warnings {
+                            warn!("{warning}");
+                        }
+                        built.timeline
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = sender.send(BridgeEvent::Timeline(loaded));
+            });
+        }
     }
     Ok(())
 }
@@ -310,43 +327,6 @@ fn load_vectors(path: &Path) -> Result<crate::embeddings::Embeddings, String> {
     crate::embeddings::formats::load(path, &options)
         .map(|loaded| loaded.embeddings)
         .map_err(|e| e.to_string())
-}
-
-fn load_relations(path: &Path, model: &mut SpaceModel) -> Result<(), String> {
-    model.relations = crate::space::read_relations_tsv(path).map_err(|e| e.to_string())?;
-    model.rescore_relations().map_err(|e| e.to_string())
-}
-
-fn load_metadata(path: &Path, model: &mut SpaceModel) -> Result<(), String> {
-    model.set_categories(read_categories_tsv(path)?);
-    Ok(())
-}
-
-/// Reads `word<TAB>category` lines; a first line `word<TAB>category` is a header.
-pub fn read_categories_tsv(path: &Path) -> Result<Vec<(String, String)>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read metadata {}: {e}", path.display()))?;
-    let mut pairs = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() || line.starts_with('#') || (number == 0 && line.starts_with("word\t")) {
-            continue;
-        }
-        let mut fields = line.split('\t');
-        match (fields.next(), fields.next()) {
-            (Some(word), Some(category)) if !word.is_empty() => {
-                pairs.push((word.to_owned(), category.to_owned()));
-            }
-            _ => {
-                return Err(format!(
-                    "{}:{}: expected `word<TAB>category`, found {line:?}",
-                    path.display(),
-                    number + 1
-                ));
-            }
-        }
-    }
-    Ok(pairs)
 }
 
 fn poll_training(
@@ -378,28 +358,35 @@ fn ingest(event: BridgeEvent, run: &mut TrainingRun, model: &mut SpaceModel) -> 
     match event {
         BridgeEvent::Train(event) => ingest_train_event(event, run, model),
         BridgeEvent::Vectors(loaded) => {
-            let embeddings = loaded?;
-            model.reset(embeddings.words().to_vec());
-            let vectors = Arc::new(embeddings.matrix().clone());
-            run.vocab_size = embeddings.len();
-            run.result = Some(Arc::new(embeddings));
+            // One copy of the matrix: the frame's. Exports rebuild vectors from the frame.
+            let (vocab, matrix) = loaded?.into_parts();
+            run.vocab_size = vocab.len();
+            let relations = reset_space(model, vocab.words().to_vec());
+            run.result = None;
             run.state = RunState::Finished;
-            model
-                .push_frame(FrameMeta::default(), vectors)
-                .map_err(|e| e.to_string())
+            model.submit(FrameMeta::default(), Arc::new(matrix));
+            relations
         }
         BridgeEvent::Timeline(loaded) => {
             let timeline = loaded?;
-            model.reset(timeline.words.clone());
+            let relations = reset_space(model, timeline.words.clone());
             run.state = RunState::Finished;
             for snapshot in timeline.snapshots {
-                model
-                    .push_frame(meta_of(&snapshot), Arc::new(snapshot.vectors))
-                    .map_err(|e| e.to_string())?;
+                let (meta, vectors) = snapshot.into_parts();
+                model.submit(meta, Arc::new(vectors));
             }
-            Ok(())
+            relations
         }
     }
+}
+
+/// A new space: its words, and the relation sets found among them. A relation problem is
+/// reported after the space is in place, so the data is shown either way.
+fn reset_space(model: &mut SpaceModel, words: Vec<String>) -> Result<(), String> {
+    model.reset(words);
+    model
+        .rematch_relations()
+        .map_err(|e| format!("cannot load relation sets: {e}"))
 }
 
 fn ingest_train_event(
@@ -413,16 +400,13 @@ fn ingest_train_event(
             snapshot_rows,
             total_words,
         } => {
-            let words = snapshot_rows
-                .iter()
-                .filter_map(|&row| vocab.word(row).map(str::to_owned))
-                .collect();
-            model.reset(words);
+            let relations = reset_space(model, train::snapshot_words(&vocab, &snapshot_rows));
             run.total_words = total_words;
             run.vocab_size = vocab.len();
             if run.state == RunState::Loading {
                 run.state = RunState::Running;
             }
+            relations?;
         }
         TrainEvent::Progress(progress) => {
             if let Some(loss) = progress.loss_window {
@@ -432,9 +416,11 @@ fn ingest_train_event(
             run.progress = Some(progress);
         }
         TrainEvent::Snapshot(snapshot) => {
-            model
-                .push_frame(meta_of(&snapshot), Arc::new(snapshot.vectors.clone()))
-                .map_err(|e| e.to_string())?;
+            // The trainer keeps no other reference once the snapshot is sent.
+            let (meta, vectors) = Arc::try_unwrap(snapshot)
+                .unwrap_or_else(|shared| (*shared).clone())
+                .into_parts();
+            model.submit(meta, Arc::new(vectors));
         }
         TrainEvent::EpochFinished { .. } => {}
         TrainEvent::Finished {
@@ -456,14 +442,4 @@ fn ingest_train_event(
         }
     }
     Ok(())
-}
-
-fn meta_of(snapshot: &train::Snapshot) -> FrameMeta {
-    FrameMeta {
-        index: snapshot.index,
-        epoch: snapshot.epoch,
-        words_processed: snapshot.words_processed,
-        learning_rate: snapshot.learning_rate,
-        loss: snapshot.loss,
-    }
 }

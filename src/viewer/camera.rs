@@ -6,7 +6,7 @@ use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseSc
 use bevy::prelude::*;
 use bevy_egui::input::EguiWantsInput;
 
-use super::picking::FocusWord;
+use super::model::SpaceModel;
 use super::playback::DisplayedCloud;
 
 /// Marks the 3D camera.
@@ -44,6 +44,10 @@ impl OrbitCamera {
         Transform::from_translation(position).looking_at(self.focus, Vec3::Y)
     }
 }
+
+/// Ask the camera to centre on a word (by row).
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FocusWord(pub usize);
 
 /// Ask the camera to frame the whole cloud again.
 #[derive(Message, Debug, Clone, Copy)]
@@ -117,14 +121,19 @@ fn orbit_input(
 fn focus_and_fit(
     mut focus: MessageReader<FocusWord>,
     mut reset: MessageReader<ResetView>,
+    model: Res<SpaceModel>,
     cloud: Res<DisplayedCloud>,
-    mut cameras: Query<&mut OrbitCamera>,
+    mut cameras: Query<(&mut OrbitCamera, &Camera)>,
 ) {
-    let Ok(mut orbit) = cameras.single_mut() else {
+    let Ok((mut orbit, camera)) = cameras.single_mut() else {
         return;
     };
+    // The field of view is vertical: a viewport narrower than tall needs more distance.
+    let narrowness = camera
+        .logical_viewport_size()
+        .map_or(1.0, |size| (size.y / size.x.max(1.0)).max(1.0));
     for FocusWord(row) in focus.read() {
-        if let Some(&position) = cloud.positions.get(*row) {
+        if let Some(position) = cloud.position(&model, *row) {
             orbit.focus = position;
             orbit.radius = (orbit.radius * 0.5).max(2.0);
             orbit.auto_fit = false;
@@ -133,26 +142,21 @@ fn focus_and_fit(
     if reset.read().count() > 0 {
         orbit.auto_fit = true;
     }
-    if orbit.auto_fit && !cloud.positions.is_empty() {
-        let (centre, radius) = bounding_sphere(&cloud.positions);
-        // Ease rather than snap, so growth reads as growth.
-        orbit.focus = orbit.focus.lerp(centre, 0.2);
-        let target = (radius * 2.6).max(1.0);
-        orbit.radius += (target - orbit.radius) * 0.2;
+    if !orbit.auto_fit {
+        return;
     }
-}
-
-/// Centre and a robust radius (95th percentile distance) of a point set.
-pub fn bounding_sphere(points: &[Vec3]) -> (Vec3, f32) {
-    let centre = points.iter().copied().sum::<Vec3>() / points.len().max(1) as f32;
-    let mut distances: Vec<f32> = points.iter().map(|p| p.distance(centre)).collect();
-    let at = (distances.len() * 95 / 100).min(distances.len().saturating_sub(1));
-    let radius = if distances.is_empty() {
-        1.0
-    } else {
-        *distances.select_nth_unstable_by(at, f32::total_cmp).1
+    let Some((centre, radius)) = cloud.bounds(&model) else {
+        return;
     };
-    (centre, radius)
+    // Ease rather than snap, so growth reads as growth; stop once there, so an idle frame
+    // leaves the camera (and everything projected through it) untouched.
+    let target_radius = (radius * 2.6 * narrowness).max(1.0);
+    let far = orbit.focus.distance(centre) > target_radius * 1e-4
+        || (orbit.radius - target_radius).abs() > target_radius * 1e-4;
+    if far {
+        orbit.focus = orbit.focus.lerp(centre, 0.2);
+        orbit.radius += (target_radius - orbit.radius) * 0.2;
+    }
 }
 
 fn apply_orbit(mut cameras: Query<(&OrbitCamera, &mut Transform), Changed<OrbitCamera>>) {
@@ -175,13 +179,5 @@ mod tests {
         assert!((t.translation.distance(orbit.focus) - orbit.radius).abs() < 1e-3);
         let looking = t.forward().dot((orbit.focus - t.translation).normalize());
         assert!(looking > 0.999);
-    }
-
-    #[test]
-    fn bounding_sphere_ignores_outliers() {
-        let mut points: Vec<Vec3> = (0..100).map(|i| Vec3::X * (i % 3) as f32).collect();
-        points.push(Vec3::splat(1_000.0));
-        let (_, radius) = bounding_sphere(&points);
-        assert!(radius < 50.0);
     }
 }

@@ -1,27 +1,38 @@
 //! The bevy desktop app: a 3D view of the embedding space forming as training runs.
 //!
 //! One plugin per concern, all added by [`run`]:
-//! - [`model::ModelPlugin`]: the space as seen so far (snapshots, projections, clusters, scores);
+//! - [`model::ModelPlugin`]: the space as seen so far (snapshots, frames, the requests that change it);
+//! - [`analysis::AnalysisPlugin`]: analyses snapshots on a worker thread (projection, clusters,
+//!   relation scores, neighbour index) and hands frames to the model when ready;
 //! - [`bridge::TrainingBridgePlugin`]: runs the trainer on a background thread and feeds snapshots in;
-//! - [`playback::PlaybackPlugin`]: the playhead (play, pause, scrub) and the interpolated cloud;
-//! - [`scene::ScenePlugin`]: the point cloud mesh and the relation/analogy arrows;
+//! - [`playback::PlaybackPlugin`]: the playhead (play, pause, scrub) and the frame pair it shows;
+//! - [`points::PointsRenderPlugin`]: the point cloud, drawn and interpolated on the GPU;
+//! - [`scene::ScenePlugin`]: the relation/analogy arrows;
 //! - [`camera::OrbitCameraPlugin`]: orbit, pan, zoom, focus, auto-fit;
 //! - [`picking::PickingPlugin`]: clicking a point selects its word;
 //! - [`selection::SelectionPlugin`]: the selected word and its neighbours;
 //! - [`panels::PanelsPlugin`]: the egui panels and the 3D labels;
 //! - [`script::ScriptPlugin`]: scripted sessions for tests and demos.
 
+pub mod analogy;
+pub mod analysis;
 pub mod bridge;
 pub mod camera;
+pub mod demo;
+pub mod display_settings;
 pub mod fonts;
+pub mod i18n;
 pub mod labels;
 pub mod model;
 pub mod options;
 pub mod panels;
+pub mod perf;
 pub mod picking;
 pub mod playback;
+pub mod points;
 pub mod scene;
 pub mod screen;
+pub mod screenshots;
 pub mod script;
 pub mod selection;
 
@@ -84,7 +95,10 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
                 ..default()
             }),
     )
-    .add_plugins(EguiPlugin::default())
+    .add_plugins((
+        EguiPlugin::default(),
+        bevy::diagnostic::FrameTimeDiagnosticsPlugin::default(),
+    ))
     .insert_resource(ClearColor(Color::srgb(0.06, 0.07, 0.09)));
     add_viewer_plugins(&mut app, options);
     if let Some(script) = script {
@@ -107,23 +121,30 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
         )
             .chain(),
     )
+    .init_resource::<display_settings::DisplaySettings>()
+    .init_resource::<analogy::AnalogyState>()
+    .insert_resource(options.lang.unwrap_or_else(i18n::Lang::from_locale))
     .add_plugins((
         model::ModelPlugin,
+        analysis::AnalysisPlugin,
         bridge::TrainingBridgePlugin::new(options.clone()),
         playback::PlaybackPlugin,
         selection::SelectionPlugin,
+        perf::PerfPlugin,
     ));
     if options.with_rendering {
         app.add_plugins((
+            points::PointsRenderPlugin,
             scene::ScenePlugin,
             camera::OrbitCameraPlugin,
             screen::ScreenPlugin,
             picking::PickingPlugin,
             panels::PanelsPlugin,
             fonts::FontsPlugin,
+            screenshots::ScreenshotsPlugin,
         ));
     } else {
-        app.add_plugins(picking::PickingLogicPlugin);
+        app.add_plugins((picking::PickingLogicPlugin, points::PointStylesPlugin));
     }
 }
 

@@ -1,6 +1,11 @@
-//! The space as the viewer has seen it so far: the words on screen and one [`Frame`] per
-//! snapshot, each with its vectors, its aligned 3D coordinates, its clusters and its relation
-//! scores. Frames are computed once, when a snapshot arrives, so scrubbing is free.
+//! The space as the viewer has seen it so far: the words on screen, every snapshot received,
+//! and one analysed [`Frame`] per snapshot (aligned 3D coordinates, clusters, relation scores,
+//! a neighbour index). Snapshots are analysed off the frame loop by [`super::analysis`]; frames
+//! arrive here when ready, so scrubbing is free and the window never waits.
+//!
+//! The model changes in one place: ingest (the training bridge calls [`SpaceModel::reset`] and
+//! [`SpaceModel::submit`]) and [`ModelRequest`] messages, which panels send and
+//! [`apply_model_requests`] applies.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,15 +15,9 @@ use ndarray::Array2;
 
 use crate::space;
 
-/// What one snapshot was: where training stood when it was taken.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct FrameMeta {
-    pub index: usize,
-    pub epoch: usize,
-    pub words_processed: u64,
-    pub learning_rate: f32,
-    pub loss: Option<f32>,
-}
+/// What one snapshot was: where training stood when it was taken (the trainer's own type, so
+/// frames and timelines convert without copying fields by hand).
+pub use crate::train::SnapshotMeta as FrameMeta;
 
 /// One snapshot, projected and analysed.
 #[derive(Debug, Clone)]
@@ -30,9 +29,59 @@ pub struct Frame {
     pub coords_3d: Array2<f32>,
     /// Cluster label per word, matched to the previous frame's so colours stay put.
     pub clusters: Vec<usize>,
+    /// Per cluster label, the row whose word names the cluster.
+    pub cluster_label_rows: Vec<Option<usize>>,
+    /// Per cluster label, its mean 3D position (unit RMS radius units).
+    pub cluster_centres_3d: Vec<[f32; 3]>,
     /// Consistency of each relation at this frame.
     pub relation_scores: Vec<space::RelationScore>,
+    /// Per relation, how parallel its arrows are in this frame's 3D view.
+    pub relation_parallelism: Vec<Option<f32>>,
+    /// Cosine index of `vectors`, built once off the frame loop and used by every click and
+    /// analogy; dropped for older frames when indexes would exceed [`INDEX_BUDGET_BYTES`]
+    /// (see [`Frame::index`]).
+    neighbor_index: Option<Arc<space::NeighborIndex>>,
+    /// Centre and robust radius of `coords_3d`.
+    pub bounds: ([f32; 3], f32),
 }
+
+impl Frame {
+    pub fn new(meta: FrameMeta, vectors: Arc<Array2<f32>>, analysis: space::AnalyzedFrame) -> Self {
+        Self {
+            meta,
+            vectors,
+            coords_3d: analysis.coords_3d,
+            clusters: analysis.clusters,
+            cluster_label_rows: analysis.cluster_label_rows,
+            cluster_centres_3d: analysis.cluster_centres_3d,
+            relation_scores: analysis.relation_scores,
+            relation_parallelism: analysis.relation_parallelism,
+            neighbor_index: Some(analysis.neighbor_index),
+            bounds: analysis.bounds,
+        }
+    }
+
+    /// The frame's cosine index: the cached one, or one built now for a frame whose index was
+    /// dropped to bound memory (a scan-sized cost, paid only when that frame is queried).
+    pub fn index(&self) -> Arc<space::NeighborIndex> {
+        match &self.neighbor_index {
+            Some(index) => index.clone(),
+            None => Arc::new(space::NeighborIndex::from_matrix(self.vectors.view())),
+        }
+    }
+
+    fn index_bytes(&self) -> usize {
+        self.neighbor_index
+            .as_ref()
+            .map_or(0, |i| i.len() * i.dim() * std::mem::size_of::<f32>())
+    }
+}
+
+/// Memory the cached neighbour indexes of all frames may take together; beyond it, only the
+/// newest frames keep theirs. Snapshot vectors themselves are shared with the frames.
+pub const INDEX_BUDGET_BYTES: usize = 512 << 20;
+/// Frames that always keep their index (the newest ones: what the user looks at).
+const INDEXED_NEWEST_FRAMES: usize = 2;
 
 /// A problem shown in the window (the app keeps running).
 #[derive(Message, Debug, Clone)]
@@ -44,147 +93,158 @@ pub struct ErrorLog {
     pub messages: Vec<String>,
 }
 
-/// The words on screen and every frame seen so far.
+/// How frames are analysed; changing these re-analyses every frame.
+pub type ModelSettings = space::AnalysisSettings;
+
+/// A change to the model asked for by a panel (or a script).
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum ModelRequest {
+    SetSettings(ModelSettings),
+    /// A user's relations TSV, added to the built-in sets.
+    AddRelationFile(std::path::PathBuf),
+    SetCategories(Vec<(String, String)>),
+}
+
+/// A relation set as matched against the words on screen, for the relations panel and dumps.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RelationSetInfo {
+    pub name: String,
+    pub pairs_found: usize,
+    pub pairs_missing: usize,
+    /// Built in (`assets/relations/`) rather than from a user's file.
+    pub builtin: bool,
+}
+
+/// The words on screen, every snapshot received, and the frames analysed so far.
 #[derive(Resource, Default)]
 pub struct SpaceModel {
     pub words: Vec<String>,
-    pub word_rows: HashMap<String, usize>,
+    pub word_rows: Arc<HashMap<String, usize>>,
+    /// Analysed frames, in snapshot order; may lag behind `snapshots`.
     pub frames: Vec<Frame>,
+    /// Every snapshot received, analysed or not: what a re-analysis starts from.
+    pub snapshots: Vec<(FrameMeta, Arc<Array2<f32>>)>,
     /// Category per word row, from a metadata file (colour by category).
     pub categories: Vec<Option<usize>>,
     pub category_names: Vec<String>,
     /// The (word, category) pairs last loaded; re-applied when the words change.
     pub category_pairs: Vec<(String, String)>,
-    pub relations: Vec<space::RelationPair>,
-    projector: Option<space::FrameProjector>,
+    /// Pairs of every loaded relation set, in the words' own spelling.
+    pub relations: Arc<Vec<space::RelationPair>>,
+    /// The sets loaded for these words: every built-in set with at least three pairs found,
+    /// and the user's files.
+    pub relation_sets: Vec<RelationSetInfo>,
+    /// The user's relation files (added to the built-in sets for every new space).
+    pub relation_files: Vec<std::path::PathBuf>,
     pub settings: ModelSettings,
+    /// Where each word is drawn in the one-hot view (evenly on a sphere).
+    pub one_hot_coords: Array2<f32>,
+    /// Renewed whenever frames must be (re)computed from scratch; results of other
+    /// generations are dropped. Unique across models (see [`next_generation`]).
+    pub generation: u64,
+    /// Bumped whenever a frame is added or replaced (what is drawn must follow).
+    pub frames_version: u64,
 }
 
-/// How frames are analysed; changing these recomputes every frame.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelSettings {
-    pub mode: space::ProjectionMode,
-    pub cluster_count: usize,
-    pub seed: u64,
-}
-
-impl Default for ModelSettings {
-    fn default() -> Self {
-        Self {
-            mode: space::ProjectionMode::Aligned,
-            cluster_count: 8,
-            seed: 7,
-        }
-    }
+/// A generation number no model has used: a model swapped in (a stored run) never shares
+/// one with the model the analysis worker was working for.
+pub fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl SpaceModel {
-    /// Starts a new space with these words; drops all frames.
+    /// Starts a new space with these words; drops all frames and snapshots.
     pub fn reset(&mut self, words: Vec<String>) {
-        self.word_rows = words
-            .iter()
-            .enumerate()
-            .map(|(row, w)| (w.clone(), row))
-            .collect();
+        self.word_rows = Arc::new(
+            words
+                .iter()
+                .enumerate()
+                .map(|(row, w)| (w.clone(), row))
+                .collect(),
+        );
+        self.one_hot_coords = space::one_hot_sphere(words.len(), 1.0);
         self.words = words;
         self.frames.clear();
-        self.projector = None;
+        self.snapshots.clear();
+        self.generation = next_generation();
+        self.frames_version += 1;
         self.apply_categories();
+    }
+
+    /// Matches the built-in relation sets and the user's files against the words on screen
+    /// (English case-insensitively) and loads every set with enough pairs found.
+    pub fn rematch_relations(&mut self) -> Result<(), space::SpaceError> {
+        let vocab = crate::embeddings::Vocab::new(self.words.clone())
+            .map_err(|e| space::SpaceError::Invalid(e.to_string()))?;
+        let sets = space::relation_sets_for_vocab(&vocab, &self.relation_files)?;
+        self.relation_sets = sets
+            .iter()
+            .map(|set| RelationSetInfo {
+                name: set.name.clone(),
+                pairs_found: set.found.len(),
+                pairs_missing: set.missing_count(),
+                builtin: set
+                    .origins
+                    .iter()
+                    .all(|o| matches!(o, space::SetOrigin::Builtin(_))),
+            })
+            .collect();
+        self.relations = Arc::new(sets.iter().flat_map(|s| s.relation_pairs()).collect());
+        // A lens on a relation this space lacks falls back to PCA.
+        if let Some(lens) = &self.settings.lens
+            && !self.relation_sets.iter().any(|s| s.name == *lens)
+        {
+            self.settings.lens = None;
+        }
+        self.request_reanalysis();
+        Ok(())
     }
 
     pub fn row_of(&self, word: &str) -> Option<usize> {
         self.word_rows.get(word).copied()
     }
 
-    /// Projects, clusters and scores a new snapshot and appends it.
-    pub fn push_frame(
-        &mut self,
-        meta: FrameMeta,
-        vectors: Arc<Array2<f32>>,
-    ) -> Result<(), space::SpaceError> {
-        let projector = self.projector.get_or_insert_with(|| {
-            space::FrameProjector::new(self.settings.mode, space::PcaOptions::default())
-        });
-        let coords_3d = projector.push(vectors.view())?;
-        let clusters = self.cluster(&vectors)?;
-        let relation_scores = self.score_relations(&vectors)?;
-        self.frames.push(Frame {
-            meta,
-            vectors,
-            coords_3d,
-            clusters,
-            relation_scores,
-        });
-        Ok(())
+    /// Queues a snapshot for analysis; its frame appears when the worker is done.
+    pub fn submit(&mut self, meta: FrameMeta, vectors: Arc<Array2<f32>>) {
+        self.snapshots.push((meta, vectors));
     }
 
-    /// Recomputes projections and clusters of every frame (after a settings change).
-    pub fn recompute(&mut self) -> Result<(), space::SpaceError> {
-        let frames = std::mem::take(&mut self.frames);
-        self.projector = None;
-        if self.settings.mode == space::ProjectionMode::Fixed {
-            // One basis for all frames, fitted on the latest.
-            let views: Vec<_> = frames.iter().map(|f| f.vectors.view()).collect();
-            let mut projector =
-                space::FrameProjector::new(self.settings.mode, space::PcaOptions::default());
-            projector.reproject_all(&views)?;
-            let coords = projector.frames().to_vec();
-            self.projector = Some(projector);
-            for (mut frame, coords_3d) in frames.into_iter().zip(coords) {
-                frame.coords_3d = coords_3d;
-                frame.clusters = self.cluster(&frame.vectors)?;
-                self.frames.push(frame);
+    /// Snapshots waiting for their frame.
+    pub fn pending(&self) -> usize {
+        self.snapshots.len().saturating_sub(self.frames.len())
+    }
+
+    /// Re-analyses every snapshot (after a settings or relations change). The current frames
+    /// stay on screen until their replacements arrive.
+    pub fn request_reanalysis(&mut self) {
+        self.generation = next_generation();
+    }
+
+    /// Places an analysed frame (called by the analysis plugin only).
+    pub fn place_frame(&mut self, position: usize, frame: Frame) {
+        if position < self.frames.len() {
+            self.frames[position] = frame;
+        } else if position == self.frames.len() {
+            self.frames.push(frame);
+        } else {
+            return;
+        }
+        self.frames_version += 1;
+        self.bound_index_memory();
+    }
+
+    /// Drops the cached indexes of older frames while all of them exceed the budget.
+    fn bound_index_memory(&mut self) {
+        let mut total: usize = self.frames.iter().map(Frame::index_bytes).sum();
+        let keep_from = self.frames.len().saturating_sub(INDEXED_NEWEST_FRAMES);
+        for frame in &mut self.frames[..keep_from] {
+            if total <= INDEX_BUDGET_BYTES {
+                break;
             }
-            return Ok(());
+            total -= frame.index_bytes();
+            frame.neighbor_index = None;
         }
-        for frame in frames {
-            self.push_frame(frame.meta, frame.vectors)?;
-        }
-        Ok(())
-    }
-
-    fn cluster(&self, vectors: &Array2<f32>) -> Result<Vec<usize>, space::SpaceError> {
-        let k = self.settings.cluster_count.min(vectors.nrows()).max(1);
-        let options = space::KMeansOptions {
-            k: Some(k),
-            seed: self.settings.seed,
-            ..space::KMeansOptions::default()
-        };
-        let labels = space::kmeans_clusters(vectors.view(), &options)?.labels;
-        Ok(match self.frames.last() {
-            Some(prev) if prev.clusters.len() == labels.len() => {
-                space::match_clusters(&prev.clusters, &labels, k)
-            }
-            _ => labels,
-        })
-    }
-
-    fn score_relations(
-        &self,
-        vectors: &Array2<f32>,
-    ) -> Result<Vec<space::RelationScore>, space::SpaceError> {
-        if self.relations.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows = &self.word_rows;
-        space::score_relations(
-            vectors.view(),
-            &|w: &str| rows.get(w).copied(),
-            &self.relations,
-        )
-    }
-
-    /// Re-scores relations on every frame (after a relations file is loaded).
-    pub fn rescore_relations(&mut self) -> Result<(), space::SpaceError> {
-        let scores = self
-            .frames
-            .iter()
-            .map(|f| self.score_relations(&f.vectors))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (frame, s) in self.frames.iter_mut().zip(scores) {
-            frame.relation_scores = s;
-        }
-        Ok(())
     }
 
     /// Sets the (word, category) pairs; words not on screen are ignored.
@@ -211,7 +271,26 @@ impl SpaceModel {
     }
 }
 
-/// Registers the model resources and the error log.
+#[cfg(test)]
+impl SpaceModel {
+    /// Analyses every waiting snapshot in the caller's thread (tests without a worker).
+    pub fn analyse_pending_now(&mut self) {
+        let mut analyzer = space::FrameAnalyzer::new(
+            self.settings.clone(),
+            self.word_rows.clone(),
+            self.relations.clone(),
+        );
+        let snapshots = self.snapshots.clone();
+        for (position, (meta, vectors)) in snapshots.into_iter().enumerate() {
+            let analysis = analyzer
+                .analyze(vectors.view())
+                .expect("analysable test data");
+            self.place_frame(position, Frame::new(meta, vectors, analysis));
+        }
+    }
+}
+
+/// Registers the model resources, its requests and the error log.
 pub struct ModelPlugin;
 
 impl Plugin for ModelPlugin {
@@ -219,7 +298,43 @@ impl Plugin for ModelPlugin {
         app.init_resource::<SpaceModel>()
             .init_resource::<ErrorLog>()
             .add_message::<UserError>()
-            .add_systems(Update, collect_errors.in_set(super::ViewerSet::Derive));
+            .add_message::<ModelRequest>()
+            .add_systems(
+                Update,
+                (
+                    apply_model_requests.in_set(super::ViewerSet::Ingest),
+                    collect_errors.in_set(super::ViewerSet::Derive),
+                ),
+            );
+    }
+}
+
+/// The one place panels' requests change the model.
+pub fn apply_model_requests(
+    mut requests: MessageReader<ModelRequest>,
+    mut model: ResMut<SpaceModel>,
+    mut errors: MessageWriter<UserError>,
+) {
+    for request in requests.read() {
+        match request {
+            ModelRequest::SetSettings(settings) => {
+                if model.settings != *settings {
+                    model.settings = settings.clone();
+                    model.request_reanalysis();
+                }
+            }
+            ModelRequest::AddRelationFile(path) => {
+                if !model.relation_files.contains(path) {
+                    model.relation_files.push(path.clone());
+                }
+                if !model.words.is_empty()
+                    && let Err(e) = model.rematch_relations()
+                {
+                    errors.write(UserError(e.to_string()));
+                }
+            }
+            ModelRequest::SetCategories(pairs) => model.set_categories(pairs.clone()),
+        }
     }
 }
 
@@ -229,5 +344,7 @@ fn collect_errors(mut errors: MessageReader<UserError>, mut log: ResMut<ErrorLog
         log.messages.push(message.clone());
     }
     let excess = log.messages.len().saturating_sub(5);
-    log.messages.drain(..excess);
+    if excess > 0 {
+        log.messages.drain(..excess);
+    }
 }

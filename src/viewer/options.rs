@@ -13,6 +13,8 @@ pub enum DataSource {
     Vectors(PathBuf),
     /// Replay a saved training timeline.
     Timeline(PathBuf),
+    /// Play a series of vector files (another trainer's checkpoints) as a timeline.
+    VectorSeries(Vec<PathBuf>),
     /// Train on text held in memory (tests).
     Text(String),
 }
@@ -24,6 +26,8 @@ pub struct ViewerOptions {
     pub relations: Option<PathBuf>,
     pub metadata: Option<PathBuf>,
     pub script: Option<PathBuf>,
+    /// Interface language; `None`: from the system locale.
+    pub lang: Option<super::i18n::Lang>,
     /// Initialise training from these vectors instead of random ones.
     pub pretrained: Option<PathBuf>,
     /// Training parameters for corpus sources (dim, window, epochs...).
@@ -43,6 +47,7 @@ impl Default for ViewerOptions {
             relations: None,
             metadata: None,
             script: None,
+            lang: None,
             pretrained: None,
             train: crate::train::TrainConfig::default(),
             autostart: true,

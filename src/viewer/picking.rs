@@ -2,13 +2,17 @@
 //!
 //! Two halves: [`PickingPlugin`] turns real mouse input (press and release without a drag,
 //! outside egui) into [`PointerClick`] messages; [`PickingLogicPlugin`] turns clicks into
-//! selections using [`ScreenPoints`]. Headless tests drive the second half directly.
+//! selections with a [`ScreenGrid`] of the projected points, rebuilt only when a click comes
+//! after the camera or the cloud moved. Headless tests drive the second half directly.
 
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 
-use super::screen::ScreenPoints;
+use super::camera::FocusWord;
+use super::model::SpaceModel;
+use super::playback::DisplayedCloud;
+use super::screen::{ScreenGrid, ScreenProjection};
 use super::selection::SelectWord;
 
 /// A click at a window position (logical pixels).
@@ -18,12 +22,10 @@ pub struct PointerClick {
     pub double: bool,
 }
 
-/// Ask the camera to centre on a word.
-#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FocusWord(pub usize);
-
 /// How close (logical pixels) a click must land to a point to pick it.
 pub const PICK_RADIUS_PX: f32 = 12.0;
+/// A click this close to a point is on it: the front-most such point wins.
+pub const HIT_RADIUS_PX: f32 = 4.0;
 /// A press and release farther apart than this is a drag (camera), not a click.
 const CLICK_SLOP_PX: f32 = 4.0;
 const DOUBLE_CLICK_SECS: f64 = 0.4;
@@ -33,7 +35,7 @@ pub struct PickingLogicPlugin;
 
 impl Plugin for PickingLogicPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<ScreenPoints>()
+        app.init_resource::<ScreenProjection>()
             .add_message::<PointerClick>()
             .add_message::<FocusWord>()
             .add_systems(Update, pick_on_click.in_set(super::ViewerSet::Input));
@@ -94,9 +96,19 @@ fn detect_clicks(
     }
 }
 
+/// The grid and the inputs it was built from.
+#[derive(Default)]
+struct GridCache {
+    key: Option<(u64, u32, Mat4, Rect)>,
+    grid: ScreenGrid,
+}
+
 fn pick_on_click(
     mut clicks: MessageReader<PointerClick>,
-    screen: Res<ScreenPoints>,
+    model: Res<SpaceModel>,
+    cloud: Res<DisplayedCloud>,
+    screen: Res<ScreenProjection>,
+    mut cache: Local<GridCache>,
     mut select: MessageWriter<SelectWord>,
     mut focus: MessageWriter<FocusWord>,
 ) {
@@ -104,7 +116,19 @@ fn pick_on_click(
         if !screen.viewport.contains(click.position) && screen.viewport.width() > 0.0 {
             continue;
         }
-        let picked = screen.pick(click.position, PICK_RADIUS_PX);
+        let key = (
+            cloud.generation,
+            cloud.t.to_bits(),
+            screen.clip_from_world,
+            screen.viewport,
+        );
+        if cache.key != Some(key) {
+            cache.grid = ScreenGrid::of_cloud(&model, &cloud, &screen);
+            cache.key = Some(key);
+        }
+        let picked = cache
+            .grid
+            .pick(click.position, HIT_RADIUS_PX, PICK_RADIUS_PX);
         select.write(SelectWord(picked));
         if let (Some(row), true) = (picked, click.double) {
             focus.write(FocusWord(row));

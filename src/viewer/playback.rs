@@ -6,8 +6,10 @@
 
 use bevy::prelude::*;
 
+use ndarray::ArrayView2;
+
+use super::display_settings::{CloudView, DisplaySettings};
 use super::model::SpaceModel;
-use crate::space;
 
 /// Where in the timeline the view is.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -48,16 +50,71 @@ impl Playhead {
     }
 }
 
-/// The points as drawn now: interpolated 3D positions (world units) and the frame they belong to.
-#[derive(Resource, Debug, Default)]
+/// The cloud as drawn now: the two frames the playhead lies between and how far between them.
+/// Positions are not stored per point: the GPU interpolates every point, and the CPU
+/// interpolates only the points it needs (labels, arrows, a click) with [`Self::position`].
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct DisplayedCloud {
-    pub positions: Vec<Vec3>,
-    /// Frame whose labels/clusters colour the cloud.
+    /// The frames around the playhead (`lower <= upper`) and the weight of `upper`.
+    pub lower: usize,
+    pub upper: usize,
+    pub t: f32,
+    /// Number of points drawn (0 until the first frame is analysed).
+    pub len: usize,
+    /// The one-hot arrangement instead of the frames.
+    pub one_hot: bool,
+    /// Frame whose labels/clusters colour the cloud (the nearest to the playhead).
     pub frame: Option<usize>,
-    /// Bumped whenever positions change, so meshes update only then.
+    /// Bumped whenever the frame pair or the frames' contents change: point positions must be
+    /// uploaded again. A change of `t` alone needs no upload.
     pub generation: u64,
-    last_position: Option<f32>,
-    last_frame_count: usize,
+    /// The model's frame version this cloud was built from.
+    frames_version: u64,
+}
+
+impl DisplayedCloud {
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The coordinates (unit RMS radius) the points move between: the two frames, or the
+    /// one-hot arrangement twice.
+    pub fn coords<'a>(
+        &self,
+        model: &'a SpaceModel,
+    ) -> Option<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)> {
+        if self.one_hot {
+            let coords = model.one_hot_coords.view();
+            return Some((coords, coords));
+        }
+        let lower = model.frames.get(self.lower)?.coords_3d.view();
+        let upper = model.frames.get(self.upper)?.coords_3d.view();
+        Some((lower, upper))
+    }
+
+    /// World position of one point, interpolated exactly as the point shader does.
+    pub fn position(&self, model: &SpaceModel, row: usize) -> Option<Vec3> {
+        if row >= self.len {
+            return None;
+        }
+        let (lower, upper) = self.coords(model)?;
+        let (a, b) = (lower.row(row), upper.row(row));
+        let a = Vec3::new(a[0], a[1], a[2]) * WORLD_SCALE;
+        let b = Vec3::new(b[0], b[1], b[2]) * WORLD_SCALE;
+        Some(super::points::shader_position(a, b, self.t))
+    }
+
+    /// Centre and robust radius of the cloud (world units), interpolated like the points.
+    pub fn bounds(&self, model: &SpaceModel) -> Option<(Vec3, f32)> {
+        if self.one_hot {
+            return (self.len > 0).then_some((Vec3::ZERO, WORLD_SCALE));
+        }
+        let a = model.frames.get(self.lower)?.bounds;
+        let b = model.frames.get(self.upper)?.bounds;
+        let centre = Vec3::from(a.0).lerp(Vec3::from(b.0), self.t) * WORLD_SCALE;
+        let radius = (a.1 + (b.1 - a.1) * self.t) * WORLD_SCALE;
+        Some((centre, radius))
+    }
 }
 
 /// World units per unit of RMS radius of the projected cloud.
@@ -72,7 +129,7 @@ impl Plugin for PlaybackPlugin {
             .init_resource::<DisplayedCloud>()
             .add_systems(
                 Update,
-                (advance_playhead, interpolate_cloud)
+                (advance_playhead, place_cloud)
                     .chain()
                     .in_set(super::ViewerSet::Playback),
             );
@@ -81,64 +138,61 @@ impl Plugin for PlaybackPlugin {
 
 fn advance_playhead(time: Res<Time>, model: Res<SpaceModel>, mut playhead: ResMut<Playhead>) {
     let frame_count = model.frames.len();
+    let mut next = playhead.clone();
     if frame_count == 0 {
-        playhead.position = 0.0;
-        return;
-    }
-    let last = (frame_count - 1) as f32;
-    let step = playhead.frames_per_sec * time.delta_secs();
-    if playhead.playing {
-        playhead.position = (playhead.position + step).min(last);
-        if playhead.position >= last {
-            playhead.playing = false;
-            playhead.follow_latest = true;
+        next.position = 0.0;
+    } else {
+        let last = (frame_count - 1) as f32;
+        let step = next.frames_per_sec * time.delta_secs();
+        if next.playing {
+            next.position = (next.position + step).min(last);
+            if next.position >= last {
+                next.playing = false;
+                next.follow_latest = true;
+            }
+        } else if next.follow_latest && next.position < last {
+            // Glide towards new frames rather than jump, so the drift stays visible even when
+            // training outpaces playback; speed up gently when far behind.
+            let gap = last - next.position;
+            next.position = (next.position + step * (1.0 + gap / 25.0)).min(last);
         }
-    } else if playhead.follow_latest && playhead.position < last {
-        // Glide towards new frames rather than jump, so the drift stays visible even when
-        // training outpaces playback; speed up gently when far behind.
-        let gap = last - playhead.position;
-        playhead.position = (playhead.position + step * (1.0 + gap / 25.0)).min(last);
+        next.position = next.position.clamp(0.0, last);
     }
-    playhead.position = playhead.position.clamp(0.0, last);
+    // Written only on change, so an idle frame triggers nothing downstream.
+    playhead.set_if_neq(next);
 }
 
-fn interpolate_cloud(
+fn place_cloud(
     model: Res<SpaceModel>,
     playhead: Res<Playhead>,
+    settings: Res<DisplaySettings>,
     mut cloud: ResMut<DisplayedCloud>,
 ) {
     let frame_count = model.frames.len();
+    let mut next = cloud.clone();
+    next.one_hot = settings.view == CloudView::OneHot;
     if frame_count == 0 {
-        if !cloud.positions.is_empty() {
-            cloud.positions.clear();
-            cloud.frame = None;
-            cloud.generation += 1;
-        }
-        return;
+        next.len = 0;
+        next.frame = None;
+    } else {
+        let position = playhead.position.clamp(0.0, (frame_count - 1) as f32);
+        let lower = position.floor() as usize;
+        next.lower = lower;
+        next.upper = (lower + 1).min(frame_count - 1);
+        next.t = if next.upper == lower {
+            0.0
+        } else {
+            position - lower as f32
+        };
+        next.len = model.frames[lower].coords_3d.nrows();
+        next.frame = playhead.nearest_frame(frame_count);
     }
-    let unchanged = cloud.last_position == Some(playhead.position)
-        && cloud.last_frame_count == frame_count
-        && !model.is_changed();
-    if unchanged {
-        return;
+    let moved = (next.lower, next.upper, next.len, next.one_hot)
+        != (cloud.lower, cloud.upper, cloud.len, cloud.one_hot)
+        || next.frames_version != model.frames_version;
+    if moved {
+        next.frames_version = model.frames_version;
+        next.generation += 1;
     }
-    let position = playhead.position.clamp(0.0, (frame_count - 1) as f32);
-    let lower = position.floor() as usize;
-    let upper = (lower + 1).min(frame_count - 1);
-    let t = position - lower as f32;
-    let coords = space::interpolate(
-        model.frames[lower].coords_3d.view(),
-        model.frames[upper].coords_3d.view(),
-        t,
-    );
-    cloud.positions.clear();
-    cloud.positions.extend(
-        coords
-            .outer_iter()
-            .map(|row| Vec3::new(row[0], row[1], row[2]) * WORLD_SCALE),
-    );
-    cloud.frame = playhead.nearest_frame(frame_count);
-    cloud.generation += 1;
-    cloud.last_position = Some(playhead.position);
-    cloud.last_frame_count = frame_count;
+    cloud.set_if_neq(next);
 }

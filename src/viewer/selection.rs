@@ -15,7 +15,7 @@ use crate::space;
 pub struct SelectWord(pub Option<usize>);
 
 /// The current selection and its neighbours.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, PartialEq)]
 pub struct Selection {
     pub row: Option<usize>,
     /// How many neighbours to list.
@@ -23,9 +23,11 @@ pub struct Selection {
     /// Cosine neighbours in the full space: (row, similarity).
     pub neighbors: Vec<space::Neighbor>,
     /// Nearest by distance in the 3D projection.
-    pub neighbors_3d: Vec<space::Neighbor>,
+    pub neighbors_3d: Vec<space::Neighbor3d>,
     /// (row, frame, k) the neighbours were computed for.
     computed_for: Option<(usize, usize, usize)>,
+    /// How long the last neighbour search took (milliseconds).
+    pub search_ms: Option<f32>,
 }
 
 impl Default for Selection {
@@ -36,6 +38,7 @@ impl Default for Selection {
             neighbors: Vec::new(),
             neighbors_3d: Vec::new(),
             computed_for: None,
+            search_ms: None,
         }
     }
 }
@@ -92,6 +95,7 @@ fn refresh_neighbors(
     playhead: Res<Playhead>,
     mut selection: ResMut<Selection>,
 ) {
+    // Only reads until there is work to do, so an idle frame does not mark the selection.
     let Some(row) = selection.row else {
         return;
     };
@@ -106,10 +110,12 @@ fn refresh_neighbors(
     if row >= frame.vectors.nrows() {
         return;
     }
-    let index = space::NeighborIndex::from_matrix(frame.vectors.view());
+    let started = std::time::Instant::now();
+    // The frame's index is built once, off the frame loop; a click only scans it.
     // The row was checked above, so these cannot fail; an empty list is the safe fallback.
-    selection.neighbors = index.top_k(row, selection.k).unwrap_or_default();
+    selection.neighbors = frame.index().top_k(row, selection.k).unwrap_or_default();
     selection.neighbors_3d =
         space::top_k_3d(frame.coords_3d.view(), row, selection.k).unwrap_or_default();
     selection.computed_for = Some(key);
+    selection.search_ms = Some(started.elapsed().as_secs_f32() * 1000.0);
 }

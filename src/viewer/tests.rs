@@ -7,11 +7,14 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 use ndarray::{Array2, array};
 
-use super::bridge::{RunState, TrainCommand, TrainingRun};
-use super::model::{FrameMeta, SpaceModel};
+use super::bridge::{OpenCommand, RunCommand, RunState, TrainingRun};
+use super::camera::FocusWord;
+use super::display_settings::DisplaySettings;
+use super::model::{FrameMeta, ModelRequest, SpaceModel};
 use super::picking::PointerClick;
 use super::playback::{DisplayedCloud, Playhead, WORLD_SCALE};
-use super::screen::ScreenPoints;
+use super::points::PointStyles;
+use super::screen::ScreenProjection;
 use super::selection::{SelectWord, Selection};
 use super::{DataSource, ViewerOptions, add_viewer_plugins};
 
@@ -44,25 +47,47 @@ fn words(list: &[&str]) -> Vec<String> {
     list.iter().map(|w| w.to_string()).collect()
 }
 
-/// A model with four words and the given frames (4 x 3 vectors each).
+/// A model with four words and the given frames (4 x 3 vectors each), analysed.
 fn app_with_frames(frames: Vec<Array2<f32>>) -> App {
     let mut app = headless_app(DataSource::Demo, false);
-    let mut model = app.world_mut().resource_mut::<SpaceModel>();
-    model.settings.cluster_count = 2;
-    model.reset(words(&["法国", "巴黎", "日本", "东京"]));
-    for (index, vectors) in frames.into_iter().enumerate() {
-        model
-            .push_frame(
-                FrameMeta {
-                    index,
-                    ..FrameMeta::default()
-                },
-                Arc::new(vectors),
-            )
-            .unwrap();
+    let count = frames.len();
+    {
+        let mut model = app.world_mut().resource_mut::<SpaceModel>();
+        model.settings.cluster_count = 2;
+        model.reset(words(&["法国", "巴黎", "日本", "东京"]));
+        for (index, vectors) in frames.into_iter().enumerate() {
+            let meta = FrameMeta {
+                index,
+                ..FrameMeta::default()
+            };
+            model.submit(meta, Arc::new(vectors));
+        }
     }
+    let analysed = update_until(&mut app, Duration::from_secs(30), |w| {
+        w.resource::<SpaceModel>().frames.len() == count
+    });
+    assert!(analysed, "frames were not analysed");
     app.update();
     app
+}
+
+/// A projection that maps world x, y linearly onto an 800 x 600 viewport.
+fn flat_projection() -> ScreenProjection {
+    ScreenProjection {
+        clip_from_world: Mat4::from_scale(Vec3::new(0.03, 0.03, 0.01))
+            * Mat4::from_translation(Vec3::new(0.0, 0.0, 1.0)),
+        viewport: Rect::new(0.0, 0.0, 800.0, 600.0),
+    }
+}
+
+/// Where a row is drawn on screen now.
+fn screen_position(app: &App, row: usize) -> Vec2 {
+    let world = app.world();
+    let model = world.resource::<SpaceModel>();
+    let cloud = world.resource::<DisplayedCloud>();
+    let screen = world.resource::<ScreenProjection>();
+    let at = cloud.position(model, row).expect("row on screen");
+    screen.project(at).expect("inside the viewport").0
 }
 
 fn sample_vectors() -> Array2<f32> {
@@ -77,18 +102,10 @@ fn sample_vectors() -> Array2<f32> {
 #[test]
 fn clicking_near_a_point_selects_it_and_lists_neighbors() {
     let mut app = app_with_frames(vec![sample_vectors()]);
-    app.world_mut().insert_resource(ScreenPoints {
-        positions: vec![
-            Some(Vec2::new(100.0, 100.0)),
-            Some(Vec2::new(300.0, 100.0)),
-            None,
-            Some(Vec2::new(500.0, 500.0)),
-        ],
-        depths: vec![0.5; 4],
-        viewport: Rect::new(0.0, 0.0, 800.0, 600.0),
-    });
+    app.world_mut().insert_resource(flat_projection());
+    let target = screen_position(&app, 1);
     app.world_mut().write_message(PointerClick {
-        position: Vec2::new(304.0, 97.0),
+        position: target + Vec2::new(2.0, -1.0),
         double: false,
     });
     app.update();
@@ -107,7 +124,7 @@ fn clicking_near_a_point_selects_it_and_lists_neighbors() {
 
     // A click on empty space clears the selection.
     app.world_mut().write_message(PointerClick {
-        position: Vec2::new(700.0, 20.0),
+        position: Vec2::new(795.0, 5.0),
         double: false,
     });
     app.update();
@@ -138,15 +155,22 @@ fn scrubbing_interpolates_between_frames() {
         playhead.scrub_to(0.0, 2);
     }
     app.update();
-    let start = app.world().resource::<DisplayedCloud>().positions.clone();
+    let positions = |app: &App| -> Vec<Vec3> {
+        let model = app.world().resource::<SpaceModel>();
+        let cloud = app.world().resource::<DisplayedCloud>();
+        (0..4)
+            .filter_map(|row| cloud.position(model, row))
+            .collect()
+    };
+    let start = positions(&app);
     app.world_mut().resource_mut::<Playhead>().scrub_to(1.0, 2);
     app.update();
-    let end = app.world().resource::<DisplayedCloud>().positions.clone();
+    let end = positions(&app);
     app.world_mut().resource_mut::<Playhead>().scrub_to(0.5, 2);
     app.update();
-    let cloud = app.world().resource::<DisplayedCloud>();
-    assert_eq!(cloud.positions.len(), 4);
-    for ((mid, a), b) in cloud.positions.iter().zip(&start).zip(&end) {
+    let middle = positions(&app);
+    assert_eq!(middle.len(), 4);
+    for ((mid, a), b) in middle.iter().zip(&start).zip(&end) {
         assert!(mid.distance((*a + *b) / 2.0) < 1e-4, "{mid} vs {a} {b}");
     }
     let model = app.world().resource::<SpaceModel>();
@@ -195,6 +219,7 @@ fn training_bridge_turns_snapshots_into_frames() {
     let mut app = headless_app(DataSource::Text(demo_like_corpus()), true);
     let finished = update_until(&mut app, Duration::from_secs(120), |w| {
         w.resource::<TrainingRun>().state == RunState::Finished
+            && w.resource::<SpaceModel>().pending() == 0
     });
     assert!(finished, "training did not finish");
     let model = app.world().resource::<SpaceModel>();
@@ -217,13 +242,13 @@ fn training_bridge_pauses_and_cancels() {
     assert!(update_until(&mut app, Duration::from_secs(60), |w| {
         !w.resource::<SpaceModel>().frames.is_empty()
     }));
-    app.world_mut().write_message(TrainCommand::Pause);
+    app.world_mut().write_message(RunCommand::Pause);
     app.update();
     assert_eq!(
         app.world().resource::<TrainingRun>().state,
         RunState::Paused
     );
-    app.world_mut().write_message(TrainCommand::Cancel);
+    app.world_mut().write_message(RunCommand::Cancel);
     let ended = update_until(&mut app, Duration::from_secs(60), |w| {
         w.resource::<TrainingRun>().state == RunState::Cancelled
     });
@@ -238,11 +263,11 @@ fn training_bridge_pauses_and_cancels() {
 fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
     let mut app = headless_app(DataSource::Text(demo_like_corpus()), false);
     app.world_mut()
-        .write_message(TrainCommand::SetPretrained(Some(
+        .write_message(RunCommand::SetPretrained(Some(
             "/no/such/vectors.txt".into(),
         )));
     app.world_mut()
-        .write_message(TrainCommand::Open(DataSource::Text(demo_like_corpus())));
+        .write_message(OpenCommand::Data(DataSource::Text(demo_like_corpus())));
     let failed = update_until(&mut app, Duration::from_secs(30), |w| {
         w.resource::<TrainingRun>().state == RunState::Failed
     });
@@ -259,21 +284,151 @@ fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
 #[test]
 fn double_click_on_a_point_asks_the_camera_to_focus_it() {
     let mut app = app_with_frames(vec![sample_vectors()]);
-    app.world_mut().insert_resource(ScreenPoints {
-        positions: vec![None, None, Some(Vec2::new(50.0, 60.0)), None],
-        depths: vec![0.5; 4],
-        viewport: Rect::new(0.0, 0.0, 800.0, 600.0),
-    });
+    app.world_mut().insert_resource(flat_projection());
+    let target = screen_position(&app, 2);
     app.world_mut().write_message(PointerClick {
-        position: Vec2::new(52.0, 61.0),
+        position: target + Vec2::new(1.0, 1.0),
         double: true,
     });
     app.update();
     let focus = app
         .world()
-        .resource::<bevy::ecs::message::Messages<super::picking::FocusWord>>();
+        .resource::<bevy::ecs::message::Messages<FocusWord>>();
     let mut cursor = focus.get_cursor();
     let sent: Vec<_> = cursor.read(focus).copied().collect();
-    assert_eq!(sent, vec![super::picking::FocusWord(2)]);
+    assert_eq!(sent, vec![FocusWord(2)]);
     assert_eq!(app.world().resource::<Selection>().row, Some(2));
+}
+
+/// Records, each frame, which shared resources were changed (the idle-frame rule).
+#[derive(Resource, Default)]
+struct ChangeLog(Vec<&'static str>);
+
+fn record_changes(
+    model: Res<SpaceModel>,
+    cloud: Res<DisplayedCloud>,
+    playhead: Res<Playhead>,
+    selection: Res<Selection>,
+    settings: Res<DisplaySettings>,
+    styles: Res<PointStyles>,
+    mut log: ResMut<ChangeLog>,
+) {
+    let changed = [
+        ("model", model.is_changed()),
+        ("cloud", cloud.is_changed()),
+        ("playhead", playhead.is_changed()),
+        ("selection", selection.is_changed()),
+        ("settings", settings.is_changed()),
+        ("styles", styles.is_changed()),
+    ];
+    log.0
+        .extend(changed.iter().filter(|(_, c)| *c).map(|(name, _)| *name));
+}
+
+#[test]
+fn an_idle_frame_rebuilds_nothing() {
+    let mut app = app_with_frames(vec![sample_vectors(), sample_vectors() * 2.0]);
+    app.world_mut().write_message(SelectWord(Some(1)));
+    app.world_mut().resource_mut::<Playhead>().scrub_to(1.0, 2);
+    // Let the selection settle.
+    for _ in 0..5 {
+        app.update();
+    }
+    let styles_before = app.world().resource::<PointStyles>().generation;
+    let cloud_before = app.world().resource::<DisplayedCloud>().generation;
+    app.init_resource::<ChangeLog>()
+        .add_systems(Last, record_changes);
+    app.update(); // the first run of a new system sees everything as changed
+    app.world_mut().resource_mut::<ChangeLog>().0.clear();
+    for _ in 0..20 {
+        app.update();
+    }
+    assert_eq!(
+        app.world().resource::<ChangeLog>().0,
+        Vec::<&str>::new(),
+        "idle frames changed shared state"
+    );
+    assert_eq!(
+        app.world().resource::<PointStyles>().generation,
+        styles_before
+    );
+    assert_eq!(
+        app.world().resource::<DisplayedCloud>().generation,
+        cloud_before
+    );
+    // A real change is still seen: a new selection restyles the points once.
+    app.world_mut().write_message(SelectWord(Some(2)));
+    app.update();
+    app.update();
+    assert_eq!(
+        app.world().resource::<PointStyles>().generation,
+        styles_before + 1
+    );
+}
+
+#[test]
+fn snapshots_are_analysed_off_the_frame_loop_and_reanalysed_on_request() {
+    let mut app = headless_app(DataSource::Demo, false);
+    {
+        let mut model = app.world_mut().resource_mut::<SpaceModel>();
+        model.reset(words(&["法国", "巴黎", "日本", "东京"]));
+        model.submit(FrameMeta::default(), Arc::new(sample_vectors()));
+        // Submitting queues work; nothing is computed inside the caller's frame.
+        assert!(model.frames.is_empty());
+        assert_eq!(model.pending(), 1);
+    }
+    assert!(update_until(&mut app, Duration::from_secs(30), |w| {
+        w.resource::<SpaceModel>().frames.len() == 1
+    }));
+    let before = app.world().resource::<SpaceModel>().frames_version;
+    let mut settings = app.world().resource::<SpaceModel>().settings.clone();
+    settings.cluster_count = 3;
+    app.world_mut()
+        .write_message(ModelRequest::SetSettings(settings));
+    assert!(update_until(&mut app, Duration::from_secs(30), |w| {
+        w.resource::<SpaceModel>().frames_version > before
+    }));
+    let model = app.world().resource::<SpaceModel>();
+    assert_eq!(model.frames.len(), 1, "the frame is replaced, not appended");
+    assert_eq!(model.settings.cluster_count, 3);
+    assert!(model.frames[0].clusters.iter().all(|&c| c < 3));
+}
+
+#[test]
+fn the_gpu_mesh_places_points_where_the_cpu_does() {
+    let mut app = app_with_frames(vec![sample_vectors(), sample_vectors() * 3.0 + 0.5]);
+    {
+        let mut playhead = app.world_mut().resource_mut::<Playhead>();
+        playhead.follow_latest = false;
+        playhead.scrub_to(0.3, 2);
+    }
+    app.update();
+    let world = app.world();
+    let model = world.resource::<SpaceModel>();
+    let cloud = world.resource::<DisplayedCloud>();
+    let styles = world.resource::<PointStyles>();
+    assert!((cloud.t - 0.3).abs() < 1e-6);
+    let mesh = super::points::point_mesh(
+        model.frames[cloud.lower].coords_3d.view(),
+        model.frames[cloud.upper].coords_3d.view(),
+        &styles.styles,
+        WORLD_SCALE,
+    );
+    use bevy::mesh::VertexAttributeValues;
+    let Some(VertexAttributeValues::Float32x3(a)) = mesh.attribute(Mesh::ATTRIBUTE_POSITION) else {
+        panic!("positions missing");
+    };
+    let Some(VertexAttributeValues::Float32x3(b)) =
+        mesh.attribute(super::points::ATTRIBUTE_NEXT_POSITION)
+    else {
+        panic!("next positions missing");
+    };
+    for row in 0..4 {
+        let cpu = cloud.position(model, row).unwrap();
+        for corner in 0..4 {
+            let v = row * 4 + corner;
+            let gpu = super::points::shader_position(Vec3::from(a[v]), Vec3::from(b[v]), cloud.t);
+            assert!(gpu.distance(cpu) < 1e-5, "row {row}: {gpu} vs {cpu}");
+        }
+    }
 }

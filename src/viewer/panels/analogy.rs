@@ -6,65 +6,9 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::{PanelContext, word_button};
-use crate::space::{self, AnalogyMethod};
-use crate::viewer::model::SpaceModel;
+use crate::space::AnalogyMethod;
+use crate::viewer::analogy::AnalogyState;
 use crate::viewer::selection::SelectWord;
-
-/// The last solved analogy, shared with the scene (arrows) and labels.
-#[derive(Resource, Debug, Default, Clone)]
-pub struct AnalogyState {
-    pub a: Option<usize>,
-    pub b: Option<usize>,
-    pub c: Option<usize>,
-    pub results: Vec<space::Neighbor>,
-}
-
-impl AnalogyState {
-    /// Arrows to draw: A→B and C→best answer.
-    pub fn arrows(&self, model: &SpaceModel) -> Vec<(usize, usize)> {
-        let valid = |r: usize| r < model.words.len();
-        let mut arrows = Vec::new();
-        if let (Some(a), Some(b)) = (self.a, self.b)
-            && valid(a)
-            && valid(b)
-        {
-            arrows.push((a, b));
-        }
-        if let (Some(c), Some(best)) = (self.c, self.results.first())
-            && valid(c)
-            && valid(best.row)
-        {
-            arrows.push((c, best.row));
-        }
-        arrows
-    }
-
-    /// Solves `a : b :: c : ?` on one frame's vectors.
-    pub fn solve(
-        &mut self,
-        model: &SpaceModel,
-        frame: usize,
-        words: [&str; 3],
-        method: AnalogyMethod,
-    ) -> Result<(), String> {
-        let rows: Vec<usize> = words
-            .iter()
-            .map(|w| {
-                model
-                    .row_of(w.trim())
-                    .ok_or_else(|| format!("unknown word {:?}", w.trim()))
-            })
-            .collect::<Result<_, _>>()?;
-        let frame = model.frames.get(frame).ok_or("no snapshot yet")?;
-        let index = space::NeighborIndex::from_matrix(frame.vectors.view());
-        self.results = space::analogy(&index, rows[0], rows[1], rows[2], 10, method, None)
-            .map_err(|e| e.to_string())?;
-        self.a = Some(rows[0]);
-        self.b = Some(rows[1]);
-        self.c = Some(rows[2]);
-        Ok(())
-    }
-}
 
 pub struct AnalogyPanel {
     words: [String; 3],
@@ -93,7 +37,7 @@ impl AnalogyPanel {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.method, AnalogyMethod::CosAdd, "3CosAdd");
             ui.selectable_value(&mut self.method, AnalogyMethod::CosMul, "3CosMul");
-            if ui.button("Solve").clicked() {
+            if ui.button(cx.lang.tr("Solve")).clicked() {
                 let frame = cx
                     .playhead
                     .nearest_frame(cx.model.frames.len())
@@ -103,10 +47,10 @@ impl AnalogyPanel {
                     self.words[1].as_str(),
                     self.words[2].as_str(),
                 ];
-                self.error = cx.analogy.solve(&cx.model, frame, words, self.method).err();
+                self.error = cx.analogy.solve(cx.model, frame, words, self.method).err();
             }
-            if ui.button("Clear").clicked() {
-                *cx.analogy = AnalogyState::default();
+            if ui.button(cx.lang.tr("Clear")).clicked() {
+                cx.analogy = AnalogyState::default();
             }
         });
         if let Some(error) = &self.error {

@@ -6,48 +6,97 @@ use bevy_egui::egui;
 use super::PanelContext;
 use crate::space::ProjectionMode;
 use crate::viewer::camera::ResetView;
-use crate::viewer::scene::ColorBy;
+use crate::viewer::display_settings::{CloudView, ColorBy};
+use crate::viewer::i18n::fill;
+use crate::viewer::model::ModelRequest;
 
 #[derive(Default)]
 pub struct DisplayPanel;
 
 impl DisplayPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let lang = cx.lang;
         ui.horizontal(|ui| {
-            ui.label("Colour by");
-            ui.selectable_value(&mut cx.settings.color_by, ColorBy::Cluster, "cluster")
-                .on_hover_text("each snapshot's own clusters");
-            ui.selectable_value(&mut cx.settings.color_by, ColorBy::LatestCluster, "final")
-                .on_hover_text("the latest snapshot's clusters on every frame");
+            ui.label(lang.tr("Colour by"));
+            ui.selectable_value(
+                &mut cx.settings.color_by,
+                ColorBy::Cluster,
+                lang.tr("cluster"),
+            )
+            .on_hover_text(lang.tr("each snapshot's own clusters"));
+            ui.selectable_value(
+                &mut cx.settings.color_by,
+                ColorBy::LatestCluster,
+                lang.tr("final"),
+            )
+            .on_hover_text(lang.tr("the latest snapshot's clusters on every frame"));
             let has_categories = !cx.model.category_names.is_empty();
             ui.add_enabled_ui(has_categories, |ui| {
-                ui.selectable_value(&mut cx.settings.color_by, ColorBy::Category, "category");
+                ui.selectable_value(
+                    &mut cx.settings.color_by,
+                    ColorBy::Category,
+                    lang.tr("category"),
+                );
             });
         });
         let mut settings = cx.model.settings.clone();
         ui.horizontal(|ui| {
-            ui.label("Clusters k");
+            ui.label(lang.tr("Clusters k"));
             ui.add(egui::DragValue::new(&mut settings.cluster_count).range(2..=40));
         });
         ui.horizontal(|ui| {
-            ui.label("Projection");
-            ui.selectable_value(&mut settings.mode, ProjectionMode::Aligned, "aligned")
-                .on_hover_text("Each frame's own PCA, rotated onto the previous frame");
-            ui.selectable_value(&mut settings.mode, ProjectionMode::Fixed, "fixed")
-                .on_hover_text("One PCA basis, fitted on the latest frame, for every frame");
+            ui.label(lang.tr("Projection"));
+            ui.selectable_value(
+                &mut settings.mode,
+                ProjectionMode::Aligned,
+                lang.tr("aligned"),
+            )
+            .on_hover_text(lang.tr("Each frame's own PCA, rotated onto the previous frame"));
+            ui.selectable_value(&mut settings.mode, ProjectionMode::Fixed, lang.tr("fixed"))
+                .on_hover_text(
+                    lang.tr("One PCA basis, fitted on the latest frame, for every frame"),
+                );
+        });
+        ui.horizontal(|ui| {
+            ui.label(lang.tr("lens"));
+            let none = lang.tr("none (PCA)");
+            egui::ComboBox::from_id_salt("lens")
+                .selected_text(settings.lens.clone().unwrap_or_else(|| none.to_owned()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut settings.lens, None, none);
+                    for set in &cx.model.relation_sets {
+                        ui.selectable_value(&mut settings.lens, Some(set.name.clone()), &set.name);
+                    }
+                })
+                .response
+                .on_hover_text(
+                    lang.tr("One axis along the relation's mean offset, two from PCA of its words"),
+                );
+        });
+        ui.horizontal(|ui| {
+            ui.label(lang.tr("View"));
+            ui.selectable_value(
+                &mut cx.settings.view,
+                CloudView::Frames,
+                lang.tr("learned vectors"),
+            );
+            ui.selectable_value(&mut cx.settings.view, CloudView::OneHot, lang.tr("one-hot"));
         });
         if settings != cx.model.settings {
-            cx.model.settings = settings;
-            if let Err(e) = cx.model.recompute() {
-                cx.user_errors
-                    .write(crate::viewer::model::UserError(format!(
-                        "cannot reproject: {e}"
-                    )));
-            }
+            cx.model_requests.write(ModelRequest::SetSettings(settings));
         }
-        ui.add(egui::Slider::new(&mut cx.settings.point_size, 0.2..=4.0).text("point size"));
-        ui.add(egui::Slider::new(&mut cx.settings.label_density, 0.0..=1.0).text("labels"));
-        if ui.button("Reset view").clicked() {
+        ui.add(
+            egui::Slider::new(&mut cx.settings.point_size, 0.2..=4.0).text(lang.tr("point size")),
+        );
+        ui.checkbox(&mut cx.settings.depth_fade, lang.tr("fade far points"));
+        ui.add(
+            egui::Slider::new(&mut cx.settings.label_density, 0.0..=1.0).text(lang.tr("labels")),
+        );
+        ui.weak(fill(
+            lang.tr("snapshots keep {} words each"),
+            &[&cx.run.config.snapshot_max_words],
+        ));
+        if ui.button(lang.tr("Reset view")).clicked() {
             cx.reset_view.write(ResetView);
         }
         if cx.settings.color_by == ColorBy::Category {

@@ -3,19 +3,18 @@
 //! training timeline. Every file is written under a temporary name and renamed into place.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::window::FileDragAndDrop;
 use bevy_egui::egui;
 
 use super::PanelContext;
 use crate::atomic_file::write_atomically;
-use crate::viewer::bridge::TrainCommand;
+use crate::viewer::bridge::OpenCommand;
 use crate::viewer::model::{SpaceModel, UserError};
 use crate::viewer::options::DataSource;
 use crate::viewer::playback::Playhead;
+use crate::viewer::screenshots::{ScreenshotLog, request_screenshot};
 use crate::viewer::selection::Selection;
 
 /// Something to write to disk.
@@ -28,93 +27,99 @@ pub enum ExportRequest {
     Timeline(PathBuf),
 }
 
-/// Screenshots asked for and written so far (scripts wait on this).
-#[derive(Resource, Default, Clone)]
-pub struct ScreenshotLog {
-    pub requested: usize,
-    pub written: Arc<Mutex<Vec<Result<PathBuf, String>>>>,
-}
-
-impl ScreenshotLog {
-    pub fn written_count(&self) -> usize {
-        self.written.lock().map(|w| w.len()).unwrap_or(0)
-    }
-}
-
 pub struct FilesPlugin;
 
 impl Plugin for FilesPlugin {
     fn build(&self, app: &mut App) {
-        app.add_message::<ExportRequest>()
-            .init_resource::<ScreenshotLog>()
-            .add_systems(
-                Update,
-                (open_dropped_files, run_exports).in_set(crate::viewer::ViewerSet::Input),
-            );
+        app.add_message::<ExportRequest>().add_systems(
+            Update,
+            (open_dropped_files, run_exports).in_set(crate::viewer::ViewerSet::Input),
+        );
     }
 }
 
-#[derive(Default)]
 pub struct FilesPanel {
     path: String,
-    browser: super::browser::FileBrowser,
+    dialog: egui_file_dialog::FileDialog,
+}
+
+impl Default for FilesPanel {
+    fn default() -> Self {
+        Self {
+            path: String::new(),
+            dialog: file_dialog(),
+        }
+    }
+}
+
+/// The file dialog (recent places, keyboard navigation and filters come with it), with one
+/// filter per kind of file the app opens.
+fn file_dialog() -> egui_file_dialog::FileDialog {
+    egui_file_dialog::FileDialog::new()
+        .title("Open or save")
+        .add_file_filter_extensions(
+            "Vectors (.txt .vec .bin .tsv .gz)",
+            vec!["txt", "vec", "bin", "tsv", "gz"],
+        )
+        .add_file_filter_extensions("Corpora (.txt)", vec!["txt"])
+        .add_file_filter_extensions("Timelines (.timeline)", vec!["timeline"])
+        .add_file_filter_extensions("Relations, metadata (.tsv)", vec!["tsv"])
 }
 
 impl FilesPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
-        ui.weak("Browse, type a path, or drop a file on the window.");
+        let lang = cx.lang;
+        ui.weak(lang.tr("Browse, type a path, or drop a file on the window."));
         ui.horizontal(|ui| {
-            if ui.button("Browse…").clicked() {
-                self.browser.open = true;
+            if ui.button(lang.tr("Browse…")).clicked() {
+                self.dialog.pick_file();
             }
             ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(f32::INFINITY));
         });
-        if let Some(picked) = self.browser.ui(ui.ctx(), Path::new(self.path.trim())) {
+        self.dialog.update(ui.ctx());
+        if let Some(picked) = self.dialog.take_picked() {
             self.path = picked.display().to_string();
         }
         let path = PathBuf::from(self.path.trim());
         let has_path = !self.path.trim().is_empty();
         ui.horizontal_wrapped(|ui| {
             ui.add_enabled_ui(has_path, |ui| {
-                if ui.button("Train on corpus").clicked() {
-                    cx.train_commands
-                        .write(TrainCommand::Open(DataSource::Corpus(path.clone())));
+                if ui.button(lang.tr("Train on corpus")).clicked() {
+                    cx.open_commands
+                        .write(OpenCommand::Data(DataSource::Corpus(path.clone())));
                 }
-                if ui.button("Open vectors").clicked() {
-                    cx.train_commands
-                        .write(TrainCommand::Open(DataSource::Vectors(path.clone())));
+                if ui.button(lang.tr("Open vectors")).clicked() {
+                    cx.open_commands
+                        .write(OpenCommand::Data(DataSource::Vectors(path.clone())));
                 }
-                if ui.button("Open timeline").clicked() {
-                    cx.train_commands
-                        .write(TrainCommand::Open(DataSource::Timeline(path.clone())));
+                if ui.button(lang.tr("Open timeline")).clicked() {
+                    cx.open_commands
+                        .write(OpenCommand::Data(DataSource::Timeline(path.clone())));
                 }
-                if ui.button("Relations TSV").clicked() {
-                    cx.train_commands
-                        .write(TrainCommand::OpenRelations(path.clone()));
+                if ui.button(lang.tr("Relations TSV")).clicked() {
+                    cx.open_commands.write(OpenCommand::Relations(path.clone()));
                 }
-                if ui.button("Metadata TSV").clicked() {
-                    cx.train_commands
-                        .write(TrainCommand::OpenMetadata(path.clone()));
+                if ui.button(lang.tr("Metadata TSV")).clicked() {
+                    cx.open_commands.write(OpenCommand::Metadata(path.clone()));
                 }
             });
-            if ui.button("Demo").clicked() {
-                cx.train_commands
-                    .write(TrainCommand::Open(DataSource::Demo));
+            if ui.button(lang.tr("Demo")).clicked() {
+                cx.open_commands.write(OpenCommand::Data(DataSource::Demo));
             }
         });
         ui.separator();
         ui.horizontal_wrapped(|ui| {
             ui.add_enabled_ui(has_path, |ui| {
-                if ui.button("Save screenshot").clicked() {
+                if ui.button(lang.tr("Save screenshot")).clicked() {
                     cx.exports.write(ExportRequest::Screenshot(path.clone()));
                 }
-                if ui.button("Save vectors").clicked() {
+                if ui.button(lang.tr("Save vectors")).clicked() {
                     cx.exports.write(ExportRequest::Vectors(path.clone()));
                 }
-                if ui.button("Save neighbours").clicked() {
+                if ui.button(lang.tr("Save neighbours")).clicked() {
                     cx.exports.write(ExportRequest::Neighbors(path.clone()));
                 }
-                if ui.button("Save timeline").clicked() {
+                if ui.button(lang.tr("Save timeline")).clicked() {
                     cx.exports.write(ExportRequest::Timeline(path.clone()));
                 }
             });
@@ -123,7 +128,7 @@ impl FilesPanel {
 }
 
 /// Decides what a dropped file is from its name (and, for `.txt`, its content).
-pub fn classify_dropped(path: &Path) -> TrainCommand {
+pub fn classify_dropped(path: &Path) -> OpenCommand {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -133,21 +138,21 @@ pub fn classify_dropped(path: &Path) -> TrainCommand {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if extension == "timeline" {
-        TrainCommand::Open(DataSource::Timeline(path.to_owned()))
+        OpenCommand::Data(DataSource::Timeline(path.to_owned()))
     } else if name.contains("relation") {
-        TrainCommand::OpenRelations(path.to_owned())
+        OpenCommand::Relations(path.to_owned())
     } else if name.contains("metadata") || name.contains("categor") {
-        TrainCommand::OpenMetadata(path.to_owned())
+        OpenCommand::Metadata(path.to_owned())
     } else if crate::embeddings::formats::detect(path).is_ok() {
-        TrainCommand::Open(DataSource::Vectors(path.to_owned()))
+        OpenCommand::Data(DataSource::Vectors(path.to_owned()))
     } else {
-        TrainCommand::Open(DataSource::Corpus(path.to_owned()))
+        OpenCommand::Data(DataSource::Corpus(path.to_owned()))
     }
 }
 
 fn open_dropped_files(
     mut drops: MessageReader<FileDragAndDrop>,
-    mut commands: MessageWriter<TrainCommand>,
+    mut commands: MessageWriter<OpenCommand>,
 ) {
     for drop in drops.read() {
         if let FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
@@ -182,40 +187,6 @@ fn run_exports(
         }
     }
 }
-
-/// Captures the window and writes it as PNG (atomically) once the frame is rendered.
-pub fn request_screenshot(commands: &mut Commands, log: &mut ScreenshotLog, path: PathBuf) {
-    log.requested += 1;
-    let written = log.written.clone();
-    commands.spawn(Screenshot::primary_window()).observe(
-        move |captured: On<ScreenshotCaptured>| {
-            let result = save_png(&captured.image, &path).map(|()| path.clone());
-            if let Err(e) = &result {
-                error!("{e}");
-            }
-            if let Ok(mut written) = written.lock() {
-                written.push(result);
-            }
-        },
-    );
-}
-
-fn save_png(image: &Image, path: &Path) -> Result<(), String> {
-    let rgb = image
-        .clone()
-        .try_into_dynamic()
-        .map_err(|e| format!("cannot convert screenshot: {e}"))?
-        .to_rgb8();
-    let (width, height) = rgb.dimensions();
-    write_atomically(path, |w| {
-        image::codecs::png::PngEncoder::new(w)
-            .write_image(rgb.as_raw(), width, height, image::ExtendedColorType::Rgb8)
-            .map_err(std::io::Error::other)
-    })
-    .map_err(|e| format!("cannot write screenshot {}: {e}", path.display()))
-}
-
-use image::ImageEncoder;
 
 fn export_vectors(model: &SpaceModel, playhead: &Playhead, path: &Path) -> Result<(), String> {
     let frame = playhead
@@ -257,21 +228,10 @@ fn export_timeline(
     let snapshots = model
         .frames
         .iter()
-        .map(|f| crate::train::Snapshot {
-            index: f.meta.index,
-            epoch: f.meta.epoch,
-            words_processed: f.meta.words_processed,
-            learning_rate: f.meta.learning_rate,
-            loss: f.meta.loss,
-            vectors: (*f.vectors).clone(),
-        })
-        .collect();
-    let timeline = crate::train::Timeline {
-        words: model.words.clone(),
-        params_json: serde_json::to_string(config).unwrap_or_default(),
-        snapshots,
-    };
-    timeline
+        .map(|f| crate::train::Snapshot::from_meta(f.meta.clone(), (*f.vectors).clone()));
+    let params_json = serde_json::to_string(config).unwrap_or_default();
+    crate::train::Timeline::assemble(model.words.clone(), params_json, snapshots)
+        .map_err(|e| e.to_string())?
         .save(path, crate::train::Precision::F32)
         .map_err(|e| e.to_string())
 }
@@ -281,6 +241,7 @@ mod tests {
     use super::*;
     use crate::viewer::model::FrameMeta;
     use ndarray::array;
+    use std::sync::Arc;
 
     fn model_with_two_frames() -> SpaceModel {
         let mut model = SpaceModel::default();
@@ -303,10 +264,9 @@ mod tests {
                 words_processed: index as u64 * 10,
                 ..FrameMeta::default()
             };
-            model
-                .push_frame(meta, Arc::new(v.mapv(|x| x * (index + 1) as f32)))
-                .unwrap();
+            model.submit(meta, Arc::new(v.mapv(|x| x * (index + 1) as f32)));
         }
+        model.analyse_pending_now();
         model
     }
 
@@ -343,7 +303,7 @@ mod tests {
         assert_eq!(back.snapshots[1].words_processed, 10);
         assert_eq!(
             classify_dropped(&timeline),
-            TrainCommand::Open(DataSource::Timeline(timeline.clone()))
+            OpenCommand::Data(DataSource::Timeline(timeline.clone()))
         );
     }
 
@@ -354,18 +314,18 @@ mod tests {
         std::fs::write(&corpus, "这 是 一 个 句子\nplain words here\n").unwrap();
         assert_eq!(
             classify_dropped(&corpus),
-            TrainCommand::Open(DataSource::Corpus(corpus.clone()))
+            OpenCommand::Data(DataSource::Corpus(corpus.clone()))
         );
         let vectors = dir.path().join("vec.txt");
         std::fs::write(&vectors, "2 2\na 0.1 0.2\nb 0.3 0.4\n").unwrap();
         assert_eq!(
             classify_dropped(&vectors),
-            TrainCommand::Open(DataSource::Vectors(vectors.clone()))
+            OpenCommand::Data(DataSource::Vectors(vectors.clone()))
         );
         let relations = dir.path().join("relations.tsv");
         assert_eq!(
             classify_dropped(&relations),
-            TrainCommand::OpenRelations(relations.clone())
+            OpenCommand::Relations(relations.clone())
         );
     }
 }

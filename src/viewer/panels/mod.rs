@@ -4,7 +4,6 @@
 //! the cloud is centred in the visible area, and over which the labels are drawn.
 
 pub mod analogy;
-pub mod browser;
 pub mod display;
 pub mod files;
 pub mod relations;
@@ -22,15 +21,17 @@ use bevy_egui::{
     EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui,
 };
 
-use super::bridge::{TrainCommand, TrainingRun};
-use super::camera::{MainCamera, ResetView};
+use super::analogy::AnalogyState;
+use super::analysis::AnalysisStatus;
+use super::bridge::{OpenCommand, RunCommand, TrainingRun};
+use super::camera::{MainCamera, OrbitCamera, ResetView};
+use super::display_settings::DisplaySettings;
+use super::i18n::Lang;
 use super::labels::{LabelInputs, labels_ui};
-use super::model::{ErrorLog, SpaceModel};
-use super::playback::Playhead;
-use super::scene::DisplaySettings;
-use super::screen::ScreenPoints;
+use super::model::{ErrorLog, ModelRequest, SpaceModel};
+use super::playback::{DisplayedCloud, Playhead};
+use super::screen::ScreenProjection;
 use super::selection::{SelectWord, Selection};
-use analogy::AnalogyState;
 
 /// UI-local state of every panel (text being typed, folds).
 #[derive(Resource, Default)]
@@ -44,22 +45,59 @@ pub struct Panels {
     pub timeline: timeline::TimelinePanel,
 }
 
-/// What the panels read and write, bundled so panel methods take one argument.
+/// The messages panels send.
 #[derive(SystemParam)]
-pub struct PanelContext<'w> {
-    pub model: ResMut<'w, SpaceModel>,
-    pub run: Res<'w, TrainingRun>,
-    pub playhead: ResMut<'w, Playhead>,
-    pub selection: ResMut<'w, Selection>,
-    pub settings: ResMut<'w, DisplaySettings>,
-    pub analogy: ResMut<'w, AnalogyState>,
-    pub errors: Res<'w, ErrorLog>,
-    pub screen: Res<'w, ScreenPoints>,
-    pub train_commands: MessageWriter<'w, TrainCommand>,
+pub struct PanelMessages<'w> {
+    pub run_commands: MessageWriter<'w, RunCommand>,
+    pub open_commands: MessageWriter<'w, OpenCommand>,
+    pub model_requests: MessageWriter<'w, ModelRequest>,
     pub select: MessageWriter<'w, SelectWord>,
     pub reset_view: MessageWriter<'w, ResetView>,
     pub exports: MessageWriter<'w, files::ExportRequest>,
     pub user_errors: MessageWriter<'w, super::model::UserError>,
+}
+
+/// What the panels read and write, bundled so panel methods take one argument. Shared state
+/// is read through references; what panels may edit is a local copy, written back only when it
+/// changed, so an idle frame changes nothing (and nothing downstream is rebuilt).
+pub struct PanelContext<'a, 'w> {
+    pub model: &'a SpaceModel,
+    pub run: &'a TrainingRun,
+    pub errors: &'a ErrorLog,
+    pub analysis: &'a AnalysisStatus,
+    pub playhead: Playhead,
+    pub selection: Selection,
+    pub settings: DisplaySettings,
+    pub analogy: AnalogyState,
+    pub lang: Lang,
+    pub run_commands: &'a mut MessageWriter<'w, RunCommand>,
+    pub open_commands: &'a mut MessageWriter<'w, OpenCommand>,
+    pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
+    pub select: &'a mut MessageWriter<'w, SelectWord>,
+    pub reset_view: &'a mut MessageWriter<'w, ResetView>,
+    pub exports: &'a mut MessageWriter<'w, files::ExportRequest>,
+    pub user_errors: &'a mut MessageWriter<'w, super::model::UserError>,
+}
+
+/// The shared state panels edit (through copies).
+#[derive(SystemParam)]
+pub struct EditableState<'w> {
+    pub playhead: ResMut<'w, Playhead>,
+    pub selection: ResMut<'w, Selection>,
+    pub settings: ResMut<'w, DisplaySettings>,
+    pub analogy: ResMut<'w, AnalogyState>,
+    pub lang: ResMut<'w, Lang>,
+}
+
+/// The shared state panels and labels only read.
+#[derive(SystemParam)]
+pub struct ReadState<'w> {
+    pub model: Res<'w, SpaceModel>,
+    pub run: Res<'w, TrainingRun>,
+    pub errors: Res<'w, ErrorLog>,
+    pub analysis: Res<'w, AnalysisStatus>,
+    pub cloud: Res<'w, DisplayedCloud>,
+    pub screen: Res<'w, ScreenProjection>,
 }
 
 pub struct PanelsPlugin;
@@ -73,20 +111,79 @@ impl Plugin for PanelsPlugin {
         }
         app.add_systems(Startup, spawn_egui_camera);
         app.init_resource::<Panels>()
-            .init_resource::<AnalogyState>()
             .add_plugins(files::FilesPlugin)
             .add_systems(EguiPrimaryContextPass, panels_system);
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn panels_system(
     mut contexts: EguiContexts,
     mut panels: ResMut<Panels>,
-    mut cx: PanelContext,
+    read: ReadState,
+    mut edit: EditableState,
+    mut messages: PanelMessages,
     window: Single<&Window, With<PrimaryWindow>>,
     mut camera: Single<&mut Camera, With<MainCamera>>,
+    orbit: Single<&OrbitCamera>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
+    let mut cx = PanelContext {
+        model: &read.model,
+        run: &read.run,
+        errors: &read.errors,
+        analysis: &read.analysis,
+        playhead: edit.playhead.clone(),
+        selection: edit.selection.clone(),
+        settings: edit.settings.clone(),
+        analogy: edit.analogy.clone(),
+        lang: *edit.lang,
+        run_commands: &mut messages.run_commands,
+        open_commands: &mut messages.open_commands,
+        model_requests: &mut messages.model_requests,
+        select: &mut messages.select,
+        reset_view: &mut messages.reset_view,
+        exports: &mut messages.exports,
+        user_errors: &mut messages.user_errors,
+    };
+    let (left, right, bottom) = layout_ui(&ctx, &mut panels, &mut cx);
+    let PanelContext {
+        playhead,
+        selection,
+        settings,
+        analogy,
+        lang,
+        ..
+    } = cx;
+    edit.playhead.set_if_neq(playhead);
+    edit.selection.set_if_neq(selection);
+    edit.settings.set_if_neq(settings);
+    edit.analogy.set_if_neq(analogy);
+    edit.lang.set_if_neq(lang);
+
+    set_viewport(&mut camera, &window, left, right, bottom);
+    let zoomed_out = read
+        .cloud
+        .bounds(&read.model)
+        .is_some_and(|(_, radius)| orbit.radius > radius * 1.8);
+    labels_ui(
+        &ctx,
+        &LabelInputs {
+            model: &read.model,
+            cloud: &read.cloud,
+            screen: &read.screen,
+            selection: &edit.selection,
+            settings: &edit.settings,
+            analogy: &edit.analogy,
+            zoomed_out,
+        },
+    );
+    Ok(())
+}
+
+/// Lays the panels out: controls left, inspector right, timeline at the bottom. Returns the
+/// widths of the side panels and the height of the bottom one (logical pixels).
+fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) -> (f32, f32, f32) {
     let mut root = egui::Ui::new(
         ctx.clone(),
         "embedscape-root".into(),
@@ -94,22 +191,28 @@ fn panels_system(
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
-    let panels = &mut *panels;
     let left = egui::Panel::left("controls")
         .default_size(300.0)
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading("embedscape");
-                egui::CollapsingHeader::new("Training")
+                ui.horizontal(|ui| {
+                    ui.heading("embedscape");
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        for lang in [Lang::En, Lang::Zh] {
+                            ui.selectable_value(&mut cx.lang, lang, lang.native_name());
+                        }
+                    });
+                });
+                egui::CollapsingHeader::new(cx.lang.tr("Training"))
                     .default_open(true)
-                    .show(ui, |ui| panels.training.ui(ui, &mut cx));
-                egui::CollapsingHeader::new("Display")
+                    .show(ui, |ui| panels.training.ui(ui, cx));
+                egui::CollapsingHeader::new(cx.lang.tr("Display"))
                     .default_open(true)
-                    .show(ui, |ui| panels.display.ui(ui, &mut cx));
-                egui::CollapsingHeader::new("Open / export")
+                    .show(ui, |ui| panels.display.ui(ui, cx));
+                egui::CollapsingHeader::new(cx.lang.tr("Open / export"))
                     .default_open(false)
-                    .show(ui, |ui| panels.files.ui(ui, &mut cx));
+                    .show(ui, |ui| panels.files.ui(ui, cx));
             });
         })
         .response
@@ -120,15 +223,15 @@ fn panels_system(
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::CollapsingHeader::new("Word")
+                egui::CollapsingHeader::new(cx.lang.tr("Word"))
                     .default_open(true)
-                    .show(ui, |ui| panels.search.ui(ui, &mut cx));
-                egui::CollapsingHeader::new("Relations")
+                    .show(ui, |ui| panels.search.ui(ui, cx));
+                egui::CollapsingHeader::new(cx.lang.tr("Relations"))
                     .default_open(true)
-                    .show(ui, |ui| panels.relations.ui(ui, &mut cx));
-                egui::CollapsingHeader::new("Analogy")
+                    .show(ui, |ui| panels.relations.ui(ui, cx));
+                egui::CollapsingHeader::new(cx.lang.tr("Analogy"))
                     .default_open(true)
-                    .show(ui, |ui| panels.analogy.ui(ui, &mut cx));
+                    .show(ui, |ui| panels.analogy.ui(ui, cx));
             });
         })
         .response
@@ -136,23 +239,11 @@ fn panels_system(
         .width();
     let bottom = egui::Panel::bottom("timeline")
         .resizable(false)
-        .show(&mut root, |ui| panels.timeline.ui(ui, &mut cx))
+        .show(&mut root, |ui| panels.timeline.ui(ui, cx))
         .response
         .rect
         .height();
-
-    set_viewport(&mut camera, &window, left, right, bottom);
-    labels_ui(
-        &ctx,
-        &LabelInputs {
-            model: &cx.model,
-            screen: &cx.screen,
-            selection: &cx.selection,
-            settings: &cx.settings,
-            analogy: &cx.analogy,
-        },
-    );
-    Ok(())
+    (left, right, bottom)
 }
 
 /// A camera that renders nothing but egui, over the whole window, after the 3D camera.

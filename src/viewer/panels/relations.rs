@@ -1,27 +1,51 @@
-//! Relations panel: each relation's consistency (mean pairwise cosine of its tail − head
-//! offsets; 1 = the arrows are parallel) now and how it changed over the timeline, its analogy
-//! accuracy, its pairs, and a toggle for its arrows.
+//! Relations panel: the relation sets loaded for these words (built-in ones found in the
+//! vocabulary, and the user's files) with how many pairs were found; for each, its consistency
+//! (mean pairwise cosine of its tail − head offsets; 1 = parallel) in the full space and on
+//! screen, how it changed over the timeline, its analogy accuracy, its pairs, a toggle for its
+//! arrows and a button that shows it through the relation lens.
 
 use bevy_egui::egui;
 use egui_plot::{Line, Plot, PlotPoints};
 
 use super::PanelContext;
+use crate::viewer::i18n::fill;
+use crate::viewer::model::ModelRequest;
 
 #[derive(Default)]
 pub struct RelationsPanel;
 
 impl RelationsPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let lang = cx.lang;
         if cx.model.relations.is_empty() {
-            ui.weak("No relations loaded (open a relations TSV: head, tail, relation).");
+            ui.weak(lang.tr("No relations loaded (open a relations TSV: head, tail, relation)."));
             return;
         }
         let frame_count = cx.model.frames.len();
         let Some(current) = cx.playhead.nearest_frame(frame_count) else {
-            ui.weak("waiting for the first snapshot");
+            ui.weak(lang.tr("waiting for the first snapshot"));
             return;
         };
+        egui::CollapsingHeader::new(fill(
+            lang.tr("{} relation sets loaded"),
+            &[&cx.model.relation_sets.len()],
+        ))
+        .id_salt("relation-sets")
+        .show(ui, |ui| {
+            for set in &cx.model.relation_sets {
+                let origin = if set.builtin {
+                    lang.tr("built-in")
+                } else {
+                    lang.tr("your file")
+                };
+                ui.label(fill(
+                    lang.tr("{}: {} pairs found, {} missing ({})"),
+                    &[&set.name, &set.pairs_found, &set.pairs_missing, &origin],
+                ));
+            }
+        });
         let scores = cx.model.frames[current].relation_scores.clone();
+        let parallelism = cx.model.frames[current].relation_parallelism.clone();
         for (i, score) in scores.iter().enumerate() {
             let mut shown = cx.settings.shows_relation(&score.relation);
             ui.horizontal(|ui| {
@@ -38,19 +62,33 @@ impl RelationsPanel {
                     .relation_scores
                     .get(i)
                     .and_then(|s| s.consistency);
-                ui.label(format!(
-                    "consistency {} (start {})",
-                    fmt(score.consistency),
-                    fmt(first)
+                ui.label(fill(
+                    lang.tr("consistency {} (start {})"),
+                    &[&fmt(score.consistency), &fmt(first)],
                 ));
             });
-            ui.weak(format!(
-                "{} pairs found, {} missing · analogy top-1 {}",
-                score.pairs_found,
-                score.pairs_missing,
-                score
-                    .analogy_accuracy
-                    .map_or("–".to_owned(), |a| format!("{:.0}%", a * 100.0)),
+            ui.horizontal(|ui| {
+                let on_screen = parallelism.get(i).copied().flatten();
+                ui.label(fill(lang.tr("on screen {}"), &[&fmt(on_screen)]))
+                    .on_hover_text(
+                        lang.tr("How parallel the arrows are in this 3D view (1 = parallel)"),
+                    );
+                let lensed = cx.model.settings.lens.as_deref() == Some(score.relation.as_str());
+                if ui
+                    .selectable_label(lensed, lang.tr("Show with the lens"))
+                    .clicked()
+                {
+                    let mut settings = cx.model.settings.clone();
+                    settings.lens = (!lensed).then(|| score.relation.clone());
+                    cx.model_requests.write(ModelRequest::SetSettings(settings));
+                }
+            });
+            let accuracy = score
+                .analogy_accuracy
+                .map_or("–".to_owned(), |a| format!("{:.0}%", a * 100.0));
+            ui.weak(fill(
+                lang.tr("{} pairs found, {} missing · analogy top-1 {}"),
+                &[&score.pairs_found, &score.pairs_missing, &accuracy],
             ));
             let series: PlotPoints = cx
                 .model
@@ -73,7 +111,7 @@ impl RelationsPanel {
                 .show(ui, |plot| {
                     plot.line(Line::new(score.relation.clone(), series))
                 });
-            egui::CollapsingHeader::new(format!("pairs of {}", score.relation))
+            egui::CollapsingHeader::new(fill(lang.tr("pairs of {}"), &[&score.relation]))
                 .id_salt(("pairs", i))
                 .show(ui, |ui| {
                     for pair in cx

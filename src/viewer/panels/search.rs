@@ -5,6 +5,7 @@
 use bevy_egui::egui;
 
 use super::{PanelContext, word_button};
+use crate::viewer::i18n::fill;
 use crate::viewer::selection::SelectWord;
 
 #[derive(Default)]
@@ -38,9 +39,10 @@ pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(u
 
 impl SearchPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let lang = cx.lang;
         let response = ui.add(
             egui::TextEdit::singleline(&mut self.query)
-                .hint_text("search a word (中文 or English)")
+                .hint_text(lang.tr("search a word (中文 or English)"))
                 .desired_width(f32::INFINITY),
         );
         let matches = completions(&cx.model.words, &self.query, 8);
@@ -60,18 +62,22 @@ impl SearchPanel {
             }
         });
         let Some(row) = cx.selection.row else {
-            ui.weak("Click a point, or search, to see its neighbours. Esc clears.");
+            ui.weak(lang.tr("Click a point, or search, to see its neighbours. Esc clears."));
             return;
         };
         let word = cx.model.words.get(row).cloned().unwrap_or_default();
         ui.horizontal(|ui| {
             ui.heading(&word);
-            if ui.small_button("✕").on_hover_text("clear (Esc)").clicked() {
+            if ui
+                .small_button("✕")
+                .on_hover_text(lang.tr("clear (Esc)"))
+                .clicked()
+            {
                 cx.select.write(SelectWord(None));
             }
         });
         ui.horizontal(|ui| {
-            ui.label("neighbours");
+            ui.label(lang.tr("neighbours"));
             ui.add(egui::DragValue::new(&mut cx.selection.k).range(1..=100));
         });
         let neighbors = cx.selection.neighbors.clone();
@@ -86,7 +92,7 @@ impl SearchPanel {
                 ui.end_row();
             }
         });
-        egui::CollapsingHeader::new("nearest in 3D")
+        egui::CollapsingHeader::new(lang.tr("nearest in 3D"))
             .default_open(false)
             .show(ui, |ui| {
                 let in_both = cx
@@ -95,9 +101,9 @@ impl SearchPanel {
                     .iter()
                     .filter(|n| cx.selection.is_neighbor(n.row))
                     .count();
-                ui.weak(format!(
-                    "{in_both} of {} are also cosine neighbours",
-                    cx.selection.neighbors_3d.len()
+                ui.weak(fill(
+                    lang.tr("{} of {} are also cosine neighbours"),
+                    &[&in_both, &cx.selection.neighbors_3d.len()],
                 ));
                 for neighbor in cx.selection.neighbors_3d.clone() {
                     neighbor_button(ui, cx, neighbor.row);

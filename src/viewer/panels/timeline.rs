@@ -4,18 +4,20 @@
 use bevy_egui::egui;
 
 use super::PanelContext;
+use crate::viewer::i18n::fill;
 
 #[derive(Default)]
 pub struct TimelinePanel;
 
 impl TimelinePanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let lang = cx.lang;
         let frame_count = cx.model.frames.len();
         ui.horizontal(|ui| {
             let label = if cx.playhead.playing {
-                "⏸ Pause"
+                lang.tr("⏸ Pause")
             } else {
-                "▶ Play"
+                lang.tr("▶ Play")
             };
             if ui.button(label).clicked() && frame_count > 0 {
                 if !cx.playhead.playing && cx.playhead.position >= (frame_count - 1) as f32 {
@@ -27,7 +29,7 @@ impl TimelinePanel {
             let last = frame_count.saturating_sub(1) as f32;
             let mut position = cx.playhead.position;
             let slider = egui::Slider::new(&mut position, 0.0..=last.max(0.0))
-                .text("snapshot")
+                .text(lang.tr("snapshot"))
                 .fixed_decimals(1);
             let width = (ui.available_width() - 420.0).max(120.0);
             ui.spacing_mut().slider_width = width;
@@ -35,31 +37,42 @@ impl TimelinePanel {
                 cx.playhead.playing = false;
                 cx.playhead.scrub_to(position, frame_count);
             }
-            ui.checkbox(&mut cx.playhead.follow_latest, "live");
+            ui.checkbox(&mut cx.playhead.follow_latest, lang.tr("live"));
             ui.add(
                 egui::DragValue::new(&mut cx.playhead.frames_per_sec)
                     .range(0.25..=60.0)
                     .speed(0.1)
-                    .suffix(" frames/s"),
+                    .suffix(lang.tr(" frames/s")),
             );
         });
         ui.horizontal(|ui| {
             match cx.playhead.nearest_frame(frame_count) {
                 Some(index) => {
                     let meta = &cx.model.frames[index].meta;
-                    ui.label(format!(
-                        "snapshot {} of {} · epoch {} · {} words · lr {:.5} · loss {}",
-                        index,
-                        frame_count - 1,
-                        meta.epoch,
-                        meta.words_processed,
-                        meta.learning_rate,
-                        meta.loss.map_or("–".to_owned(), |l| format!("{l:.4}")),
+                    let loss = meta.loss.map_or("–".to_owned(), |l| format!("{l:.4}"));
+                    ui.label(fill(
+                        lang.tr("snapshot {} of {} · epoch {} · {} words · lr {} · loss {}"),
+                        &[
+                            &index,
+                            &(frame_count - 1),
+                            &meta.epoch,
+                            &meta.words_processed,
+                            &format!("{:.5}", meta.learning_rate),
+                            &loss,
+                        ],
                     ));
                 }
                 None => {
-                    ui.label("no snapshot yet");
+                    ui.label(lang.tr("no snapshot yet"));
                 }
+            }
+            if let Some((at, total)) = cx.analysis.analysing {
+                ui.separator();
+                ui.spinner();
+                ui.label(fill(
+                    lang.tr("analysing snapshot {} of {}"),
+                    &[&(at + 1), &total],
+                ));
             }
             if let Some(message) = cx.errors.messages.last() {
                 ui.separator();

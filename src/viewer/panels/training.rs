@@ -6,7 +6,8 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use super::PanelContext;
 use crate::train::TrainConfig;
-use crate::viewer::bridge::{RunState, TrainCommand};
+use crate::viewer::bridge::{RunCommand, RunState};
+use crate::viewer::i18n::fill;
 
 #[derive(Default)]
 pub struct TrainingPanel {
@@ -18,34 +19,44 @@ pub struct TrainingPanel {
 
 impl TrainingPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
-        let run = &*cx.run;
-        ui.label(format!("state: {}", state_name(run.state)));
+        let run = cx.run;
+        let lang = cx.lang;
+        ui.label(fill(
+            lang.tr("state: {}"),
+            &[&lang.tr(state_name(run.state))],
+        ));
         ui.horizontal_wrapped(|ui| {
             let training = run.is_training();
             if ui
-                .add_enabled(run.state == RunState::Running, egui::Button::new("Pause"))
+                .add_enabled(
+                    run.state == RunState::Running,
+                    egui::Button::new(lang.tr("Pause")),
+                )
                 .clicked()
             {
-                cx.train_commands.write(TrainCommand::Pause);
+                cx.run_commands.write(RunCommand::Pause);
             }
             if ui
-                .add_enabled(run.state == RunState::Paused, egui::Button::new("Resume"))
+                .add_enabled(
+                    run.state == RunState::Paused,
+                    egui::Button::new(lang.tr("Resume")),
+                )
                 .clicked()
             {
-                cx.train_commands.write(TrainCommand::Resume);
+                cx.run_commands.write(RunCommand::Resume);
             }
             if ui
-                .add_enabled(training, egui::Button::new("Step"))
-                .on_hover_text("Run to the next snapshot, then pause")
+                .add_enabled(training, egui::Button::new(lang.tr("Step")))
+                .on_hover_text(lang.tr("Run to the next snapshot, then pause"))
                 .clicked()
             {
-                cx.train_commands.write(TrainCommand::Step);
+                cx.run_commands.write(RunCommand::Step);
             }
             if ui
-                .add_enabled(training, egui::Button::new("Cancel"))
+                .add_enabled(training, egui::Button::new(lang.tr("Cancel")))
                 .clicked()
             {
-                cx.train_commands.write(TrainCommand::Cancel);
+                cx.run_commands.write(RunCommand::Cancel);
             }
         });
         if let Some(progress) = &run.progress {
@@ -55,29 +66,30 @@ impl TrainingPanel {
                 0.0
             };
             ui.add(egui::ProgressBar::new(share).show_percentage());
-            ui.label(format!(
-                "epoch {} · {:.0}k words/s · ETA {}",
-                progress.epoch + 1,
-                progress.words_per_sec / 1000.0,
-                progress
-                    .eta_secs
-                    .map_or("–".to_owned(), |s| format!("{s:.0} s")),
+            let eta = progress
+                .eta_secs
+                .map_or("–".to_owned(), |s| format!("{s:.0} s"));
+            ui.label(fill(
+                lang.tr("epoch {} · {}k words/s · ETA {}"),
+                &[
+                    &(progress.epoch + 1),
+                    &format!("{:.0}", progress.words_per_sec / 1000.0),
+                    &eta,
+                ],
             ));
-            ui.label(format!(
-                "loss {} (epoch {}) · lr {:.5}",
-                progress
-                    .loss_window
-                    .map_or("–".to_owned(), |l| format!("{l:.4}")),
-                progress
-                    .loss_epoch
-                    .map_or("–".to_owned(), |l| format!("{l:.4}")),
-                progress.learning_rate,
+            let loss = |l: Option<f32>| l.map_or("–".to_owned(), |l| format!("{l:.4}"));
+            ui.label(fill(
+                lang.tr("loss {} (epoch {}) · lr {}"),
+                &[
+                    &loss(progress.loss_window),
+                    &loss(progress.loss_epoch),
+                    &format!("{:.5}", progress.learning_rate),
+                ],
             ));
         }
-        ui.label(format!(
-            "vocabulary {} words · {} on screen",
-            run.vocab_size,
-            cx.model.words.len()
+        ui.label(fill(
+            lang.tr("vocabulary {} words · {} on screen"),
+            &[&run.vocab_size, &cx.model.words.len()],
         ));
         if run.loss_history.len() > 1 {
             let points: PlotPoints = run.loss_history.iter().copied().collect();
@@ -85,57 +97,64 @@ impl TrainingPanel {
                 .height(110.0)
                 .allow_scroll(false)
                 .allow_drag(false)
-                .x_axis_label("words")
-                .y_axis_label("loss")
+                .x_axis_label(lang.tr("words"))
+                .y_axis_label(lang.tr("loss"))
                 .show(ui, |plot| plot.line(Line::new("SGNS loss", points)));
         }
-        egui::CollapsingHeader::new("Parameters / restart")
+        egui::CollapsingHeader::new(lang.tr("Parameters / restart"))
             .default_open(false)
             .show(ui, |ui| self.parameters_ui(ui, cx));
     }
 
     fn parameters_ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let lang = cx.lang;
         let draft = self.draft.get_or_insert_with(|| cx.run.config.clone());
         egui::Grid::new("train-params")
             .num_columns(2)
             .show(ui, |ui| {
-                ui.label("dimensions");
+                ui.label(lang.tr("dimensions"));
                 ui.add(egui::DragValue::new(&mut draft.dim).range(2..=1000));
                 ui.end_row();
-                ui.label("window");
+                ui.label(lang.tr("window"));
                 ui.add(egui::DragValue::new(&mut draft.window).range(1..=50));
                 ui.end_row();
-                ui.label("epochs");
+                ui.label(lang.tr("epochs"));
                 ui.add(egui::DragValue::new(&mut draft.epochs).range(1..=1000));
                 ui.end_row();
-                ui.label("negative");
+                ui.label(lang.tr("negative"));
                 ui.add(egui::DragValue::new(&mut draft.negative).range(1..=50));
                 ui.end_row();
-                ui.label("alpha");
+                ui.label(lang.tr("alpha"));
                 ui.add(
                     egui::DragValue::new(&mut draft.alpha)
                         .range(0.0001..=1.0)
                         .speed(0.001),
                 );
                 ui.end_row();
-                ui.label("seed");
+                ui.label(lang.tr("seed"));
                 ui.add(egui::DragValue::new(&mut draft.seed));
                 ui.end_row();
-                ui.label("pretrained");
+                ui.label(lang.tr("snapshot words"));
+                ui.add(
+                    egui::DragValue::new(&mut draft.snapshot_max_words)
+                        .range(100..=1_000_000)
+                        .speed(100),
+                );
+                ui.end_row();
+                ui.label(lang.tr("pretrained"));
                 ui.add(
                     egui::TextEdit::singleline(&mut self.pretrained)
-                        .hint_text("vectors file (empty: random)"),
+                        .hint_text(lang.tr("vectors file (empty: random)")),
                 );
                 ui.end_row();
             });
-        if ui.button("Restart training").clicked() {
+        if ui.button(lang.tr("Restart training")).clicked() {
             let pretrained = self.pretrained.trim();
             let config = draft.clone();
-            cx.train_commands.write(TrainCommand::SetPretrained(
+            cx.run_commands.write(RunCommand::SetPretrained(
                 (!pretrained.is_empty()).then(|| pretrained.into()),
             ));
-            cx.train_commands
-                .write(TrainCommand::Start(Box::new(config)));
+            cx.run_commands.write(RunCommand::Start(Box::new(config)));
         }
     }
 }

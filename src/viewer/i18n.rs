@@ -1,0 +1,298 @@
+//! The interface in 中文 and English. Every text shown by a panel goes through [`Lang::tr`]
+//! with its English wording as the key; the Chinese table below holds the translation. Texts
+//! with values use `{}` placeholders filled in order by [`fill`]. The language starts from
+//! `--lang` or the system locale and can be switched in the window.
+
+use bevy::prelude::*;
+
+/// The interface language.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `zh`/`en` (also `zh_CN.UTF-8`, `en-US` ...).
+    pub fn parse(text: &str) -> Option<Self> {
+        let lower = text.trim().to_ascii_lowercase();
+        if lower.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if lower.starts_with("en") || lower == "c" || lower.starts_with("c.") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// From the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), English when unknown.
+    pub fn from_locale() -> Self {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())
+            .and_then(|value| Lang::parse(&value))
+            .unwrap_or_default()
+    }
+
+    /// The text in this language (the English key itself when no translation exists).
+    pub fn tr(self, en: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => ZH
+                .iter()
+                .find(|(key, _)| *key == en)
+                .map_or(en, |(_, zh)| zh),
+        }
+    }
+
+    /// One of two inline texts (long texts that live next to their use, like the tour's).
+    pub fn pick(self, en: &'static str, zh: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// The name of the language in itself, for the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+}
+
+/// Replaces each `{}` in `template` with the next value.
+pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        match values.next() {
+            Some(value) => out.push_str(&value.to_string()),
+            None => out.push_str("{}"),
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// English → 中文. Keys are the exact English texts used in the panels.
+pub const ZH: &[(&str, &str)] = &[
+    // Layout
+    ("Training", "训练"),
+    ("Display", "显示"),
+    ("Open / export", "打开 / 导出"),
+    ("Word", "词"),
+    ("Relations", "关系"),
+    ("Analogy", "类比"),
+    ("Tour", "导览"),
+    ("Language", "语言"),
+    // Training panel
+    ("state: {}", "状态：{}"),
+    ("Pause", "暂停"),
+    ("Resume", "继续"),
+    ("Step", "单步"),
+    (
+        "Run to the next snapshot, then pause",
+        "运行到下一个快照后暂停",
+    ),
+    ("Cancel", "取消"),
+    (
+        "epoch {} · {}k words/s · ETA {}",
+        "第 {} 轮 · 每秒 {}k 词 · 剩余 {}",
+    ),
+    (
+        "loss {} (epoch {}) · lr {}",
+        "损失 {}（本轮 {}）· 学习率 {}",
+    ),
+    (
+        "vocabulary {} words · {} on screen",
+        "词表 {} 词 · 显示 {} 词",
+    ),
+    ("words", "词数"),
+    ("loss", "损失"),
+    ("Parameters / restart", "参数 / 重新训练"),
+    ("dimensions", "维度"),
+    ("window", "窗口"),
+    ("epochs", "轮数"),
+    ("negative", "负样本"),
+    ("alpha", "学习率"),
+    ("seed", "随机种子"),
+    ("snapshot words", "快照词数"),
+    ("pretrained", "预训练向量"),
+    (
+        "vectors file (empty: random)",
+        "向量文件（留空：随机初始化）",
+    ),
+    ("Restart training", "重新训练"),
+    ("idle", "空闲"),
+    ("loading…", "加载中…"),
+    ("training", "训练中"),
+    ("paused", "已暂停"),
+    ("finished", "已完成"),
+    ("cancelled", "已取消"),
+    ("failed", "失败"),
+    // Display panel
+    ("Colour by", "着色"),
+    ("cluster", "聚类"),
+    ("final", "最终聚类"),
+    ("category", "类别"),
+    ("each snapshot's own clusters", "每个快照各自的聚类"),
+    (
+        "the latest snapshot's clusters on every frame",
+        "所有帧都用最新快照的聚类",
+    ),
+    ("Clusters k", "聚类数 k"),
+    ("Projection", "投影"),
+    ("aligned", "对齐"),
+    ("fixed", "固定"),
+    ("lens", "关系透镜"),
+    ("none (PCA)", "无（PCA）"),
+    (
+        "One axis along the relation's mean offset, two from PCA of its words",
+        "一个轴沿关系的平均偏移，另外两个取自其词的 PCA",
+    ),
+    ("View", "视图"),
+    ("learned vectors", "学到的向量"),
+    ("one-hot", "独热"),
+    (
+        "Each frame's own PCA, rotated onto the previous frame",
+        "每帧各自做 PCA，并旋转对齐到上一帧",
+    ),
+    (
+        "One PCA basis, fitted on the latest frame, for every frame",
+        "所有帧共用一个在最新帧上拟合的 PCA 基",
+    ),
+    ("point size", "点大小"),
+    ("fade far points", "远处的点变暗"),
+    ("labels", "标签"),
+    ("Reset view", "重置视角"),
+    ("snapshots keep {} words each", "每个快照保留 {} 个词"),
+    // Files panel
+    (
+        "Browse, type a path, or drop a file on the window.",
+        "浏览、输入路径，或把文件拖进窗口。",
+    ),
+    ("Browse…", "浏览…"),
+    ("Train on corpus", "用语料训练"),
+    ("Open vectors", "打开向量"),
+    ("Open timeline", "打开时间线"),
+    ("Relations TSV", "关系 TSV"),
+    ("Metadata TSV", "元数据 TSV"),
+    ("Demo", "演示"),
+    ("Save screenshot", "保存截图"),
+    ("Save vectors", "保存向量"),
+    ("Save neighbours", "保存近邻"),
+    ("Save timeline", "保存时间线"),
+    // Word panel
+    ("search a word (中文 or English)", "搜索词（中文或英文）"),
+    (
+        "Click a point, or search, to see its neighbours. Esc clears.",
+        "点击一个点或搜索，查看它的近邻。Esc 清除。",
+    ),
+    ("clear (Esc)", "清除（Esc）"),
+    ("neighbours", "近邻数"),
+    ("nearest in 3D", "3D 中最近的词"),
+    (
+        "{} of {} are also cosine neighbours",
+        "其中 {} / {} 也是余弦近邻",
+    ),
+    // Relations panel
+    (
+        "No relations loaded (open a relations TSV: head, tail, relation).",
+        "没有载入关系（打开关系 TSV：头、尾、关系）。",
+    ),
+    ("waiting for the first snapshot", "等待第一个快照"),
+    ("consistency {} (start {})", "一致性 {}（开始时 {}）"),
+    ("on screen {}", "屏幕上 {}"),
+    (
+        "{} pairs found, {} missing · analogy top-1 {}",
+        "找到 {} 对，缺 {} 对 · 类比首位正确率 {}",
+    ),
+    ("pairs of {}", "{} 的词对"),
+    ("Show with the lens", "用透镜查看"),
+    (
+        "How parallel the arrows are in this 3D view (1 = parallel)",
+        "箭头在当前 3D 视图中有多平行（1 = 平行）",
+    ),
+    ("{} relation sets loaded", "已载入 {} 个关系集"),
+    ("built-in", "内置"),
+    ("your file", "你的文件"),
+    (
+        "{}: {} pairs found, {} missing ({})",
+        "{}：找到 {} 对，缺 {} 对（{}）",
+    ),
+    // Analogy panel
+    ("Solve", "求解"),
+    ("Clear", "清除"),
+    // Timeline
+    ("⏸ Pause", "⏸ 暂停"),
+    ("▶ Play", "▶ 播放"),
+    ("snapshot", "快照"),
+    ("live", "实时"),
+    (" frames/s", " 帧/秒"),
+    (
+        "snapshot {} of {} · epoch {} · {} words · lr {} · loss {}",
+        "快照 {} / {} · 第 {} 轮 · {} 词 · 学习率 {} · 损失 {}",
+    ),
+    ("no snapshot yet", "还没有快照"),
+    ("analysing snapshot {} of {}", "正在分析快照 {} / {}"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translates_known_texts_and_falls_back_to_english() {
+        assert_eq!(Lang::Zh.tr("Pause"), "暂停");
+        assert_eq!(Lang::En.tr("Pause"), "Pause");
+        assert_eq!(Lang::Zh.tr("no such text"), "no such text");
+    }
+
+    #[test]
+    fn keys_are_unique_and_placeholders_agree() {
+        for (i, (key, zh)) in ZH.iter().enumerate() {
+            assert!(
+                ZH[i + 1..].iter().all(|(other, _)| other != key),
+                "duplicate key {key:?}"
+            );
+            assert_eq!(
+                key.matches("{}").count(),
+                zh.matches("{}").count(),
+                "placeholders of {key:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_text_the_panels_ask_for_is_translated() {
+        // The panels call `tr("...")`; each such key must be in the table.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/viewer/panels");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in source.split("tr(\"").skip(1) {
+                let key = &part[..part.find('"').unwrap()];
+                if !ZH.iter().any(|(k, _)| *k == key) {
+                    missing.push(key.to_owned());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated: {missing:?}");
+    }
+
+    #[test]
+    fn fill_replaces_in_order_and_parses_locales() {
+        assert_eq!(fill("快照 {} / {}", &[&3, &"10"]), "快照 3 / 10");
+        assert_eq!(fill("{} and {}", &[&1]), "1 and {}");
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_US"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr_FR"), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The `dump` step: the app's state as JSON, for tests and benchmarks to read. It says what
+//! is selected and its neighbours, where the playhead is, each relation's consistency over the
+//! snapshots, and what the app costs (points drawn, load time, update time, memory).
+
+use std::path::Path;
+
+use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use crate::viewer::analysis::AnalysisStatus;
+use crate::viewer::bridge::{RunState, TrainingRun};
+use crate::viewer::model::{ErrorLog, SpaceModel};
+use crate::viewer::perf::{PerfStats, rss_mb};
+use crate::viewer::playback::Playhead;
+use crate::viewer::points::PointUploads;
+use crate::viewer::selection::Selection;
+
+/// Everything a dump reads.
+#[derive(SystemParam)]
+pub struct DumpSources<'w> {
+    pub model: Res<'w, SpaceModel>,
+    pub run: Res<'w, TrainingRun>,
+    pub selection: Res<'w, Selection>,
+    pub errors: Res<'w, ErrorLog>,
+    pub analysis: Res<'w, AnalysisStatus>,
+    pub perf: Option<Res<'w, PerfStats>>,
+    pub uploads: Option<Res<'w, PointUploads>>,
+    pub diagnostics: Option<Res<'w, DiagnosticsStore>>,
+}
+
+/// The state a `dump` step writes.
+#[derive(serde::Serialize)]
+struct Dump<'a> {
+    selected_word: Option<&'a str>,
+    neighbors: Vec<(&'a str, f32)>,
+    snapshot_index: Option<usize>,
+    snapshot_count: usize,
+    run_state: RunState,
+    loss: Option<f32>,
+    /// Per relation: consistency at every snapshot.
+    relation_scores: Vec<RelationDump<'a>>,
+    words_on_screen: usize,
+    /// Points on the GPU now.
+    points_drawn: usize,
+    /// How long the selected word's neighbour search took.
+    neighbors_ms: Option<f32>,
+    /// What the analysis worker is doing, if anything.
+    analysing: Option<String>,
+    /// Mean frame time (bevy's frame-time diagnostic).
+    mean_frame_ms: Option<f32>,
+    /// Seconds from launch to the first frame with every point drawn.
+    load_secs: Option<f32>,
+    /// The app's own systems per frame over the last 60 frames (rendering excluded).
+    app_update_ms_p50: Option<f32>,
+    app_update_ms_p95: Option<f32>,
+    rss_mb: Option<f32>,
+    errors: &'a [String],
+}
+
+#[derive(serde::Serialize)]
+struct RelationDump<'a> {
+    relation: &'a str,
+    consistency: Vec<Option<f32>>,
+    analogy_accuracy_last: Option<f32>,
+}
+
+/// Writes the dump to `path` (atomically).
+pub fn dump_state(sources: &DumpSources, playhead: &Playhead, path: &Path) -> Result<(), String> {
+    let model = &*sources.model;
+    let word = |row: usize| model.words.get(row).map_or("", String::as_str);
+    let snapshot_index = playhead.nearest_frame(model.frames.len());
+    let relation_names: Vec<&str> = model
+        .frames
+        .last()
+        .map(|f| {
+            f.relation_scores
+                .iter()
+                .map(|s| s.relation.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let relation_scores = relation_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| RelationDump {
+            relation: name,
+            consistency: model
+                .frames
+                .iter()
+                .map(|f| f.relation_scores.get(i).and_then(|s| s.consistency))
+                .collect(),
+            analogy_accuracy_last: model
+                .frames
+                .last()
+                .and_then(|f| f.relation_scores.get(i))
+                .and_then(|s| s.analogy_accuracy),
+        })
+        .collect();
+    let mean_frame_ms = sources
+        .diagnostics
+        .as_ref()
+        .and_then(|d| d.get(&FrameTimeDiagnosticsPlugin::FRAME_TIME))
+        .and_then(|d| d.average())
+        .map(|ms| ms as f32);
+    let perf = sources.perf.as_deref();
+    let dump = Dump {
+        selected_word: sources.selection.row.map(word),
+        neighbors: sources
+            .selection
+            .neighbors
+            .iter()
+            .map(|n| (word(n.row), n.similarity))
+            .collect(),
+        snapshot_index,
+        snapshot_count: model.frames.len(),
+        run_state: sources.run.state,
+        loss: snapshot_index.and_then(|i| model.frames[i].meta.loss),
+        relation_scores,
+        words_on_screen: model.words.len(),
+        points_drawn: sources.uploads.as_ref().map_or(0, |u| u.points),
+        neighbors_ms: sources.selection.search_ms,
+        analysing: sources.analysis.line(),
+        mean_frame_ms,
+        load_secs: perf.and_then(|p| p.load_secs),
+        app_update_ms_p50: perf.and_then(|p| p.update_ms_percentile(50)),
+        app_update_ms_p95: perf.and_then(|p| p.update_ms_percentile(95)),
+        rss_mb: rss_mb(),
+        errors: &sources.errors.messages,
+    };
+    let json = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
+    crate::atomic_file::write_atomically(path, |w| {
+        use std::io::Write;
+        w.write_all(json.as_bytes())
+    })
+    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,378 @@
+//! Scripted sessions for tests and demos: `embedscape view --script FILE`, one step per line.
+//!
+//! ```text
+//! # comments and blank lines are ignored
+//! train-until 3        # wait for snapshot 3 (or `end` for the end of training)
+//! click-word 法国       # move the real cursor onto the word's point, press and release
+//! click 640 400        # the same at a window position (logical pixels)
+//! key Escape           # press and release a key
+//! wait 30              # let 30 frames pass
+//! orbit 120            # turn the camera a little every frame for 120 frames
+//! screenshot out.png   # save the window (waits until it is written)
+//! dump state.json      # the app state as JSON (see `dump.rs`)
+//! quit
+//! ```
+//!
+//! Clicks and keys go through bevy's input messages and the window-event stream, so picking
+//! and egui are exercised exactly as a user's input would. Parsing lives in [`parse`], the
+//! dump in [`dump`]; this file runs the steps, each with a small state of its own.
+
+mod dump;
+mod parse;
+
+pub use parse::{Script, ScriptError, Step};
+
+use bevy::ecs::system::SystemParam;
+use bevy::input::ButtonState;
+use bevy::input::keyboard::KeyboardInput;
+use bevy::input::mouse::MouseButtonInput;
+use bevy::prelude::*;
+use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
+
+use super::bridge::RunState;
+use super::camera::OrbitCamera;
+use super::playback::{DisplayedCloud, Playhead};
+use super::screen::ScreenProjection;
+use super::screenshots::{ScreenshotLog, request_screenshot};
+use dump::{DumpSources, dump_state};
+use parse::logical_key;
+
+/// Frames to let pass before the first screenshot: meshes and pipelines appear a few to ~20
+/// frames after start, and the camera eases onto the cloud.
+const SCENE_READY_FRAMES: u32 = 45;
+/// A step that has not finished after this long fails the script.
+const STEP_TIMEOUT_SECS: f64 = 900.0;
+/// A click waits until its target has stood still this many frames, as a person would.
+const CLICK_STEADY_FRAMES: u32 = 5;
+
+/// Where a multi-frame step stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+enum StepState {
+    /// Nothing done yet.
+    #[default]
+    Fresh,
+    /// A click waits for its target to stand still.
+    Aiming {
+        target: Option<Vec2>,
+        steady_frames: u32,
+    },
+    /// The button is down; release it next frame.
+    Pressed,
+    /// Released (or key pressed and released); let the app react for a few frames.
+    Settling { frames: u32 },
+    /// A key is down; release it next frame.
+    KeyDown,
+    /// A screenshot was asked for; wait until it is written.
+    Capturing,
+}
+
+#[derive(Resource)]
+struct ScriptRunner {
+    steps: Vec<Step>,
+    current: usize,
+    state: StepState,
+    frames_in_step: u32,
+    frames_total: u32,
+    step_started_secs: f64,
+}
+
+/// Runs a [`Script`], one step at a time, then exits.
+pub struct ScriptPlugin {
+    script: Script,
+}
+
+impl ScriptPlugin {
+    pub fn new(script: Script) -> Self {
+        Self { script }
+    }
+}
+
+impl Plugin for ScriptPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(ScriptRunner {
+            steps: self.script.steps.clone(),
+            current: 0,
+            state: StepState::Fresh,
+            frames_in_step: 0,
+            frames_total: 0,
+            step_started_secs: 0.0,
+        })
+        .add_systems(
+            Update,
+            run_script
+                .in_set(super::ViewerSet::Input)
+                .after(super::ViewerSet::Ingest),
+        );
+    }
+}
+
+fn left_button(state: ButtonState, window: Entity) -> MouseButtonInput {
+    MouseButtonInput {
+        button: MouseButton::Left,
+        state,
+        window,
+    }
+}
+
+/// The messages a script writes as if a user had acted.
+#[derive(SystemParam)]
+struct InputInjector<'w> {
+    cursor_moves: MessageWriter<'w, CursorMoved>,
+    buttons: MessageWriter<'w, MouseButtonInput>,
+    keys: MessageWriter<'w, KeyboardInput>,
+    /// egui reads the combined window-event stream rather than the per-kind messages, so every
+    /// injected input is written to both, as winit does.
+    window_events: MessageWriter<'w, WindowEvent>,
+}
+
+impl InputInjector<'_> {
+    fn move_cursor(&mut self, window: Entity, at: Vec2) {
+        let moved = CursorMoved {
+            window,
+            position: at,
+            delta: None,
+        };
+        self.window_events
+            .write(WindowEvent::CursorMoved(moved.clone()));
+        self.cursor_moves.write(moved);
+    }
+
+    fn left_button(&mut self, window: Entity, state: ButtonState) {
+        let button = left_button(state, window);
+        self.window_events
+            .write(WindowEvent::MouseButtonInput(button));
+        self.buttons.write(button);
+    }
+
+    fn key(&mut self, window: Entity, code: KeyCode, state: ButtonState) {
+        let key = KeyboardInput {
+            key_code: code,
+            logical_key: logical_key(code),
+            state,
+            text: None,
+            repeat: false,
+            window,
+        };
+        self.window_events
+            .write(WindowEvent::KeyboardInput(key.clone()));
+        self.keys.write(key);
+    }
+}
+
+/// What a step may read or change besides input.
+#[derive(SystemParam)]
+struct StepContext<'w, 's> {
+    commands: Commands<'w, 's>,
+    time: Res<'w, Time>,
+    cloud: Res<'w, DisplayedCloud>,
+    screen: Res<'w, ScreenProjection>,
+    screenshots: ResMut<'w, ScreenshotLog>,
+    cameras: Query<'w, 's, &'static mut OrbitCamera>,
+    exit: MessageWriter<'w, AppExit>,
+}
+
+/// What a step did this frame.
+enum Progress {
+    Continue,
+    Done,
+    Failed(String),
+}
+
+fn run_script(
+    mut runner: ResMut<ScriptRunner>,
+    mut cx: StepContext,
+    mut playhead: ResMut<Playhead>,
+    sources: DumpSources,
+    mut window: Single<(Entity, &mut Window), With<PrimaryWindow>>,
+    mut inject: InputInjector,
+) {
+    runner.frames_total += 1;
+    let Some(step) = runner.steps.get(runner.current).cloned() else {
+        return;
+    };
+    if runner.frames_in_step == 0 {
+        runner.step_started_secs = cx.time.elapsed_secs_f64();
+        info!("script step {}: {step:?}", runner.current + 1);
+    }
+    runner.frames_in_step += 1;
+    if cx.time.elapsed_secs_f64() - runner.step_started_secs > STEP_TIMEOUT_SECS {
+        error!("script step {} timed out: {step:?}", runner.current + 1);
+        cx.exit.write(AppExit::from_code(2));
+        return;
+    }
+    let (window_entity, window) = &mut *window;
+    let window_entity = *window_entity;
+    let runner = &mut *runner;
+    let progress = match &step {
+        Step::TrainUntil(target) => train_until(*target, &sources, &mut playhead),
+        Step::ClickWord(_) | Step::Click(_) => {
+            let target = match &step {
+                Step::ClickWord(word) => match sources.model.row_of(word) {
+                    Some(row) => cx
+                        .cloud
+                        .position(&sources.model, row)
+                        .and_then(|world| cx.screen.project(world))
+                        .map(|(at, _)| at),
+                    None => {
+                        fail(&mut cx, format!("click-word: {word:?} is not on screen"));
+                        return;
+                    }
+                },
+                Step::Click(at) => Some(*at),
+                _ => None,
+            };
+            click(runner, target, window_entity, window, &mut inject)
+        }
+        Step::Key(code) => match runner.state {
+            StepState::Fresh => {
+                inject.key(window_entity, *code, ButtonState::Pressed);
+                runner.state = StepState::KeyDown;
+                Progress::Continue
+            }
+            StepState::KeyDown => {
+                inject.key(window_entity, *code, ButtonState::Released);
+                runner.state = StepState::Settling { frames: 0 };
+                Progress::Continue
+            }
+            _ => settle(runner, 3),
+        },
+        Step::Wait(frames) => done_if(runner.frames_in_step > *frames),
+        Step::Orbit(frames) => {
+            for mut orbit in &mut cx.cameras {
+                orbit.yaw += 0.01;
+                orbit.auto_fit = false;
+            }
+            done_if(runner.frames_in_step > *frames)
+        }
+        Step::Screenshot(path) => match runner.state {
+            StepState::Fresh if runner.frames_total >= SCENE_READY_FRAMES => {
+                request_screenshot(&mut cx.commands, &mut cx.screenshots, path.clone());
+                runner.state = StepState::Capturing;
+                Progress::Continue
+            }
+            StepState::Capturing => {
+                done_if(cx.screenshots.written_count() >= cx.screenshots.requested)
+            }
+            _ => Progress::Continue,
+        },
+        Step::Dump(path) => match dump_state(&sources, &playhead, path) {
+            Ok(()) => Progress::Done,
+            Err(message) => Progress::Failed(message),
+        },
+        Step::Quit => {
+            cx.exit.write(AppExit::Success);
+            Progress::Done
+        }
+    };
+    match progress {
+        Progress::Continue => {}
+        Progress::Failed(message) => fail(&mut cx, message),
+        Progress::Done => {
+            runner.current += 1;
+            runner.state = StepState::Fresh;
+            runner.frames_in_step = 0;
+            if runner.current == runner.steps.len() && !matches!(step, Step::Quit) {
+                info!("script finished");
+            }
+        }
+    }
+}
+
+fn fail(cx: &mut StepContext, message: String) {
+    error!("script step failed: {message}");
+    cx.exit.write(AppExit::from_code(3));
+}
+
+fn done_if(done: bool) -> Progress {
+    if done {
+        Progress::Done
+    } else {
+        Progress::Continue
+    }
+}
+
+/// Counts settling frames; done after `frames`.
+fn settle(runner: &mut ScriptRunner, frames: u32) -> Progress {
+    match &mut runner.state {
+        StepState::Settling { frames: n } => {
+            *n += 1;
+            done_if(*n > frames)
+        }
+        _ => Progress::Continue,
+    }
+}
+
+fn train_until(target: Option<usize>, sources: &DumpSources, playhead: &mut Playhead) -> Progress {
+    let run_state = sources.run.state;
+    let ended = matches!(
+        run_state,
+        RunState::Finished | RunState::Cancelled | RunState::Failed
+    );
+    let frames = sources.model.frames.len();
+    // A run has ended only once every snapshot it produced is analysed and on screen.
+    let analysed = sources.model.pending() == 0;
+    let reached = match target {
+        Some(n) => frames > n,
+        None => ended && analysed,
+    };
+    if !(reached || ended && analysed) {
+        return Progress::Continue;
+    }
+    let last = frames.saturating_sub(1);
+    let frame = target.map_or(last, |n| n.min(last));
+    playhead.scrub_to(frame as f32, frames);
+    playhead.follow_latest = target.is_none();
+    Progress::Done
+}
+
+/// Aims at the target until it stands still (the camera eases onto the cloud and the playhead
+/// glides: a click on a moving point would land on another), then presses and releases.
+fn click(
+    runner: &mut ScriptRunner,
+    target: Option<Vec2>,
+    window_entity: Entity,
+    window: &mut Window,
+    inject: &mut InputInjector,
+) -> Progress {
+    match runner.state.clone() {
+        StepState::Fresh => {
+            runner.state = StepState::Aiming {
+                target,
+                steady_frames: 0,
+            };
+            Progress::Continue
+        }
+        StepState::Aiming {
+            target: before,
+            steady_frames,
+        } => {
+            let steady = matches!((target, before), (Some(now), Some(b)) if now.distance(b) < 0.25);
+            let steady_frames = if steady { steady_frames + 1 } else { 0 };
+            match target {
+                Some(at) if steady_frames >= CLICK_STEADY_FRAMES || runner.frames_in_step > 600 => {
+                    window.set_cursor_position(Some(at));
+                    inject.move_cursor(window_entity, at);
+                    inject.left_button(window_entity, ButtonState::Pressed);
+                    runner.state = StepState::Pressed;
+                    Progress::Continue
+                }
+                None if runner.frames_in_step > 300 => {
+                    Progress::Failed("the click target never appeared on screen".into())
+                }
+                _ => {
+                    runner.state = StepState::Aiming {
+                        target,
+                        steady_frames,
+                    };
+                    Progress::Continue
+                }
+            }
+        }
+        StepState::Pressed => {
+            inject.left_button(window_entity, ButtonState::Released);
+            runner.state = StepState::Settling { frames: 0 };
+            Progress::Continue
+        }
+        _ => settle(runner, 4),
+    }
+}

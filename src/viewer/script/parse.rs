@@ -1,0 +1,159 @@
+//! The script language: one step per line, parsed with line-numbered errors.
+
+use std::path::{Path, PathBuf};
+
+use bevy::input::keyboard::Key;
+use bevy::prelude::*;
+
+/// One scripted step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Wait until this snapshot exists (`None`: until training ends).
+    TrainUntil(Option<usize>),
+    ClickWord(String),
+    Click(Vec2),
+    Key(KeyCode),
+    Wait(u32),
+    /// Orbit the camera for this many frames (exercises re-facing every point each frame).
+    Orbit(u32),
+    Screenshot(PathBuf),
+    Dump(PathBuf),
+    Quit,
+}
+
+/// A script that does not parse.
+#[derive(Debug, thiserror::Error)]
+pub enum ScriptError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("line {line}: {message}")]
+    Syntax { line: usize, message: String },
+}
+
+/// A parsed script.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Script {
+    pub steps: Vec<Step>,
+}
+
+impl Script {
+    pub fn read(path: &Path) -> Result<Self, ScriptError> {
+        Self::parse(&std::fs::read_to_string(path)?)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, ScriptError> {
+        let mut steps = Vec::new();
+        for (number, raw) in text.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let syntax = |message: String| ScriptError::Syntax {
+                line: number + 1,
+                message,
+            };
+            let (command, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let rest = rest.trim();
+            let step = match command {
+                "train-until" => match rest {
+                    "end" => Step::TrainUntil(None),
+                    n => Step::TrainUntil(Some(n.parse().map_err(|_| {
+                        syntax(format!(
+                            "train-until needs a snapshot number or `end`, got {n:?}"
+                        ))
+                    })?)),
+                },
+                "click-word" if !rest.is_empty() => Step::ClickWord(rest.to_owned()),
+                "click" => {
+                    let coords: Vec<f32> = rest
+                        .split_whitespace()
+                        .map(str::parse)
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| syntax(format!("click needs X Y, got {rest:?}")))?;
+                    match coords[..] {
+                        [x, y] => Step::Click(Vec2::new(x, y)),
+                        _ => return Err(syntax(format!("click needs X Y, got {rest:?}"))),
+                    }
+                }
+                "key" => Step::Key(
+                    key_code(rest).ok_or_else(|| syntax(format!("unknown key {rest:?}")))?,
+                ),
+                "wait" => Step::Wait(
+                    rest.parse()
+                        .map_err(|_| syntax(format!("wait needs a frame count, got {rest:?}")))?,
+                ),
+                "orbit" => Step::Orbit(
+                    rest.parse()
+                        .map_err(|_| syntax(format!("orbit needs a frame count, got {rest:?}")))?,
+                ),
+                "screenshot" if !rest.is_empty() => Step::Screenshot(rest.into()),
+                "dump" if !rest.is_empty() => Step::Dump(rest.into()),
+                "quit" => Step::Quit,
+                _ => return Err(syntax(format!("unknown or incomplete step {line:?}"))),
+            };
+            steps.push(step);
+        }
+        Ok(Self { steps })
+    }
+}
+
+pub fn key_code(name: &str) -> Option<KeyCode> {
+    Some(match name {
+        "Escape" | "Esc" => KeyCode::Escape,
+        "Space" => KeyCode::Space,
+        "Enter" | "Return" => KeyCode::Enter,
+        "Tab" => KeyCode::Tab,
+        "Left" => KeyCode::ArrowLeft,
+        "Right" => KeyCode::ArrowRight,
+        _ => return None,
+    })
+}
+
+pub fn logical_key(code: KeyCode) -> Key {
+    match code {
+        KeyCode::Escape => Key::Escape,
+        KeyCode::Space => Key::Space,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::ArrowLeft => Key::ArrowLeft,
+        KeyCode::ArrowRight => Key::ArrowRight,
+        _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_step() {
+        let script = Script::parse(
+            "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
+             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\nquit\n",
+        )
+        .unwrap();
+        assert_eq!(
+            script.steps,
+            vec![
+                Step::TrainUntil(Some(3)),
+                Step::TrainUntil(None),
+                Step::ClickWord("法国".into()),
+                Step::Click(Vec2::new(10.0, 20.5)),
+                Step::Key(KeyCode::Escape),
+                Step::Wait(5),
+                Step::Orbit(2),
+                Step::Screenshot("a.png".into()),
+                Step::Dump("s.json".into()),
+                Step::Quit,
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = Script::parse("wait 1\nclick 1\n").unwrap_err();
+        assert!(err.to_string().starts_with("line 2:"), "{err}");
+        assert!(Script::parse("fly away").is_err());
+        assert!(Script::parse("key NoSuchKey").is_err());
+    }
+}

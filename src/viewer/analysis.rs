@@ -118,6 +118,12 @@ fn send_jobs(model: Res<SpaceModel>, mut worker: ResMut<Worker>) {
         return;
     }
     let worker = &mut *worker;
+    if restart && model.analysed_generation == model.generation {
+        // A complete model swapped back in: nothing to compute.
+        worker.sent_generation = model.generation;
+        worker.sent = model.snapshots.len();
+        return;
+    }
     if restart {
         worker.sent_generation = model.generation;
         worker.sent = 0;
@@ -176,6 +182,7 @@ fn receive_frames(
                 model.place_frame(position, *frame);
                 if model.pending() == 0 {
                     new_status = None;
+                    model.analysed_generation = current;
                 }
             }
             Ok(Outcome::Failed {

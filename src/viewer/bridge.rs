@@ -329,7 +329,7 @@ fn load_vectors(path: &Path) -> Result<crate::embeddings::Embeddings, String> {
         .map_err(|e| e.to_string())
 }
 
-fn poll_training(
+pub fn poll_training(
     mut run: ResMut<TrainingRun>,
     mut model: ResMut<SpaceModel>,
     mut errors: MessageWriter<UserError>,

@@ -18,6 +18,7 @@ pub mod analogy;
 pub mod analysis;
 pub mod bridge;
 pub mod camera;
+pub mod compare;
 pub mod demo;
 pub mod display_settings;
 pub mod fonts;
@@ -35,6 +36,7 @@ pub mod screen;
 pub mod screenshots;
 pub mod script;
 pub mod selection;
+pub mod tour;
 
 pub use options::{DataSource, ViewerOptions};
 
@@ -131,6 +133,7 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
         playback::PlaybackPlugin,
         selection::SelectionPlugin,
         perf::PerfPlugin,
+        compare::ComparePlugin,
     ));
     if options.with_rendering {
         app.add_plugins((

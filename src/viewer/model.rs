@@ -144,6 +144,9 @@ pub struct SpaceModel {
     pub generation: u64,
     /// Bumped whenever a frame is added or replaced (what is drawn must follow).
     pub frames_version: u64,
+    /// The generation whose every snapshot has its frame: a model swapped back in (a stored
+    /// comparison run) needs no re-analysis.
+    pub analysed_generation: u64,
 }
 
 /// A generation number no model has used: a model swapped in (a stored run) never shares

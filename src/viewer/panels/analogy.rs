@@ -37,7 +37,8 @@ impl AnalogyPanel {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.method, AnalogyMethod::CosAdd, "3CosAdd");
             ui.selectable_value(&mut self.method, AnalogyMethod::CosMul, "3CosMul");
-            if ui.button(cx.lang.tr("Solve")).clicked() {
+            let solve = ui.button(cx.lang.tr("Solve"));
+            if cx.pressable(cx.lang.tr("Solve"), solve).clicked() {
                 let frame = cx
                     .playhead
                     .nearest_frame(cx.model.frames.len())

@@ -46,16 +46,19 @@ impl DisplayPanel {
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("Projection"));
-            ui.selectable_value(
-                &mut settings.mode,
-                ProjectionMode::Aligned,
-                lang.tr("aligned"),
-            )
-            .on_hover_text(lang.tr("Each frame's own PCA, rotated onto the previous frame"));
-            ui.selectable_value(&mut settings.mode, ProjectionMode::Fixed, lang.tr("fixed"))
-                .on_hover_text(
-                    lang.tr("One PCA basis, fitted on the latest frame, for every frame"),
-                );
+            let aligned = ui
+                .selectable_value(
+                    &mut settings.mode,
+                    ProjectionMode::Aligned,
+                    lang.tr("aligned"),
+                )
+                .on_hover_text(lang.tr("Each frame's own PCA, rotated onto the previous frame"));
+            cx.pressable(lang.tr("aligned"), aligned);
+            let fixed =
+                ui.selectable_value(&mut settings.mode, ProjectionMode::Fixed, lang.tr("fixed"));
+            cx.pressable(lang.tr("fixed"), fixed).on_hover_text(
+                lang.tr("One PCA basis, fitted on the latest frame, for every frame"),
+            );
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("lens"));
@@ -75,12 +78,15 @@ impl DisplayPanel {
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("View"));
-            ui.selectable_value(
+            let learned = ui.selectable_value(
                 &mut cx.settings.view,
                 CloudView::Frames,
                 lang.tr("learned vectors"),
             );
-            ui.selectable_value(&mut cx.settings.view, CloudView::OneHot, lang.tr("one-hot"));
+            cx.pressable(lang.tr("learned vectors"), learned);
+            let one_hot =
+                ui.selectable_value(&mut cx.settings.view, CloudView::OneHot, lang.tr("one-hot"));
+            cx.pressable(lang.tr("one-hot"), one_hot);
         });
         if settings != cx.model.settings {
             cx.model_requests.write(ModelRequest::SetSettings(settings));
@@ -96,7 +102,8 @@ impl DisplayPanel {
             lang.tr("snapshots keep {} words each"),
             &[&cx.run.config.snapshot_max_words],
         ));
-        if ui.button(lang.tr("Reset view")).clicked() {
+        let reset = ui.button(lang.tr("Reset view"));
+        if cx.pressable(lang.tr("Reset view"), reset).clicked() {
             cx.reset_view.write(ResetView);
         }
         if cx.settings.color_by == ColorBy::Category {

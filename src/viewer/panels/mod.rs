@@ -9,6 +9,7 @@ pub mod files;
 pub mod relations;
 pub mod search;
 pub mod timeline;
+pub mod tour;
 pub mod training;
 
 use bevy::camera::visibility::RenderLayers;
@@ -25,6 +26,7 @@ use super::analogy::AnalogyState;
 use super::analysis::AnalysisStatus;
 use super::bridge::{OpenCommand, RunCommand, TrainingRun};
 use super::camera::{MainCamera, OrbitCamera, ResetView};
+use super::compare::{Comparison, ShowRun, StartComparison};
 use super::display_settings::DisplaySettings;
 use super::i18n::Lang;
 use super::labels::{LabelInputs, labels_ui};
@@ -43,6 +45,7 @@ pub struct Panels {
     pub display: display::DisplayPanel,
     pub files: files::FilesPanel,
     pub timeline: timeline::TimelinePanel,
+    pub tour: tour::TourPanel,
 }
 
 /// The messages panels send.
@@ -55,6 +58,8 @@ pub struct PanelMessages<'w> {
     pub reset_view: MessageWriter<'w, ResetView>,
     pub exports: MessageWriter<'w, files::ExportRequest>,
     pub user_errors: MessageWriter<'w, super::model::UserError>,
+    pub show_run: MessageWriter<'w, ShowRun>,
+    pub start_comparison: MessageWriter<'w, StartComparison>,
 }
 
 /// What the panels read and write, bundled so panel methods take one argument. Shared state
@@ -65,6 +70,7 @@ pub struct PanelContext<'a, 'w> {
     pub run: &'a TrainingRun,
     pub errors: &'a ErrorLog,
     pub analysis: &'a AnalysisStatus,
+    pub comparison: &'a Comparison,
     pub playhead: Playhead,
     pub selection: Selection,
     pub settings: DisplaySettings,
@@ -77,7 +83,23 @@ pub struct PanelContext<'a, 'w> {
     pub reset_view: &'a mut MessageWriter<'w, ResetView>,
     pub exports: &'a mut MessageWriter<'w, files::ExportRequest>,
     pub user_errors: &'a mut MessageWriter<'w, super::model::UserError>,
+    pub show_run: &'a mut MessageWriter<'w, ShowRun>,
+    pub start_comparison: &'a mut MessageWriter<'w, StartComparison>,
+    /// Widgets drawn this frame that a script can press by label.
+    pub pressables: &'a mut Vec<(String, egui::Rect)>,
 }
+
+impl PanelContext<'_, '_> {
+    /// Records a widget a script can press by its label (`press TEXT`), and passes it on.
+    pub fn pressable(&mut self, label: &str, response: egui::Response) -> egui::Response {
+        self.pressables.push((label.to_owned(), response.rect));
+        response
+    }
+}
+
+/// The widgets of the last frame a script can press: label and rectangle (logical pixels).
+#[derive(Resource, Debug, Default)]
+pub struct Pressables(pub Vec<(String, egui::Rect)>);
 
 /// The shared state panels edit (through copies).
 #[derive(SystemParam)]
@@ -96,6 +118,7 @@ pub struct ReadState<'w> {
     pub run: Res<'w, TrainingRun>,
     pub errors: Res<'w, ErrorLog>,
     pub analysis: Res<'w, AnalysisStatus>,
+    pub comparison: Res<'w, Comparison>,
     pub cloud: Res<'w, DisplayedCloud>,
     pub screen: Res<'w, ScreenProjection>,
 }
@@ -111,6 +134,7 @@ impl Plugin for PanelsPlugin {
         }
         app.add_systems(Startup, spawn_egui_camera);
         app.init_resource::<Panels>()
+            .init_resource::<Pressables>()
             .add_plugins(files::FilesPlugin)
             .add_systems(EguiPrimaryContextPass, panels_system);
     }
@@ -123,16 +147,19 @@ fn panels_system(
     read: ReadState,
     mut edit: EditableState,
     mut messages: PanelMessages,
+    mut pressables: ResMut<Pressables>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut camera: Single<&mut Camera, With<MainCamera>>,
     orbit: Single<&OrbitCamera>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
+    let mut pressed = Vec::new();
     let mut cx = PanelContext {
         model: &read.model,
         run: &read.run,
         errors: &read.errors,
         analysis: &read.analysis,
+        comparison: &read.comparison,
         playhead: edit.playhead.clone(),
         selection: edit.selection.clone(),
         settings: edit.settings.clone(),
@@ -145,6 +172,9 @@ fn panels_system(
         reset_view: &mut messages.reset_view,
         exports: &mut messages.exports,
         user_errors: &mut messages.user_errors,
+        show_run: &mut messages.show_run,
+        start_comparison: &mut messages.start_comparison,
+        pressables: &mut pressed,
     };
     let (left, right, bottom) = layout_ui(&ctx, &mut panels, &mut cx);
     let PanelContext {
@@ -160,6 +190,9 @@ fn panels_system(
     edit.settings.set_if_neq(settings);
     edit.analogy.set_if_neq(analogy);
     edit.lang.set_if_neq(lang);
+    if pressables.0 != pressed {
+        pressables.0 = pressed;
+    }
 
     set_viewport(&mut camera, &window, left, right, bottom);
     let zoomed_out = read
@@ -200,10 +233,15 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) ->
                     ui.heading("embedscape");
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         for lang in [Lang::En, Lang::Zh] {
-                            ui.selectable_value(&mut cx.lang, lang, lang.native_name());
+                            let button =
+                                ui.selectable_value(&mut cx.lang, lang, lang.native_name());
+                            cx.pressable(lang.native_name(), button);
                         }
                     });
                 });
+                egui::CollapsingHeader::new(cx.lang.tr("Tour"))
+                    .default_open(true)
+                    .show(ui, |ui| panels.tour.ui(ui, cx));
                 egui::CollapsingHeader::new(cx.lang.tr("Training"))
                     .default_open(true)
                     .show(ui, |ui| panels.training.ui(ui, cx));

@@ -19,7 +19,8 @@ impl TimelinePanel {
             } else {
                 lang.tr("▶ Play")
             };
-            if ui.button(label).clicked() && frame_count > 0 {
+            let play = ui.button(label);
+            if cx.pressable(label, play).clicked() && frame_count > 0 {
                 if !cx.playhead.playing && cx.playhead.position >= (frame_count - 1) as f32 {
                     cx.playhead.position = 0.0;
                 }

@@ -27,35 +27,28 @@ impl TrainingPanel {
         ));
         ui.horizontal_wrapped(|ui| {
             let training = run.is_training();
-            if ui
-                .add_enabled(
-                    run.state == RunState::Running,
-                    egui::Button::new(lang.tr("Pause")),
-                )
-                .clicked()
-            {
+            let pause = ui.add_enabled(
+                run.state == RunState::Running,
+                egui::Button::new(lang.tr("Pause")),
+            );
+            if cx.pressable(lang.tr("Pause"), pause).clicked() {
                 cx.run_commands.write(RunCommand::Pause);
             }
-            if ui
-                .add_enabled(
-                    run.state == RunState::Paused,
-                    egui::Button::new(lang.tr("Resume")),
-                )
-                .clicked()
-            {
+            let resume = ui.add_enabled(
+                run.state == RunState::Paused,
+                egui::Button::new(lang.tr("Resume")),
+            );
+            if cx.pressable(lang.tr("Resume"), resume).clicked() {
                 cx.run_commands.write(RunCommand::Resume);
             }
-            if ui
+            let step = ui
                 .add_enabled(training, egui::Button::new(lang.tr("Step")))
-                .on_hover_text(lang.tr("Run to the next snapshot, then pause"))
-                .clicked()
-            {
+                .on_hover_text(lang.tr("Run to the next snapshot, then pause"));
+            if cx.pressable(lang.tr("Step"), step).clicked() {
                 cx.run_commands.write(RunCommand::Step);
             }
-            if ui
-                .add_enabled(training, egui::Button::new(lang.tr("Cancel")))
-                .clicked()
-            {
+            let cancel = ui.add_enabled(training, egui::Button::new(lang.tr("Cancel")));
+            if cx.pressable(lang.tr("Cancel"), cancel).clicked() {
                 cx.run_commands.write(RunCommand::Cancel);
             }
         });

@@ -10,7 +10,10 @@ use bevy::prelude::*;
 
 use crate::viewer::analysis::AnalysisStatus;
 use crate::viewer::bridge::{RunState, TrainingRun};
-use crate::viewer::model::{ErrorLog, SpaceModel};
+use crate::viewer::compare::{ComparePhase, CompareRun, Comparison};
+use crate::viewer::display_settings::{CloudView, DisplaySettings};
+use crate::viewer::i18n::Lang;
+use crate::viewer::model::{ErrorLog, RelationSetInfo, SpaceModel};
 use crate::viewer::perf::{PerfStats, rss_mb};
 use crate::viewer::playback::Playhead;
 use crate::viewer::points::PointUploads;
@@ -27,6 +30,8 @@ pub struct DumpSources<'w> {
     pub perf: Option<Res<'w, PerfStats>>,
     pub uploads: Option<Res<'w, PointUploads>>,
     pub diagnostics: Option<Res<'w, DiagnosticsStore>>,
+    pub settings: Res<'w, DisplaySettings>,
+    pub comparison: Res<'w, Comparison>,
 }
 
 /// The state a `dump` step writes.
@@ -41,6 +46,16 @@ struct Dump<'a> {
     /// Per relation: consistency at every snapshot.
     relation_scores: Vec<RelationDump<'a>>,
     words_on_screen: usize,
+    /// `aligned` or `fixed` PCA; the relation lens when `lens` is set.
+    projection_mode: String,
+    lens: Option<&'a str>,
+    view: CloudView,
+    lang: Lang,
+    /// The relation sets loaded for these words, with pairs found and missing.
+    relation_sets: &'a [RelationSetInfo],
+    comparison_phase: ComparePhase,
+    /// Random-init run, then pretrained run: loss and consistency curves.
+    comparison_runs: &'a [CompareRun],
     /// Points on the GPU now.
     points_drawn: usize,
     /// How long the selected word's neighbour search took.
@@ -62,11 +77,21 @@ struct Dump<'a> {
 struct RelationDump<'a> {
     relation: &'a str,
     consistency: Vec<Option<f32>>,
+    /// How parallel the arrows are in the 3D view, per snapshot.
+    on_screen: Vec<Option<f32>>,
+    /// Both figures at the snapshot under the playhead.
+    consistency_now: Option<f32>,
+    on_screen_now: Option<f32>,
     analogy_accuracy_last: Option<f32>,
 }
 
 /// Writes the dump to `path` (atomically).
-pub fn dump_state(sources: &DumpSources, playhead: &Playhead, path: &Path) -> Result<(), String> {
+pub fn dump_state(
+    sources: &DumpSources,
+    playhead: &Playhead,
+    lang: Lang,
+    path: &Path,
+) -> Result<(), String> {
     let model = &*sources.model;
     let word = |row: usize| model.words.get(row).map_or("", String::as_str);
     let snapshot_index = playhead.nearest_frame(model.frames.len());
@@ -90,6 +115,18 @@ pub fn dump_state(sources: &DumpSources, playhead: &Playhead, path: &Path) -> Re
                 .iter()
                 .map(|f| f.relation_scores.get(i).and_then(|s| s.consistency))
                 .collect(),
+            on_screen: model
+                .frames
+                .iter()
+                .map(|f| f.relation_parallelism.get(i).copied().flatten())
+                .collect(),
+            consistency_now: snapshot_index
+                .and_then(|f| model.frames.get(f))
+                .and_then(|f| f.relation_scores.get(i))
+                .and_then(|s| s.consistency),
+            on_screen_now: snapshot_index
+                .and_then(|f| model.frames.get(f))
+                .and_then(|f| f.relation_parallelism.get(i).copied().flatten()),
             analogy_accuracy_last: model
                 .frames
                 .last()
@@ -118,6 +155,13 @@ pub fn dump_state(sources: &DumpSources, playhead: &Playhead, path: &Path) -> Re
         loss: snapshot_index.and_then(|i| model.frames[i].meta.loss),
         relation_scores,
         words_on_screen: model.words.len(),
+        projection_mode: format!("{:?}", model.settings.mode).to_lowercase(),
+        lens: model.settings.lens.as_deref(),
+        view: sources.settings.view,
+        lang,
+        relation_sets: &model.relation_sets,
+        comparison_phase: sources.comparison.phase,
+        comparison_runs: &sources.comparison.runs,
         points_drawn: sources.uploads.as_ref().map_or(0, |u| u.points),
         neighbors_ms: sources.selection.search_ms,
         analysing: sources.analysis.line(),

@@ -10,6 +10,9 @@
 //! orbit 120            # turn the camera a little every frame for 120 frames
 //! screenshot out.png   # save the window (waits until it is written)
 //! dump state.json      # the app state as JSON (see `dump.rs`)
+//! press 4 king − man + woman   # click the widget with this label (current language)
+//! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA)
+//! lang zh              # switch the interface to 中文 (or `en`)
 //! quit
 //! ```
 //!
@@ -31,6 +34,10 @@ use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
 
 use super::bridge::RunState;
 use super::camera::OrbitCamera;
+use super::compare::ComparePhase;
+use super::i18n::Lang;
+use super::model::ModelRequest;
+use super::panels::Pressables;
 use super::playback::{DisplayedCloud, Playhead};
 use super::screen::ScreenProjection;
 use super::screenshots::{ScreenshotLog, request_screenshot};
@@ -169,6 +176,9 @@ struct StepContext<'w, 's> {
     screenshots: ResMut<'w, ScreenshotLog>,
     cameras: Query<'w, 's, &'static mut OrbitCamera>,
     exit: MessageWriter<'w, AppExit>,
+    pressables: Option<Res<'w, Pressables>>,
+    model_requests: MessageWriter<'w, ModelRequest>,
+    lang: ResMut<'w, Lang>,
 }
 
 /// What a step did this frame.
@@ -223,6 +233,36 @@ fn run_script(
             };
             click(runner, target, window_entity, window, &mut inject)
         }
+        Step::Press(text) => {
+            let target = cx.pressables.as_ref().and_then(|p| {
+                p.0.iter()
+                    .find(|(label, _)| label == text)
+                    .map(|(_, rect)| Vec2::new(rect.center().x, rect.center().y))
+            });
+            if target.is_none() && runner.frames_in_step > 120 {
+                let known: Vec<String> = cx
+                    .pressables
+                    .as_ref()
+                    .map(|p| p.0.iter().map(|(l, _)| l.clone()).collect())
+                    .unwrap_or_default();
+                fail(
+                    &mut cx,
+                    format!("press: no widget labelled {text:?} (visible: {known:?})"),
+                );
+                return;
+            }
+            click(runner, target, window_entity, window, &mut inject)
+        }
+        Step::Lens(relation) => {
+            let mut settings = sources.model.settings.clone();
+            settings.lens = relation.clone();
+            cx.model_requests.write(ModelRequest::SetSettings(settings));
+            Progress::Done
+        }
+        Step::Lang(lang) => {
+            cx.lang.set_if_neq(*lang);
+            Progress::Done
+        }
         Step::Key(code) => match runner.state {
             StepState::Fresh => {
                 inject.key(window_entity, *code, ButtonState::Pressed);
@@ -255,7 +295,7 @@ fn run_script(
             }
             _ => Progress::Continue,
         },
-        Step::Dump(path) => match dump_state(&sources, &playhead, path) {
+        Step::Dump(path) => match dump_state(&sources, &playhead, *cx.lang, path) {
             Ok(()) => Progress::Done,
             Err(message) => Progress::Failed(message),
         },
@@ -309,8 +349,13 @@ fn train_until(target: Option<usize>, sources: &DumpSources, playhead: &mut Play
         RunState::Finished | RunState::Cancelled | RunState::Failed
     );
     let frames = sources.model.frames.len();
-    // A run has ended only once every snapshot it produced is analysed and on screen.
-    let analysed = sources.model.pending() == 0;
+    // A run has ended only once every snapshot it produced is analysed and on screen, and a
+    // comparison only once both of its runs have.
+    let comparing = matches!(
+        sources.comparison.phase,
+        ComparePhase::Random | ComparePhase::Pretrained
+    );
+    let analysed = sources.model.pending() == 0 && !comparing;
     let reached = match target {
         Some(n) => frames > n,
         None => ended && analysed,

@@ -18,6 +18,12 @@ pub enum Step {
     Orbit(u32),
     Screenshot(PathBuf),
     Dump(PathBuf),
+    /// Click the visible widget whose label is this text (in the current language).
+    Press(String),
+    /// View through the lens of this relation (`None`: back to PCA).
+    Lens(Option<String>),
+    /// Switch the interface language.
+    Lang(crate::viewer::i18n::Lang),
     Quit,
 }
 
@@ -88,6 +94,12 @@ impl Script {
                 ),
                 "screenshot" if !rest.is_empty() => Step::Screenshot(rest.into()),
                 "dump" if !rest.is_empty() => Step::Dump(rest.into()),
+                "press" if !rest.is_empty() => Step::Press(rest.to_owned()),
+                "lens" if !rest.is_empty() => Step::Lens((rest != "off").then(|| rest.to_owned())),
+                "lang" => Step::Lang(
+                    crate::viewer::i18n::Lang::parse(rest)
+                        .ok_or_else(|| syntax(format!("lang needs zh or en, got {rest:?}")))?,
+                ),
                 "quit" => Step::Quit,
                 _ => return Err(syntax(format!("unknown or incomplete step {line:?}"))),
             };
@@ -129,7 +141,8 @@ mod tests {
     fn parses_every_step() {
         let script = Script::parse(
             "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
-             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\nquit\n",
+             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\npress 1 One-hot\n\
+             lens 国家→首都\nlens off\nlang zh\nquit\n",
         )
         .unwrap();
         assert_eq!(
@@ -144,6 +157,10 @@ mod tests {
                 Step::Orbit(2),
                 Step::Screenshot("a.png".into()),
                 Step::Dump("s.json".into()),
+                Step::Press("1 One-hot".into()),
+                Step::Lens(Some("国家→首都".into())),
+                Step::Lens(None),
+                Step::Lang(crate::viewer::i18n::Lang::Zh),
                 Step::Quit,
             ]
         );

@@ -9,7 +9,9 @@ mod vocab;
 
 pub use vocab::{DuplicateWord, Vocab};
 
-use ndarray::{Array2, ArrayView1, Axis};
+use ndarray::{Array2, ArrayView1};
+
+use crate::vector_math::unit_rows_of;
 use std::sync::OnceLock;
 
 /// Errors building an [`Embeddings`] from parts.
@@ -119,15 +121,10 @@ impl Embeddings {
 }
 
 /// Returns a copy of `matrix` with every row scaled to unit L2 norm; all-zero rows stay zero.
+/// The one normalisation of the crate ([`crate::vector_math::unit_rows_of`]), so cached unit
+/// rows agree bit for bit with the ones the space analyses compute.
 pub fn unit_rows(matrix: &Array2<f32>) -> Array2<f32> {
-    let mut out = matrix.clone();
-    out.axis_iter_mut(Axis(0)).for_each(|mut row| {
-        let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            row.mapv_inplace(|v| v / norm);
-        }
-    });
-    out
+    unit_rows_of(matrix.view())
 }
 
 #[cfg(test)]

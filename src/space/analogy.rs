@@ -12,7 +12,9 @@
 use ndarray::Array1;
 
 use super::SpaceError;
-use super::neighbors::{Neighbor, NeighborIndex, dot, scan_top_k};
+use super::neighbors::NeighborIndex;
+use super::top_k::{Neighbor, scan_top_k};
+use crate::vector_math::dot;
 
 /// ε of 3CosMul, as in Levy & Goldberg.
 pub const COSMUL_EPSILON: f32 = 1e-3;

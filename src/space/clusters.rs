@@ -21,7 +21,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::SpaceError;
-use super::neighbors::unit_rows_of;
+use crate::vector_math::unit_rows_of;
 
 /// k-means settings.
 #[derive(Debug, Clone, PartialEq)]

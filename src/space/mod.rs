@@ -11,7 +11,6 @@ mod error;
 pub mod evaluate;
 pub mod export;
 pub mod frame_analysis;
-pub mod interpolate;
 pub mod lens;
 pub mod neighbors;
 mod neighbors_f16;
@@ -37,7 +36,6 @@ pub use compare::{
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use frame_analysis::{AnalysisSettings, AnalyzedFrame, FrameAnalyzer};
-pub use interpolate::{interpolate, interpolate_into};
 pub use lens::{
     AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,
     on_screen_parallelism, relation_lens, semantic_axes,

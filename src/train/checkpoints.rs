@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use ndarray::{Array2, Axis};
 
 use super::events::Snapshot;
-use super::timeline::Timeline;
-use super::timeline_assemble::{AssembleError, SnapshotMeta};
+use super::timeline::{AssembleError, Timeline};
+use super::timeline_assemble::SnapshotMeta;
 use crate::embeddings::Embeddings;
 use crate::embeddings::formats::{FormatError, LoadOptions, load};
 

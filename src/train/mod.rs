@@ -44,8 +44,8 @@ pub use events::{Progress, Snapshot, TrainEvent};
 pub use init::Init;
 pub use run::{TrainHandle, spawn, spawn_with_control, train};
 pub use schedule::learning_rate;
-pub use timeline::{Precision, Timeline, TimelineError};
-pub use timeline_assemble::{AssembleError, SnapshotMeta, TimelineRecorder, snapshot_words};
+pub use timeline::{AssembleError, Precision, Timeline, TimelineError};
+pub use timeline_assemble::{SnapshotMeta, TimelineRecorder, snapshot_words};
 
 #[cfg(test)]
 mod tests;

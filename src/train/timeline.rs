@@ -13,6 +13,10 @@
 //!   "END!": empty; must be last
 //! ```
 //! Unknown section tags are skipped, so later versions can add sections without breaking readers.
+//!
+//! The [`Timeline`] type lives here with the one shape rule every timeline keeps ([`check_fits`]:
+//! one row per word, one dimension), so saving checks it and `timeline_assemble` builds on it
+//! without the two files importing each other.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -21,7 +25,6 @@ use half::f16;
 use ndarray::Array2;
 
 use super::events::Snapshot;
-use super::timeline_assemble::check_fits;
 use crate::atomic_file::write_atomically;
 
 const MAGIC: &[u8; 4] = b"ESTL";
@@ -45,6 +48,43 @@ pub struct Timeline {
     /// built from vector files (see [`Timeline::frame_names`]).
     pub params_json: String,
     pub snapshots: Vec<Snapshot>,
+}
+
+/// A timeline whose snapshots do not fit its word list.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AssembleError {
+    #[error(
+        "snapshot {position} (index {index}) is {rows}x{dim}, expected {expected_rows}x{expected_dim} \
+         (one row per word, the dimension of the first snapshot)"
+    )]
+    Shape {
+        /// 0-based position in the list of snapshots.
+        position: usize,
+        index: usize,
+        rows: usize,
+        dim: usize,
+        expected_rows: usize,
+        expected_dim: usize,
+    },
+}
+
+/// Every snapshot has `word_count` rows and the first snapshot's dimension.
+pub(crate) fn check_fits(word_count: usize, snapshots: &[Snapshot]) -> Result<(), AssembleError> {
+    let expected_dim = snapshots.first().map_or(0, |s| s.vectors.ncols());
+    for (position, s) in snapshots.iter().enumerate() {
+        let (rows, dim) = s.vectors.dim();
+        if rows != word_count || dim != expected_dim {
+            return Err(AssembleError::Shape {
+                position,
+                index: s.index,
+                rows,
+                dim,
+                expected_rows: word_count,
+                expected_dim,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Problems reading or writing a timeline file; every variant names the file.

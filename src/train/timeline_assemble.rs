@@ -10,7 +10,7 @@
 use ndarray::Array2;
 
 use super::events::{Snapshot, TrainEvent};
-use super::timeline::Timeline;
+use super::timeline::{AssembleError, Timeline, check_fits};
 use crate::embeddings::Vocab;
 
 /// Where training stood when a snapshot was taken: a [`Snapshot`] without its vectors.
@@ -55,24 +55,6 @@ impl Snapshot {
     }
 }
 
-/// A timeline whose snapshots do not fit its word list.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AssembleError {
-    #[error(
-        "snapshot {position} (index {index}) is {rows}x{dim}, expected {expected_rows}x{expected_dim} \
-         (one row per word, the dimension of the first snapshot)"
-    )]
-    Shape {
-        /// 0-based position in the list of snapshots.
-        position: usize,
-        index: usize,
-        rows: usize,
-        dim: usize,
-        expected_rows: usize,
-        expected_dim: usize,
-    },
-}
-
 impl Timeline {
     /// The one way to build a timeline in memory: `words` in snapshot row order, the run's
     /// parameters as JSON, and the snapshots in play order. Fails if a snapshot does not have
@@ -90,25 +72,6 @@ impl Timeline {
             snapshots,
         })
     }
-}
-
-/// Every snapshot has `word_count` rows and the first snapshot's dimension.
-pub(crate) fn check_fits(word_count: usize, snapshots: &[Snapshot]) -> Result<(), AssembleError> {
-    let expected_dim = snapshots.first().map_or(0, |s| s.vectors.ncols());
-    for (position, s) in snapshots.iter().enumerate() {
-        let (rows, dim) = s.vectors.dim();
-        if rows != word_count || dim != expected_dim {
-            return Err(AssembleError::Shape {
-                position,
-                index: s.index,
-                rows,
-                dim,
-                expected_rows: word_count,
-                expected_dim,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The words whose vectors a run's snapshots carry, in snapshot row order, from the

@@ -4,7 +4,8 @@
 // playhead lies between, and its style (sRGB colour, size factor in alpha). The vertex shader
 // interpolates between the snapshots, expands the corner in screen space and fades far points,
 // so orbiting and scrubbing cost the CPU nothing per point.
-// Kept in step with `viewer/points/buffers.rs` (`shader_position`, `STYLE_SCALE_MAX`).
+// Kept in step with `viewer/playback.rs` (`shader_position`) and `viewer/points/buffers.rs`
+// (`STYLE_SCALE_MAX`).
 
 #import bevy_pbr::mesh_view_bindings::view
 #import bevy_pbr::mesh_functions::get_world_from_local

@@ -101,7 +101,7 @@ impl DisplayedCloud {
         let (a, b) = (lower.row(row), upper.row(row));
         let a = Vec3::new(a[0], a[1], a[2]) * WORLD_SCALE;
         let b = Vec3::new(b[0], b[1], b[2]) * WORLD_SCALE;
-        Some(super::points::shader_position(a, b, self.t))
+        Some(shader_position(a, b, self.t))
     }
 
     /// Centre and robust radius of the cloud (world units), interpolated like the points.
@@ -115,6 +115,12 @@ impl DisplayedCloud {
         let radius = (a.1 + (b.1 - a.1) * self.t) * WORLD_SCALE;
         Some((centre, radius))
     }
+}
+
+/// Where the point shader (`assets/shaders/points.wgsl`) puts a point between its two frames:
+/// `mix(a, b, t)`. The CPU uses the same formula for labels, arrows and clicks.
+pub fn shader_position(a: Vec3, b: Vec3, t: f32) -> Vec3 {
+    a * (1.0 - t) + b * t
 }
 
 /// World units per unit of RMS radius of the projected cloud.

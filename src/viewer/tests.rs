@@ -427,7 +427,7 @@ fn the_gpu_mesh_places_points_where_the_cpu_does() {
         let cpu = cloud.position(model, row).unwrap();
         for corner in 0..4 {
             let v = row * 4 + corner;
-            let gpu = super::points::shader_position(Vec3::from(a[v]), Vec3::from(b[v]), cloud.t);
+            let gpu = super::playback::shader_position(Vec3::from(a[v]), Vec3::from(b[v]), cloud.t);
             assert!(gpu.distance(cpu) < 1e-5, "row {row}: {gpu} vs {cpu}");
         }
     }

@@ -1,8 +1,8 @@
 //! The per-point data the GPU draws from, built on the CPU only when it changes: positions in
 //! the two frames around the playhead (uploaded when that pair changes, never per camera move)
 //! and one style per point (colour and size factor, rebuilt when clusters, colouring or the
-//! selection change). [`shader_position`] mirrors the vertex shader's interpolation, so the CPU
-//! places labels, arrows and clicks exactly where the GPU draws the points.
+//! selection change). `playback::shader_position` mirrors the vertex shader's interpolation, so
+//! the CPU places labels, arrows and clicks exactly where the GPU draws the points.
 
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, MeshVertexAttribute, PrimitiveTopology, VertexAttributeValues};
@@ -31,11 +31,6 @@ const SELECTED_SCALE: f32 = 2.4;
 const NEIGHBOR_SCALE: f32 = 1.6;
 const NORMAL_SCALE: f32 = 1.0;
 const DIMMED_SCALE: f32 = 0.8;
-
-/// Where the shader puts a point between its two frames: `mix(a, b, t)`.
-pub fn shader_position(a: Vec3, b: Vec3, t: f32) -> Vec3 {
-    a * (1.0 - t) + b * t
-}
 
 /// Packs an sRGB colour (0..1) and a size factor into one vertex style.
 pub fn encode_style(srgb: [f32; 3], scale: f32) -> [u8; 4] {

@@ -14,7 +14,7 @@ mod material;
 
 pub use buffers::{
     ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, encode_style, point_mesh, point_styles,
-    radius_px_for, shader_position,
+    radius_px_for,
 };
 pub use material::{PointCloudMaterial, PointParams};
 

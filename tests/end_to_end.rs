@@ -128,6 +128,128 @@ mod viewer {
             }
         }
     }
+
+    /// Runs the viewer on the demo with a script under Xvfb; `None` when Xvfb is missing
+    /// outside CI (the test is then skipped).
+    fn run_session(dir: &Path, args: &[&str], script: &str) -> Option<()> {
+        if !has_command("xvfb-run") {
+            assert!(std::env::var_os("CI").is_none(), "CI must have Xvfb");
+            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
+            return None;
+        }
+        std::fs::write(dir.join("session.txt"), script).unwrap();
+        let runtime_dir = dir.join("xdg");
+        std::fs::create_dir_all(&runtime_dir).unwrap();
+        let output = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x860x24"])
+            .arg(binary())
+            .arg("view")
+            .args(args)
+            .arg("--script")
+            .arg(dir.join("session.txt"))
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "viewer failed: {}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Some(())
+    }
+
+    fn read_json(path: &Path) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// The relation's (full-space consistency, on-screen parallelism) at the playhead.
+    fn relation_now(dump: &serde_json::Value, relation: &str) -> (f64, f64) {
+        let found = dump["relation_scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["relation"] == relation)
+            .unwrap_or_else(|| panic!("{relation} not scored: {dump:#}"));
+        (
+            found["consistency_now"].as_f64().unwrap(),
+            found["on_screen_now"].as_f64().unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_tour_presses_through_the_essay() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let out = |name: &str| d.join(name).display().to_string();
+        let mut script = String::from("train-until end\n");
+        let steps = [
+            "1 One-hot",
+            "2 Random start",
+            "3 Training pulls together",
+            "4 king − man + woman",
+        ];
+        for (i, step) in steps.iter().enumerate() {
+            script += &format!(
+                "press {step}\nwait 20\nscreenshot {}\ndump {}\n",
+                out(&format!("tour{}.png", i + 1)),
+                out(&format!("tour{}.json", i + 1))
+            );
+        }
+        script += &format!(
+            "press 5 Parallel arrows\nwait 40\nscreenshot {}\ndump {}\n\
+             press 6 Random vs pretrained\nwait 5\ntrain-until end\nwait 10\nscreenshot {}\ndump {}\nquit\n",
+            out("tour5.png"),
+            out("tour5.json"),
+            out("tour6.png"),
+            out("tour6.json"),
+        );
+        if run_session(d, &["--lang", "en"], &script).is_none() {
+            return;
+        }
+        assert_eq!(read_json(&d.join("tour1.json"))["view"], "OneHot");
+        assert_eq!(read_json(&d.join("tour2.json"))["snapshot_index"], 0);
+        let analogy = read_json(&d.join("tour4.json"));
+        assert_eq!(analogy["view"], "Frames");
+        // Built-in relation sets the demo's own file lacks were found in its vocabulary.
+        let sets = analogy["relation_sets"].as_array().unwrap();
+        assert!(
+            sets.iter().any(|s| s["name"] == "国家→语言"
+                && s["builtin"] == true
+                && s["pairs_found"].as_u64().unwrap() >= 3),
+            "{sets:?}"
+        );
+        let (_, in_pca) = relation_now(&analogy, "国家→首都");
+        let lens = read_json(&d.join("tour5.json"));
+        assert_eq!(lens["lens"], "国家→首都");
+        let (consistency, in_lens) = relation_now(&lens, "国家→首都");
+        assert!(consistency > 0.8, "trained consistency {consistency}");
+        assert!(
+            in_lens >= 0.9 && in_lens > in_pca,
+            "on screen: lens {in_lens}, PCA {in_pca}"
+        );
+        let compare = read_json(&d.join("tour6.json"));
+        assert_eq!(compare["comparison_phase"], "Done", "{compare:#}");
+        let runs = compare["comparison_runs"].as_array().unwrap();
+        let start = |run: &serde_json::Value| run["consistency"][0][1].as_f64().unwrap();
+        let first_loss = |run: &serde_json::Value| run["loss"][0][1].as_f64().unwrap();
+        assert_eq!(runs.len(), 2);
+        assert!(
+            start(&runs[1]) > start(&runs[0]) + 0.5,
+            "pretrained init starts in order"
+        );
+        assert!(first_loss(&runs[1]) < first_loss(&runs[0]));
+        for i in 1..=6 {
+            let (varied, colours) = image_variety(&d.join(format!("tour{i}.png")));
+            assert!(varied > 0.05 && colours > 50, "tour{i}.png looks blank");
+        }
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for i in 1..=6 {
+                let name = format!("tour{i}.png");
+                std::fs::copy(d.join(&name), Path::new(&keep).join(name)).unwrap();
+            }
+        }
+    }
 }
 
 #[test]

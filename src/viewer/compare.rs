@@ -87,7 +87,13 @@ fn start_comparison(
     if starts.read().count() == 0 {
         return;
     }
-    if run.is_training() {
+    if matches!(
+        comparison.phase,
+        ComparePhase::Random | ComparePhase::Pretrained
+    ) {
+        return; // already comparing
+    }
+    if run.is_training() || run.state == RunState::Loading {
         errors.write(UserError(
             "the comparison starts when the current run has finished".into(),
         ));

@@ -107,8 +107,8 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
     let comparison = cx.comparison;
     ui.label(match comparison.phase {
         ComparePhase::Idle => lang.pick(
-            "Press the step again after a run has finished to start the comparison.",
-            "训练完成后再点一次这一步即可开始比较。",
+            "The comparison starts once a run has finished (press the step again then).",
+            "训练完成后才能开始比较（届时再点一次这一步）。",
         ),
         ComparePhase::Random => lang.pick("Training from random vectors…", "正在从随机向量训练…"),
         ComparePhase::Pretrained => {

@@ -13,8 +13,7 @@ mod buffers;
 mod material;
 
 pub use buffers::{
-    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, encode_style, point_mesh, point_styles,
-    radius_px_for,
+    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, encode_style, point_mesh, point_styles, radius_px_for,
 };
 pub use material::{PointCloudMaterial, PointParams};
 

@@ -186,7 +186,20 @@ impl FrameAnalyzer {
         let (cluster_label_rows, cluster_centres_3d) = cluster_summary(&clusters, &coords_3d, k);
         // Through the lens the camera frames the relation's words; the rest may lie far out.
         let bounds = match &self.projector {
-            Projector::Lens(_, rows) => robust_bounds(&coords_3d.select(ndarray::Axis(0), rows)),
+            // A relation has a few dozen words: frame all of them, not a percentile.
+            Projector::Lens(_, rows) => {
+                let (centre, _) = robust_bounds(&coords_3d.select(ndarray::Axis(0), rows));
+                let radius = rows
+                    .iter()
+                    .map(|&r| {
+                        (0..3)
+                            .map(|a| (coords_3d[[r, a]] - centre[a]).powi(2))
+                            .sum::<f32>()
+                    })
+                    .fold(0.0f32, f32::max)
+                    .sqrt();
+                (centre, radius.max(1e-6))
+            }
             Projector::Pca(_) => robust_bounds(&coords_3d),
         };
         self.previous_clusters = Some(clusters.clone());

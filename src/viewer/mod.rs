@@ -12,7 +12,8 @@
 //! - [`picking::PickingPlugin`]: clicking a point selects its word;
 //! - [`selection::SelectionPlugin`]: the selected word and its neighbours;
 //! - [`panels::PanelsPlugin`]: the egui panels and the 3D labels;
-//! - [`script::ScriptPlugin`]: scripted sessions for tests and demos.
+//! - [`script::ScriptPlugin`]: scripted sessions for tests and demos;
+//! - [`recording::RecordingPlugin`]: animated export (GIF, PNG sequence) of the drift.
 
 pub mod analogy;
 pub mod analysis;
@@ -30,6 +31,7 @@ pub mod perf;
 pub mod picking;
 pub mod playback;
 pub mod points;
+pub mod recording;
 pub mod scene;
 pub mod screen;
 pub mod screenshots;
@@ -65,6 +67,8 @@ pub enum ViewerError {
         path: std::path::PathBuf,
         source: script::ScriptError,
     },
+    #[error("the animation was not saved (see the log above)")]
+    Recording,
 }
 
 /// Opens the window and runs until it is closed (or a script says `quit`).
@@ -100,11 +104,15 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
         bevy::diagnostic::FrameTimeDiagnosticsPlugin::default(),
     ))
     .insert_resource(ClearColor(Color::srgb(0.06, 0.07, 0.09)));
-    add_viewer_plugins(&mut app, options);
+    add_viewer_plugins(&mut app, options.clone());
     if let Some(script) = script {
         app.add_plugins(script::ScriptPlugin::new(script));
     }
-    app.run();
+    let recording = options.recording.is_some();
+    let exit = app.run();
+    if recording && exit.is_error() {
+        return Err(ViewerError::Recording);
+    }
     Ok(())
 }
 
@@ -142,7 +150,11 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
             panels::PanelsPlugin,
             fonts::FontsPlugin,
             screenshots::ScreenshotsPlugin,
-        ));
+        ))
+        .add_plugins(recording::RecordingPlugin {
+            start: options.recording.clone(),
+            hide_panels: options.hide_panels,
+        });
     } else {
         app.add_plugins((picking::PickingLogicPlugin, points::PointStylesPlugin));
     }

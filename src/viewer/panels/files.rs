@@ -1,6 +1,6 @@
 //! Open and export: a path box with buttons, drag and drop onto the window, and exports of
-//! the screenshot (PNG), the current vectors, the selected word's neighbours (TSV) and the
-//! training timeline. Every file is written under a temporary name and renamed into place.
+//! the screenshot (PNG), the current vectors, the selected word's neighbours (TSV), the
+//! training timeline and an animation of it (GIF, by the recording plugin). Every file is written under a temporary name and renamed into place.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,7 @@ use crate::viewer::bridge::OpenCommand;
 use crate::viewer::model::{SpaceModel, UserError};
 use crate::viewer::options::DataSource;
 use crate::viewer::playback::Playhead;
+use crate::viewer::recording::{RecordingSettings, StartRecording};
 use crate::viewer::screenshots::{ScreenshotLog, request_screenshot};
 use crate::viewer::selection::Selection;
 
@@ -25,6 +26,8 @@ pub enum ExportRequest {
     Vectors(PathBuf),
     Neighbors(PathBuf),
     Timeline(PathBuf),
+    /// The whole timeline as an animated GIF (or PNG sequence), default settings.
+    Animation(PathBuf),
 }
 
 pub struct FilesPlugin;
@@ -122,6 +125,13 @@ impl FilesPanel {
                 if ui.button(lang.tr("Save timeline")).clicked() {
                     cx.exports.write(ExportRequest::Timeline(path.clone()));
                 }
+                if ui
+                    .button(lang.tr("Save animation (GIF)"))
+                    .on_hover_text(lang.tr("Records the whole timeline as the window shows it: 48 frames at 12 per second. A path like frames/%04d.png gives numbered PNGs."))
+                    .clicked()
+                {
+                    cx.exports.write(ExportRequest::Animation(path.clone()));
+                }
             });
         });
     }
@@ -171,6 +181,7 @@ fn run_exports(
     selection: Res<Selection>,
     run: Res<crate::viewer::bridge::TrainingRun>,
     mut errors: MessageWriter<UserError>,
+    mut recordings: MessageWriter<StartRecording>,
 ) {
     for request in requests.read() {
         let result = match request {
@@ -181,6 +192,13 @@ fn run_exports(
             ExportRequest::Vectors(path) => export_vectors(&model, &playhead, path),
             ExportRequest::Neighbors(path) => export_neighbors(&model, &selection, path),
             ExportRequest::Timeline(path) => export_timeline(&model, &run.config, path),
+            ExportRequest::Animation(path) => {
+                recordings.write(StartRecording(RecordingSettings {
+                    output: path.clone(),
+                    ..RecordingSettings::default()
+                }));
+                Ok(())
+            }
         };
         if let Err(message) = result {
             errors.write(UserError(message));

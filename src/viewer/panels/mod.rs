@@ -126,6 +126,7 @@ fn panels_system(
     window: Single<&Window, With<PrimaryWindow>>,
     mut camera: Single<&mut Camera, With<MainCamera>>,
     orbit: Single<&OrbitCamera>,
+    hide_panels: Option<Res<crate::viewer::recording::HidePanels>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut cx = PanelContext {
@@ -146,7 +147,11 @@ fn panels_system(
         exports: &mut messages.exports,
         user_errors: &mut messages.user_errors,
     };
-    let (left, right, bottom) = layout_ui(&ctx, &mut panels, &mut cx);
+    let (left, right, bottom) = if hide_panels.is_some_and(|h| h.0) {
+        (0.0, 0.0, 0.0)
+    } else {
+        layout_ui(&ctx, &mut panels, &mut cx)
+    };
     let PanelContext {
         playhead,
         selection,

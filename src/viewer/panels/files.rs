@@ -11,10 +11,11 @@ use bevy_egui::egui;
 use super::PanelContext;
 use crate::atomic_file::write_atomically;
 use crate::viewer::bridge::OpenCommand;
+use crate::viewer::i18n::{Lang, fill};
 use crate::viewer::model::{SpaceModel, UserError};
 use crate::viewer::options::DataSource;
 use crate::viewer::playback::Playhead;
-use crate::viewer::recording::{RecordingSettings, StartRecording};
+use crate::viewer::recording::{RecordingSettings, RecordingStatus, StartRecording};
 use crate::viewer::screenshots::{ScreenshotLog, request_screenshot};
 use crate::viewer::selection::Selection;
 
@@ -134,7 +135,30 @@ impl FilesPanel {
                 }
             });
         });
+        if let Some(line) = recording_line(cx.recording, lang) {
+            ui.weak(line);
+        }
     }
+}
+
+/// Where the animation export stands, as one line (nothing before the first one).
+fn recording_line(status: &RecordingStatus, lang: Lang) -> Option<String> {
+    Some(match status {
+        RecordingStatus::Idle | RecordingStatus::Failed(_) => return None,
+        RecordingStatus::Preparing => lang.tr("Preparing the animation…").to_owned(),
+        RecordingStatus::Recording { captured, total } => {
+            fill(lang.tr("Recording frame {} of {}…"), &[captured, total])
+        }
+        RecordingStatus::Encoding => lang.tr("Finishing the animation…").to_owned(),
+        RecordingStatus::Saved {
+            path,
+            frames,
+            bytes,
+        } => fill(
+            lang.tr("Saved {}: {} frames, {} KB"),
+            &[&path.display(), frames, &bytes.div_ceil(1024)],
+        ),
+    })
 }
 
 /// Decides what a dropped file is from its name (and, for `.txt`, its content).

@@ -65,6 +65,7 @@ pub struct PanelContext<'a, 'w> {
     pub run: &'a TrainingRun,
     pub errors: &'a ErrorLog,
     pub analysis: &'a AnalysisStatus,
+    pub recording: &'a crate::viewer::recording::RecordingStatus,
     pub playhead: Playhead,
     pub selection: Selection,
     pub settings: DisplaySettings,
@@ -93,6 +94,7 @@ pub struct EditableState<'w> {
 #[derive(SystemParam)]
 pub struct ReadState<'w> {
     pub model: Res<'w, SpaceModel>,
+    pub recording: Res<'w, crate::viewer::recording::RecordingStatus>,
     pub run: Res<'w, TrainingRun>,
     pub errors: Res<'w, ErrorLog>,
     pub analysis: Res<'w, AnalysisStatus>,
@@ -134,6 +136,7 @@ fn panels_system(
         run: &read.run,
         errors: &read.errors,
         analysis: &read.analysis,
+        recording: &read.recording,
         playhead: edit.playhead.clone(),
         selection: edit.selection.clone(),
         settings: edit.settings.clone(),

@@ -24,7 +24,7 @@ pub struct RenderArgs {
     /// a folder: frame_0001.png...).
     #[arg(short, long, value_name = "PATH")]
     pub output: PathBuf,
-    /// Frame size in logical pixels, WIDTHxHEIGHT (the window's size).
+    /// Frame size in pixels, WIDTHxHEIGHT (the window's size, whatever the screen's scaling).
     #[arg(long, default_value = "960x600", value_parser = super::view::parse_size)]
     pub size: (u32, u32),
     /// Frames per second of the animation.

@@ -88,7 +88,7 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: "embedscape".into(),
-                    resolution: WindowResolution::new(options.window_width, options.window_height),
+                    resolution: window_resolution(&options),
                     present_mode: PresentMode::AutoVsync,
                     ..default()
                 }),
@@ -114,6 +114,17 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
         return Err(ViewerError::Recording);
     }
     Ok(())
+}
+
+/// The window's size; a recording's frames are exactly that many pixels, whatever the screen's
+/// scale factor (an animation's size is asked in pixels).
+fn window_resolution(options: &ViewerOptions) -> WindowResolution {
+    let resolution = WindowResolution::new(options.window_width, options.window_height);
+    if options.recording.is_some() {
+        resolution.with_scale_factor_override(1.0)
+    } else {
+        resolution
+    }
 }
 
 /// Everything but the window, rendering and scripting: also what the headless tests use.

@@ -336,8 +336,15 @@ fn step(
             job.stage = Stage::Preparing { ready_frames };
             if ready_frames >= SCENE_READY_FRAMES {
                 let last = (frame_count - 1) as f32;
-                job.from = job.settings.from_snapshot.unwrap_or(0.0).clamp(0.0, last);
-                job.to = job.settings.to_snapshot.unwrap_or(last).clamp(0.0, last);
+                let from = job.settings.from_snapshot.unwrap_or(0.0);
+                let to = job.settings.to_snapshot.unwrap_or(last);
+                if from > last || to > last {
+                    warn!(
+                        "there are {frame_count} snapshots (0 to {last}): recording {from} to {to} as far as the last"
+                    );
+                }
+                job.from = from.clamp(0.0, last);
+                job.to = to.clamp(0.0, last);
                 job.start_yaw = cameras.iter().next().map_or(0.0, |c| c.yaw);
                 pose(job, 0, playhead, cameras);
             }

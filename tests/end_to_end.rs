@@ -146,6 +146,7 @@ fn help_lists_every_subcommand() {
         "project",
         "timeline",
         "compare",
+        "render",
     ] {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }

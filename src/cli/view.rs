@@ -42,7 +42,7 @@ pub struct ViewArgs {
     #[arg(long)]
     pub pre_tokenized: bool,
     /// Run a scripted session (one step per line: train-until N|end, click-word W, click X Y,
-    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, dump PATH, quit) and exit when it quits.
+    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, record PATH.gif, dump PATH, quit) and exit when it quits.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
     /// Interface language (default: from the system locale).

@@ -45,6 +45,8 @@ enum Command {
     Timeline(cli::timeline::TimelineArgs),
     /// Align space B onto space A (orthogonal Procrustes) and rank the words that moved most.
     Compare(cli::compare::CompareArgs),
+    /// Record the drift as an animated GIF or numbered PNGs (opens a window, then quits).
+    Render(cli::render::RenderArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -61,6 +63,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Project(args)) => cli::project::run(args),
         Some(Command::Timeline(args)) => cli::timeline::run(args),
         Some(Command::Compare(args)) => cli::compare::run(args),
+        Some(Command::Render(args)) => cli::render::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -268,6 +268,7 @@ fn help_lists_every_subcommand() {
         "project",
         "timeline",
         "compare",
+        "render",
     ] {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
@@ -512,5 +513,190 @@ mod bridge {
         let stderr = text(&out.stderr);
         assert!(!out.status.success());
         assert!(stderr.contains("pairs.tsv:2:"), "{stderr}");
+    }
+}
+
+/// `embedscape render`: a timeline trained here becomes an animated GIF and a PNG sequence
+/// under Xvfb; both are decoded and checked (size, frame count, timing, motion).
+#[cfg(feature = "viewer")]
+mod render {
+    use super::*;
+    use std::path::Path;
+    use std::process::Output;
+
+    fn has_xvfb() -> bool {
+        let found = std::env::var_os("PATH")
+            .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join("xvfb-run").is_file()))
+            .unwrap_or(false);
+        if !found {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have Xvfb (apt-get install xvfb mesa-vulkan-drivers)"
+            );
+            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
+        }
+        found
+    }
+
+    fn render_under_xvfb(dir: &Path, args: &[&str]) -> Output {
+        let runtime_dir = dir.join("xdg");
+        std::fs::create_dir_all(&runtime_dir).unwrap();
+        let output = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x860x24"])
+            .arg(binary())
+            .arg("render")
+            .args(args)
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "render failed: {}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Every frame composed onto the canvas (RGBA), and each frame's delay.
+    fn decode_gif(path: &Path) -> ((u16, u16), Vec<Vec<u8>>, Vec<u16>) {
+        let mut options = gif::DecodeOptions::new();
+        options.set_color_output(gif::ColorOutput::RGBA);
+        let mut decoder = options
+            .read_info(std::fs::File::open(path).unwrap())
+            .unwrap();
+        let (width, height) = (decoder.width() as usize, decoder.height() as usize);
+        let mut canvas = vec![0u8; width * height * 4];
+        let (mut frames, mut delays) = (Vec::new(), Vec::new());
+        while let Some(frame) = decoder.read_next_frame().unwrap() {
+            let (left, top) = (frame.left as usize, frame.top as usize);
+            for y in 0..frame.height as usize {
+                for x in 0..frame.width as usize {
+                    let from = (y * frame.width as usize + x) * 4;
+                    if frame.buffer[from + 3] == 0 {
+                        continue;
+                    }
+                    let to = ((top + y) * width + left + x) * 4;
+                    canvas[to..to + 4].copy_from_slice(&frame.buffer[from..from + 4]);
+                }
+            }
+            frames.push(canvas.clone());
+            delays.push(frame.delay);
+        }
+        ((width as u16, height as u16), frames, delays)
+    }
+
+    #[test]
+    fn render_writes_a_gif_and_a_png_sequence_of_a_trained_timeline() {
+        if !has_xvfb() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/corpus/demo.txt");
+        let trained = Command::new(binary())
+            .arg("train")
+            .arg(&corpus)
+            .args([
+                "--dim",
+                "30",
+                "--epochs",
+                "2",
+                "--pre-tokenized",
+                "--threads",
+                "2",
+            ])
+            .args(["--timeline", "run.timeline", "-o", "vectors.txt"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            trained.status.success(),
+            "{}",
+            String::from_utf8_lossy(&trained.stderr)
+        );
+
+        render_under_xvfb(
+            dir.path(),
+            &[
+                "--timeline",
+                "run.timeline",
+                "-o",
+                "drift.gif",
+                "--size",
+                "400x250",
+                "--frames",
+                "12",
+                "--fps",
+                "10",
+                "--orbit",
+                "--lang",
+                "en",
+            ],
+        );
+        let ((width, height), frames, delays) = decode_gif(&dir.path().join("drift.gif"));
+        assert_eq!((width, height), (400, 250));
+        assert_eq!(frames.len(), 12);
+        assert_eq!(delays, vec![10; 12]);
+        let distinct: std::collections::HashSet<&Vec<u8>> = frames.iter().collect();
+        assert!(
+            distinct.len() >= 10,
+            "only {} distinct frames",
+            distinct.len()
+        );
+        // Not a blank window: the last frame holds points and labels in many colours.
+        let colours: std::collections::HashSet<&[u8]> = frames[11].chunks_exact(4).collect();
+        assert!(colours.len() > 30, "{} colours", colours.len());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+
+        render_under_xvfb(
+            dir.path(),
+            &[
+                "--timeline",
+                "run.timeline",
+                "-o",
+                "frames/f_%03d.png",
+                "--size",
+                "400x250",
+                "--frames",
+                "3",
+                "--from",
+                "1",
+                "--to",
+                "4",
+                "--panels",
+            ],
+        );
+        let names: Vec<_> = (1..=3).map(|n| format!("frames/f_{n:03}.png")).collect();
+        let images: Vec<_> = names
+            .iter()
+            .map(|name| image::open(dir.path().join(name)).unwrap().to_rgb8())
+            .collect();
+        for image in &images {
+            assert_eq!(image.dimensions(), (400, 250));
+        }
+        assert_ne!(images[0], images[2]);
+        assert!(!dir.path().join("frames/f_004.png").exists());
+    }
+
+    #[test]
+    fn render_refuses_an_output_it_cannot_write_before_opening_a_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = Command::new(binary())
+            .args(["render", "-o", "drift.mp4"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("drift.mp4") && stderr.contains(".gif"),
+            "{stderr}"
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod info;
 pub mod load;
 pub mod neighbors;
 pub mod project;
+pub mod render;
 pub mod timeline;
 pub mod train;
 pub mod view;

@@ -42,7 +42,7 @@ pub struct ViewArgs {
     #[arg(long)]
     pub pre_tokenized: bool,
     /// Run a scripted session (one step per line: train-until N|end, click-word W, click X Y,
-    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, dump PATH, quit) and exit when it quits.
+    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, record PATH.gif, dump PATH, quit) and exit when it quits.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
     /// Interface language (default: from the system locale).
@@ -62,7 +62,17 @@ pub enum LangArg {
     En,
 }
 
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
+#[cfg(feature = "viewer")]
+impl LangArg {
+    pub fn to_lang(self) -> embedscape::viewer::i18n::Lang {
+        match self {
+            Self::Zh => embedscape::viewer::i18n::Lang::Zh,
+            Self::En => embedscape::viewer::i18n::Lang::En,
+        }
+    }
+}
+
+pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
     let (w, h) = text
         .split_once('x')
         .ok_or_else(|| format!("expected WIDTHxHEIGHT, got {text:?}"))?;
@@ -122,10 +132,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         relations: args.relations,
         metadata: args.metadata,
         script: args.script,
-        lang: args.lang.map(|lang| match lang {
-            LangArg::Zh => viewer::i18n::Lang::Zh,
-            LangArg::En => viewer::i18n::Lang::En,
-        }),
+        lang: args.lang.map(LangArg::to_lang),
         pretrained: args.pretrained,
         train,
         window_width,

@@ -189,6 +189,15 @@ pub const ZH: &[(&str, &str)] = &[
     ("Save vectors", "保存向量"),
     ("Save neighbours", "保存近邻"),
     ("Save timeline", "保存时间线"),
+    ("Save animation (GIF)", "保存动画（GIF）"),
+    ("Preparing the animation…", "正在准备动画…"),
+    ("Recording frame {} of {}…", "正在录制第 {} / {} 帧…"),
+    ("Finishing the animation…", "正在完成动画…"),
+    ("Saved {}: {} frames, {} KB", "已保存 {}：{} 帧，{} KB"),
+    (
+        "Records the whole timeline as the window shows it: 48 frames at 12 per second. A path like frames/%04d.png gives numbered PNGs.",
+        "按窗口所见录制整个时间线：48 帧，每秒 12 帧。路径形如 frames/%04d.png 时保存为编号的 PNG 序列。",
+    ),
     // Word panel
     ("search a word (中文 or English)", "搜索词（中文或英文）"),
     (

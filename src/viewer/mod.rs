@@ -12,7 +12,8 @@
 //! - [`picking::PickingPlugin`]: clicking a point selects its word;
 //! - [`selection::SelectionPlugin`]: the selected word and its neighbours;
 //! - [`panels::PanelsPlugin`]: the egui panels and the 3D labels;
-//! - [`script::ScriptPlugin`]: scripted sessions for tests and demos.
+//! - [`script::ScriptPlugin`]: scripted sessions for tests and demos;
+//! - [`recording::RecordingPlugin`]: animated export (GIF, PNG sequence) of the drift.
 
 pub mod analogy;
 pub mod analysis;
@@ -31,6 +32,7 @@ pub mod perf;
 pub mod picking;
 pub mod playback;
 pub mod points;
+pub mod recording;
 pub mod scene;
 pub mod screen;
 pub mod screenshots;
@@ -67,6 +69,8 @@ pub enum ViewerError {
         path: std::path::PathBuf,
         source: script::ScriptError,
     },
+    #[error("the animation was not saved (see the log above)")]
+    Recording,
 }
 
 /// Opens the window and runs until it is closed (or a script says `quit`).
@@ -86,7 +90,7 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: "embedscape".into(),
-                    resolution: WindowResolution::new(options.window_width, options.window_height),
+                    resolution: window_resolution(&options),
                     present_mode: PresentMode::AutoVsync,
                     ..default()
                 }),
@@ -102,12 +106,27 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
         bevy::diagnostic::FrameTimeDiagnosticsPlugin::default(),
     ))
     .insert_resource(ClearColor(Color::srgb(0.06, 0.07, 0.09)));
-    add_viewer_plugins(&mut app, options);
+    add_viewer_plugins(&mut app, options.clone());
     if let Some(script) = script {
         app.add_plugins(script::ScriptPlugin::new(script));
     }
-    app.run();
+    let recording = options.recording.is_some();
+    let exit = app.run();
+    if recording && exit.is_error() {
+        return Err(ViewerError::Recording);
+    }
     Ok(())
+}
+
+/// The window's size; a recording's frames are exactly that many pixels, whatever the screen's
+/// scale factor (an animation's size is asked in pixels).
+fn window_resolution(options: &ViewerOptions) -> WindowResolution {
+    let resolution = WindowResolution::new(options.window_width, options.window_height);
+    if options.recording.is_some() {
+        resolution.with_scale_factor_override(1.0)
+    } else {
+        resolution
+    }
 }
 
 /// Everything but the window, rendering and scripting: also what the headless tests use.
@@ -145,7 +164,11 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
             panels::PanelsPlugin,
             fonts::FontsPlugin,
             screenshots::ScreenshotsPlugin,
-        ));
+        ))
+        .add_plugins(recording::RecordingPlugin {
+            start: options.recording.clone(),
+            hide_panels: options.hide_panels,
+        });
     } else {
         app.add_plugins((picking::PickingLogicPlugin, points::PointStylesPlugin));
     }

@@ -38,6 +38,10 @@ pub struct ViewerOptions {
     pub window_height: u32,
     /// Add the rendering plugins (off in headless tests).
     pub with_rendering: bool,
+    /// Record an animation as soon as the data is ready, then quit (`embedscape render`).
+    pub recording: Option<super::recording::RecordingSettings>,
+    /// Leave the side panels out: a clean 3D view with labels.
+    pub hide_panels: bool,
 }
 
 impl Default for ViewerOptions {
@@ -54,6 +58,8 @@ impl Default for ViewerOptions {
             window_width: 1400,
             window_height: 860,
             with_rendering: true,
+            recording: None,
+            hide_panels: false,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Open and export: a path box with buttons, drag and drop onto the window, and exports of
-//! the screenshot (PNG), the current vectors, the selected word's neighbours (TSV) and the
-//! training timeline. Every file is written under a temporary name and renamed into place.
+//! the screenshot (PNG), the current vectors, the selected word's neighbours (TSV), the
+//! training timeline and an animation of it (GIF, by the recording plugin). Every file is written under a temporary name and renamed into place.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +11,11 @@ use bevy_egui::egui;
 use super::PanelContext;
 use crate::atomic_file::write_atomically;
 use crate::viewer::bridge::OpenCommand;
+use crate::viewer::i18n::{Lang, fill};
 use crate::viewer::model::{SpaceModel, UserError};
 use crate::viewer::options::DataSource;
 use crate::viewer::playback::Playhead;
+use crate::viewer::recording::{RecordingSettings, RecordingStatus, StartRecording};
 use crate::viewer::screenshots::{ScreenshotLog, request_screenshot};
 use crate::viewer::selection::Selection;
 
@@ -25,6 +27,8 @@ pub enum ExportRequest {
     Vectors(PathBuf),
     Neighbors(PathBuf),
     Timeline(PathBuf),
+    /// The whole timeline as an animated GIF (or PNG sequence), default settings.
+    Animation(PathBuf),
 }
 
 pub struct FilesPlugin;
@@ -122,9 +126,39 @@ impl FilesPanel {
                 if ui.button(lang.tr("Save timeline")).clicked() {
                     cx.exports.write(ExportRequest::Timeline(path.clone()));
                 }
+                if ui
+                    .button(lang.tr("Save animation (GIF)"))
+                    .on_hover_text(lang.tr("Records the whole timeline as the window shows it: 48 frames at 12 per second. A path like frames/%04d.png gives numbered PNGs."))
+                    .clicked()
+                {
+                    cx.exports.write(ExportRequest::Animation(path.clone()));
+                }
             });
         });
+        if let Some(line) = recording_line(cx.recording, lang) {
+            ui.weak(line);
+        }
     }
+}
+
+/// Where the animation export stands, as one line (nothing before the first one).
+fn recording_line(status: &RecordingStatus, lang: Lang) -> Option<String> {
+    Some(match status {
+        RecordingStatus::Idle | RecordingStatus::Failed(_) => return None,
+        RecordingStatus::Preparing => lang.tr("Preparing the animation…").to_owned(),
+        RecordingStatus::Recording { captured, total } => {
+            fill(lang.tr("Recording frame {} of {}…"), &[captured, total])
+        }
+        RecordingStatus::Encoding => lang.tr("Finishing the animation…").to_owned(),
+        RecordingStatus::Saved {
+            path,
+            frames,
+            bytes,
+        } => fill(
+            lang.tr("Saved {}: {} frames, {} KB"),
+            &[&path.display(), frames, &bytes.div_ceil(1024)],
+        ),
+    })
 }
 
 /// Decides what a dropped file is from its name (and, for `.txt`, its content).
@@ -171,6 +205,7 @@ fn run_exports(
     selection: Res<Selection>,
     run: Res<crate::viewer::bridge::TrainingRun>,
     mut errors: MessageWriter<UserError>,
+    mut recordings: MessageWriter<StartRecording>,
 ) {
     for request in requests.read() {
         let result = match request {
@@ -181,6 +216,13 @@ fn run_exports(
             ExportRequest::Vectors(path) => export_vectors(&model, &playhead, path),
             ExportRequest::Neighbors(path) => export_neighbors(&model, &selection, path),
             ExportRequest::Timeline(path) => export_timeline(&model, &run.config, path),
+            ExportRequest::Animation(path) => {
+                recordings.write(StartRecording(RecordingSettings {
+                    output: path.clone(),
+                    ..RecordingSettings::default()
+                }));
+                Ok(())
+            }
         };
         if let Err(message) = result {
             errors.write(UserError(message));

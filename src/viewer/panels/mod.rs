@@ -71,6 +71,7 @@ pub struct PanelContext<'a, 'w> {
     pub errors: &'a ErrorLog,
     pub analysis: &'a AnalysisStatus,
     pub comparison: &'a Comparison,
+    pub recording: &'a crate::viewer::recording::RecordingStatus,
     pub playhead: Playhead,
     pub selection: Selection,
     pub settings: DisplaySettings,
@@ -115,6 +116,7 @@ pub struct EditableState<'w> {
 #[derive(SystemParam)]
 pub struct ReadState<'w> {
     pub model: Res<'w, SpaceModel>,
+    pub recording: Res<'w, crate::viewer::recording::RecordingStatus>,
     pub run: Res<'w, TrainingRun>,
     pub errors: Res<'w, ErrorLog>,
     pub analysis: Res<'w, AnalysisStatus>,
@@ -151,6 +153,7 @@ fn panels_system(
     window: Single<&Window, With<PrimaryWindow>>,
     mut camera: Single<&mut Camera, With<MainCamera>>,
     orbit: Single<&OrbitCamera>,
+    hide_panels: Option<Res<crate::viewer::recording::HidePanels>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut pressed = Vec::new();
@@ -160,6 +163,7 @@ fn panels_system(
         errors: &read.errors,
         analysis: &read.analysis,
         comparison: &read.comparison,
+        recording: &read.recording,
         playhead: edit.playhead.clone(),
         selection: edit.selection.clone(),
         settings: edit.settings.clone(),
@@ -176,7 +180,11 @@ fn panels_system(
         start_comparison: &mut messages.start_comparison,
         pressables: &mut pressed,
     };
-    let (left, right, bottom) = layout_ui(&ctx, &mut panels, &mut cx);
+    let (left, right, bottom) = if hide_panels.is_some_and(|h| h.0) {
+        (0.0, 0.0, 0.0)
+    } else {
+        layout_ui(&ctx, &mut panels, &mut cx)
+    };
     let PanelContext {
         playhead,
         selection,

@@ -9,6 +9,7 @@
 //! wait 30              # let 30 frames pass
 //! orbit 120            # turn the camera a little every frame for 120 frames
 //! screenshot out.png   # save the window (waits until it is written)
+//! record out.gif       # save an animation as the export button does (waits until written)
 //! dump state.json      # the app state as JSON (see `dump.rs`)
 //! press 4 king − man + woman   # click the widget with this label (current language)
 //! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA)
@@ -38,7 +39,9 @@ use super::compare::ComparePhase;
 use super::i18n::Lang;
 use super::model::ModelRequest;
 use super::panels::Pressables;
+use super::panels::files::ExportRequest;
 use super::playback::{DisplayedCloud, Playhead};
+use super::recording::RecordingStatus;
 use super::screen::ScreenProjection;
 use super::screenshots::{ScreenshotLog, request_screenshot};
 use dump::{DumpSources, dump_state};
@@ -71,6 +74,8 @@ enum StepState {
     KeyDown,
     /// A screenshot was asked for; wait until it is written.
     Capturing,
+    /// An animation was asked for this many frames ago; wait until it is written.
+    Recording { frames: u32 },
 }
 
 #[derive(Resource)]
@@ -174,6 +179,8 @@ struct StepContext<'w, 's> {
     cloud: Res<'w, DisplayedCloud>,
     screen: Res<'w, ScreenProjection>,
     screenshots: ResMut<'w, ScreenshotLog>,
+    exports: MessageWriter<'w, ExportRequest>,
+    recording: Res<'w, RecordingStatus>,
     cameras: Query<'w, 's, &'static mut OrbitCamera>,
     exit: MessageWriter<'w, AppExit>,
     pressables: Option<Res<'w, Pressables>>,
@@ -292,6 +299,24 @@ fn run_script(
             }
             StepState::Capturing => {
                 done_if(cx.screenshots.written_count() >= cx.screenshots.requested)
+            }
+            _ => Progress::Continue,
+        },
+        Step::Record(path) => match (runner.state.clone(), &*cx.recording) {
+            (StepState::Fresh, _) if runner.frames_total >= SCENE_READY_FRAMES => {
+                cx.exports.write(ExportRequest::Animation(path.clone()));
+                runner.state = StepState::Recording { frames: 0 };
+                Progress::Continue
+            }
+            // The status of an earlier recording lingers until this one has started.
+            (StepState::Recording { frames }, status) if frames > 2 => match status {
+                RecordingStatus::Saved { .. } => Progress::Done,
+                RecordingStatus::Failed(message) => Progress::Failed(message.clone()),
+                _ => Progress::Continue,
+            },
+            (StepState::Recording { frames }, _) => {
+                runner.state = StepState::Recording { frames: frames + 1 };
+                Progress::Continue
             }
             _ => Progress::Continue,
         },

@@ -17,6 +17,8 @@ pub enum Step {
     /// Orbit the camera for this many frames (exercises re-facing every point each frame).
     Orbit(u32),
     Screenshot(PathBuf),
+    /// Save an animation as the "Save animation (GIF)" button does (waits until written).
+    Record(PathBuf),
     Dump(PathBuf),
     /// Click the visible widget whose label is this text (in the current language).
     Press(String),
@@ -93,6 +95,7 @@ impl Script {
                         .map_err(|_| syntax(format!("orbit needs a frame count, got {rest:?}")))?,
                 ),
                 "screenshot" if !rest.is_empty() => Step::Screenshot(rest.into()),
+                "record" if !rest.is_empty() => Step::Record(rest.into()),
                 "dump" if !rest.is_empty() => Step::Dump(rest.into()),
                 "press" if !rest.is_empty() => Step::Press(rest.to_owned()),
                 "lens" if !rest.is_empty() => Step::Lens((rest != "off").then(|| rest.to_owned())),
@@ -141,7 +144,7 @@ mod tests {
     fn parses_every_step() {
         let script = Script::parse(
             "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
-             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\npress 1 One-hot\n\
+             wait 5 # frames\norbit 2\nscreenshot a.png\nrecord a.gif\ndump s.json\npress 1 One-hot\n\
              lens 国家→首都\nlens off\nlang zh\nquit\n",
         )
         .unwrap();
@@ -156,6 +159,7 @@ mod tests {
                 Step::Wait(5),
                 Step::Orbit(2),
                 Step::Screenshot("a.png".into()),
+                Step::Record("a.gif".into()),
                 Step::Dump("s.json".into()),
                 Step::Press("1 One-hot".into()),
                 Step::Lens(Some("国家→首都".into())),

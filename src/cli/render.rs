@@ -1,0 +1,147 @@
+//! `embedscape render`: the drift as an animated GIF or a numbered PNG sequence, without user
+//! interaction. The viewer opens (a normal window; Xvfb in tests and on servers), plays the
+//! timeline from one snapshot to another over the asked number of frames, captures each frame
+//! and quits once the file is written.
+
+use std::path::PathBuf;
+
+use super::view::LangArg;
+
+#[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("data").multiple(false))]
+pub struct RenderArgs {
+    /// A training timeline saved by `embedscape train --timeline` (or `timeline build`).
+    #[arg(long, group = "data", value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
+    /// Train on this corpus first and record its run. Without --timeline, --corpus or
+    /// --vectors the bundled demo is trained and recorded.
+    #[arg(long, group = "data", value_name = "FILE")]
+    pub corpus: Option<PathBuf>,
+    /// Vector files played as a timeline, in order (another trainer's checkpoints).
+    #[arg(long, group = "data", value_name = "FILE")]
+    pub vectors: Vec<PathBuf>,
+    /// Output: a .gif, or numbered PNGs for ffmpeg with a pattern such as frames/%04d.png (or
+    /// a folder: frame_0001.png...).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Frame size in pixels, WIDTHxHEIGHT (the window's size, whatever the screen's scaling).
+    #[arg(long, default_value = "960x600", value_parser = super::view::parse_size)]
+    pub size: (u32, u32),
+    /// Frames per second of the animation.
+    #[arg(long, default_value_t = 12.0)]
+    pub fps: f32,
+    /// Number of frames.
+    #[arg(long, default_value_t = 48)]
+    pub frames: usize,
+    /// Snapshot shown by the first frame (index from 0; fractions allowed).
+    #[arg(long, value_name = "S")]
+    pub from: Option<f32>,
+    /// Snapshot shown by the last frame (default: the last).
+    #[arg(long, value_name = "E")]
+    pub to: Option<f32>,
+    /// Turn the camera slowly (a quarter turn over the animation).
+    #[arg(long)]
+    pub orbit: bool,
+    /// Relation pairs to draw as arrows: TSV of head, tail, relation.
+    #[arg(long, value_name = "FILE")]
+    pub relations: Option<PathBuf>,
+    /// Word categories for colouring: TSV of word, category.
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// Language of labels and panels.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+    /// Keep the side panels and the timeline bar (default: a clean 3D view with labels).
+    #[arg(long)]
+    pub panels: bool,
+    /// Training epochs (with --corpus or the demo).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Random seed for training and clustering.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[cfg(feature = "viewer")]
+pub fn run(args: RenderArgs) -> anyhow::Result<()> {
+    use embedscape::viewer::recording::{OutputKind, RecordingSettings};
+    use embedscape::viewer::{self, DataSource, ViewerOptions};
+    anyhow::ensure!(
+        args.fps > 0.0 && args.fps <= 50.0,
+        "--fps {} is not between 0 and 50 (GIF delays are in hundredths of a second)",
+        args.fps
+    );
+    anyhow::ensure!(
+        (1..=10_000).contains(&args.frames),
+        "--frames {} is not between 1 and 10000",
+        args.frames
+    );
+    for (name, value) in [("--from", args.from), ("--to", args.to)] {
+        if let Some(value) = value {
+            anyhow::ensure!(value >= 0.0, "{name} {value} is negative");
+        }
+    }
+    // Refuse a bad output before the window opens.
+    OutputKind::from_path(&args.output)?;
+    let source = match (&args.timeline, &args.corpus, args.vectors.as_slice()) {
+        (Some(path), _, _) => DataSource::Timeline(path.clone()),
+        (_, Some(path), _) => DataSource::Corpus(path.clone()),
+        (_, _, [path]) => DataSource::Vectors(path.clone()),
+        (_, _, [_, _, ..]) => DataSource::VectorSeries(args.vectors.clone()),
+        _ => DataSource::Demo,
+    };
+    for path in [
+        &args.timeline,
+        &args.corpus,
+        &args.relations,
+        &args.metadata,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(&args.vectors)
+    {
+        anyhow::ensure!(path.exists(), "{} does not exist", path.display());
+    }
+    let mut train = if source == DataSource::Demo {
+        viewer::demo::demo_config()
+    } else {
+        embedscape::train::TrainConfig::default()
+    };
+    if let Some(epochs) = args.epochs {
+        train.epochs = epochs;
+    }
+    if let Some(seed) = args.seed {
+        train.seed = seed;
+    }
+    train.validate()?;
+    let (window_width, window_height) = args.size;
+    viewer::run(ViewerOptions {
+        source,
+        relations: args.relations,
+        metadata: args.metadata,
+        lang: args.lang.map(LangArg::to_lang),
+        train,
+        window_width,
+        window_height,
+        hide_panels: !args.panels,
+        recording: Some(RecordingSettings {
+            output: args.output.clone(),
+            frame_count: args.frames,
+            frames_per_sec: args.fps,
+            from_snapshot: args.from,
+            to_snapshot: args.to,
+            orbit: args.orbit,
+            quit_when_done: true,
+        }),
+        ..ViewerOptions::default()
+    })?;
+    Ok(())
+}
+
+#[cfg(not(feature = "viewer"))]
+pub fn run(_args: RenderArgs) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this embedscape was built without the viewer (the `viewer` cargo feature); \
+         rebuild with default features to render animations"
+    )
+}

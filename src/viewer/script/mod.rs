@@ -10,6 +10,7 @@
 //! orbit 120            # turn the camera a little every frame for 120 frames
 //! screenshot out.png   # save the window (waits until it is written)
 //! dump state.json      # the app state as JSON (see `dump.rs`)
+//! method umap          # project with UMAP (or `pca`); waits until every frame is redone
 //! quit
 //! ```
 //!
@@ -64,6 +65,8 @@ enum StepState {
     KeyDown,
     /// A screenshot was asked for; wait until it is written.
     Capturing,
+    /// New settings were asked for; wait until every frame is re-analysed.
+    Reanalysing,
 }
 
 #[derive(Resource)]
@@ -169,6 +172,7 @@ struct StepContext<'w, 's> {
     screenshots: ResMut<'w, ScreenshotLog>,
     cameras: Query<'w, 's, &'static mut OrbitCamera>,
     exit: MessageWriter<'w, AppExit>,
+    model_requests: MessageWriter<'w, super::model::ModelRequest>,
 }
 
 /// What a step did this frame.
@@ -258,6 +262,21 @@ fn run_script(
         Step::Dump(path) => match dump_state(&sources, &playhead, path) {
             Ok(()) => Progress::Done,
             Err(message) => Progress::Failed(message),
+        },
+        Step::Method(method) => match runner.state {
+            StepState::Fresh => {
+                let settings = crate::space::AnalysisSettings {
+                    method: *method,
+                    ..sources.model.settings.clone()
+                };
+                cx.model_requests
+                    .write(super::model::ModelRequest::SetSettings(settings));
+                runner.state = StepState::Reanalysing;
+                Progress::Continue
+            }
+            _ => {
+                done_if(sources.model.settings.method == *method && sources.model.fully_analysed())
+            }
         },
         Step::Quit => {
             cx.exit.write(AppExit::Success);

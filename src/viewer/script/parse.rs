@@ -18,6 +18,8 @@ pub enum Step {
     Orbit(u32),
     Screenshot(PathBuf),
     Dump(PathBuf),
+    /// Switch the projection method and wait until every snapshot is re-analysed with it.
+    Method(crate::space::ProjectionMethod),
     Quit,
 }
 
@@ -88,6 +90,11 @@ impl Script {
                 ),
                 "screenshot" if !rest.is_empty() => Step::Screenshot(rest.into()),
                 "dump" if !rest.is_empty() => Step::Dump(rest.into()),
+                "method" => Step::Method(match rest {
+                    "pca" => crate::space::ProjectionMethod::Pca,
+                    "umap" => crate::space::ProjectionMethod::Umap,
+                    _ => return Err(syntax(format!("method needs pca or umap, got {rest:?}"))),
+                }),
                 "quit" => Step::Quit,
                 _ => return Err(syntax(format!("unknown or incomplete step {line:?}"))),
             };
@@ -129,7 +136,7 @@ mod tests {
     fn parses_every_step() {
         let script = Script::parse(
             "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
-             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\nquit\n",
+             wait 5 # frames\norbit 2\nscreenshot a.png\ndump s.json\nmethod umap\nquit\n",
         )
         .unwrap();
         assert_eq!(
@@ -144,6 +151,7 @@ mod tests {
                 Step::Orbit(2),
                 Step::Screenshot("a.png".into()),
                 Step::Dump("s.json".into()),
+                Step::Method(crate::space::ProjectionMethod::Umap),
                 Step::Quit,
             ]
         );
@@ -155,5 +163,6 @@ mod tests {
         assert!(err.to_string().starts_with("line 2:"), "{err}");
         assert!(Script::parse("fly away").is_err());
         assert!(Script::parse("key NoSuchKey").is_err());
+        assert!(Script::parse("method tsne").is_err());
     }
 }

@@ -34,6 +34,9 @@ use super::{
 
 /// Most words per snapshot UMAP lays out (see the module docs).
 pub const UMAP_MAX_ROWS: usize = 50_000;
+/// UMAP's `min_dist` in the viewer: umap-learn's 0.1 packs a trained cluster's words into one
+/// blob where their points and labels overlap; 0.5 keeps them apart enough to click.
+const UMAP_MIN_DIST: f32 = 0.5;
 /// Neighbourhood size of the quality figures.
 pub const QUALITY_K: usize = 10;
 /// Words the quality figures are averaged over (a seeded sample of larger snapshots): enough
@@ -223,6 +226,7 @@ impl FrameAnalyzer {
                 }
                 ProjectionMethod::Umap => Projector::Umap(UmapFrames {
                     options: UmapOptions {
+                        min_dist: UMAP_MIN_DIST,
                         seed: settings.seed,
                         ..UmapOptions::default()
                     },

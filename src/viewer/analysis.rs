@@ -166,7 +166,11 @@ fn send_jobs(model: Res<SpaceModel>, mut worker: ResMut<Worker>) {
             cancel: worker.cancel.clone(),
         });
         // A fixed basis is fitted on the latest snapshot: analyse what is there in one go.
-        if model.settings.mode == space::ProjectionMode::Fixed && model.snapshots.len() > 1 {
+        // (UMAP ignores the PCA mode and goes frame by frame, cancellable.)
+        if model.settings.mode == space::ProjectionMode::Fixed
+            && model.settings.method == space::ProjectionMethod::Pca
+            && model.snapshots.len() > 1
+        {
             let _ = worker.jobs.send(Job::AnalyseAll {
                 generation: model.generation,
                 snapshots: model.snapshots.clone(),

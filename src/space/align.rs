@@ -15,7 +15,7 @@
 use ndarray::{Array2, ArrayView2};
 
 use super::SpaceError;
-use super::project::{Pca3, PcaOptions, fit_pca3};
+use super::project::{Pca3, PcaOptions, PcaSolver, fit_pca3};
 
 /// How snapshots are placed in a common 3D frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +39,8 @@ pub struct FrameProjector {
     frames: Vec<Array2<f32>>,
     /// Per frame: variance shares of the PCA fit that produced it.
     variance_shares: Vec<[f32; 3]>,
+    /// Per frame: the solver of the PCA fit that produced it.
+    solvers: Vec<PcaSolver>,
 }
 
 impl FrameProjector {
@@ -50,6 +52,7 @@ impl FrameProjector {
             fixed: None,
             frames: Vec::new(),
             variance_shares: Vec::new(),
+            solvers: Vec::new(),
         }
     }
 
@@ -83,9 +86,15 @@ impl FrameProjector {
         &self.variance_shares
     }
 
+    /// Per frame, which PCA solver produced it (the viewer shows it).
+    pub fn solvers(&self) -> &[PcaSolver] {
+        &self.solvers
+    }
+
     /// Forgets all frames (and the Fixed basis).
     pub fn clear(&mut self) {
         self.variance_shares.clear();
+        self.solvers.clear();
         self.frames.clear();
         self.fixed = None;
     }
@@ -103,7 +112,7 @@ impl FrameProjector {
                 first.nrows()
             )));
         }
-        let (coords_3d, shares) = match self.mode {
+        let (coords_3d, shares, solver) = match self.mode {
             ProjectionMode::Fixed => {
                 if self.fixed.is_none() {
                     self.fixed = Some(fit_fixed(frame, &self.opts)?);
@@ -112,7 +121,7 @@ impl FrameProjector {
                     Some((pca, scale)) => {
                         let mut c = pca.try_project(frame)?;
                         c *= *scale;
-                        (c, pca.explained_variance_ratio)
+                        (c, pca.explained_variance_ratio, pca.solver)
                     }
                     None => return Err(SpaceError::Empty),
                 }
@@ -125,10 +134,11 @@ impl FrameProjector {
                     let rotation = procrustes_rotation(c.view(), prev.view());
                     c = c.dot(&rotation);
                 }
-                (c, pca.explained_variance_ratio)
+                (c, pca.explained_variance_ratio, pca.solver)
             }
         };
         self.variance_shares.push(shares);
+        self.solvers.push(solver);
         self.frames.push(coords_3d.clone());
         Ok(coords_3d)
     }

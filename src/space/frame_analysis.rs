@@ -3,10 +3,17 @@
 //! cosine neighbour index (built once per frame, reused for every click and analogy), the
 //! cloud's bounds and one representative word per cluster.
 //!
-//! The projection is PCA aligned frame to frame (or one fixed basis), or the relation lens:
-//! one axis along a relation's mean offset, so its arrows are long and visibly parallel. Each
-//! frame also says how parallel every relation's arrows are on screen, next to the
-//! full-space consistency, so the user sees whether the view shows what the space holds.
+//! The projection is PCA aligned frame to frame (or one fixed basis), UMAP (each frame's
+//! layout started from the previous frame's, so points move only where the space moved), or
+//! the relation lens: one axis along a relation's mean offset, so its arrows are long and
+//! visibly parallel. Each frame also says how parallel every relation's arrows are on screen,
+//! next to the full-space consistency, and how well the 3D view keeps each word's 10 nearest
+//! neighbours (preservation and trustworthiness on a sample), so the user sees whether the
+//! view shows what the space holds.
+//!
+//! UMAP refuses snapshots of more than [`UMAP_MAX_ROWS`] words with an error the viewer shows:
+//! its exact kNN graph is O(N²·D) per frame, and a layout of a sample would leave the other
+//! words without a place on screen.
 //!
 //! A [`FrameAnalyzer`] carries what links consecutive frames (the projector's previous basis,
 //! the previous clusters), so frames must be fed in order. It has no bevy in it: the viewer runs
@@ -14,20 +21,73 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, Axis};
 
 use super::{
-    FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex, PcaOptions,
-    ProjectionMode, RelationPair, RelationScore, SpaceError, kmeans_clusters, match_clusters,
-    on_screen_parallelism, score_relations_with_index,
+    FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex, PcaOptions, PcaSolver,
+    ProjectionMode, ProjectionQuality, QualityOptions, RelationPair, RelationScore, SpaceError,
+    UmapOptions, UmapProgress, kmeans_clusters, match_clusters, on_screen_parallelism,
+    projection_quality, score_relations_with_index, umap_3d,
 };
+
+/// Most words per snapshot UMAP lays out (see the module docs).
+pub const UMAP_MAX_ROWS: usize = 50_000;
+/// UMAP's `min_dist` in the viewer: umap-learn's 0.1 packs a trained cluster's words into one
+/// blob where their points and labels overlap; 0.5 keeps them apart enough to click.
+const UMAP_MIN_DIST: f32 = 0.5;
+/// Neighbourhood size of the quality figures.
+pub const QUALITY_K: usize = 10;
+/// Words the quality figures are averaged over (a seeded sample of larger snapshots): enough
+/// for a figure stable to about a percent, cheap next to the rest of a frame's analysis.
+const QUALITY_SAMPLE_ROWS: usize = 1000;
+
+/// Which projection draws the frames (the relation lens, when set, overrides both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProjectionMethod {
+    /// Straight axes of most variance (aligned or fixed, see [`ProjectionMode`]).
+    #[default]
+    Pca,
+    /// Neighbourhoods laid out side by side (see [`super::umap`]).
+    Umap,
+}
+
+/// How one frame was projected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameProjection {
+    Pca(PcaSolver),
+    Umap,
+    Lens,
+}
+
+impl FrameProjection {
+    /// "pca", "umap" or "lens" (for dumps and logs).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pca(_) => "pca",
+            Self::Umap => "umap",
+            Self::Lens => "lens",
+        }
+    }
+
+    /// The PCA solver, for PCA frames.
+    pub fn pca_solver(self) -> Option<PcaSolver> {
+        match self {
+            Self::Pca(solver) => Some(solver),
+            _ => None,
+        }
+    }
+}
 
 /// How frames are analysed; changing any of these means re-analysing every frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnalysisSettings {
+    pub method: ProjectionMethod,
+    /// How PCA frames are tied together (PCA only).
     pub mode: ProjectionMode,
-    /// View through the lens of this relation instead of PCA (see [`super::relation_lens`]).
+    /// View through the lens of this relation instead of PCA or UMAP (see
+    /// [`super::relation_lens`]).
     pub lens: Option<String>,
     pub cluster_count: usize,
     pub seed: u64,
@@ -36,6 +96,7 @@ pub struct AnalysisSettings {
 impl Default for AnalysisSettings {
     fn default() -> Self {
         Self {
+            method: ProjectionMethod::Pca,
             mode: ProjectionMode::Aligned,
             lens: None,
             cluster_count: 8,
@@ -64,6 +125,11 @@ pub struct AnalyzedFrame {
     pub neighbor_index: Arc<NeighborIndex>,
     /// Centre and robust radius (95th percentile distance) of the 3D cloud.
     pub bounds: ([f32; 3], f32),
+    /// How this frame was projected.
+    pub projection: FrameProjection,
+    /// How well the 3D view keeps neighbourhoods at [`QUALITY_K`] (`None` when the snapshot
+    /// has too few words to measure).
+    pub quality: Option<ProjectionQuality>,
 }
 
 /// Analyses frames in order; see the module docs.
@@ -77,11 +143,60 @@ pub struct FrameAnalyzer {
     previous_clusters: Option<Vec<usize>>,
 }
 
-/// PCA frames or the relation lens.
+/// PCA frames, UMAP frames or the relation lens.
 enum Projector {
     Pca(FrameProjector),
+    Umap(UmapFrames),
     /// The lens and the rows of its relation's words (what the camera frames).
     Lens(LensProjector, Vec<usize>),
+}
+
+/// UMAP frame after frame, each started from the previous frame's layout.
+struct UmapFrames {
+    options: UmapOptions,
+    /// The previous frame's raw layout (before centring and scaling): the next one's start.
+    previous: Option<Array2<f32>>,
+}
+
+impl UmapFrames {
+    /// The frame's layout centred and scaled to unit RMS radius, like PCA frames; `None` when
+    /// cancelled.
+    fn layout(
+        &mut self,
+        vectors: ArrayView2<f32>,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(UmapProgress),
+    ) -> Result<Option<Array2<f32>>, SpaceError> {
+        let n = vectors.nrows();
+        if n > UMAP_MAX_ROWS {
+            return Err(SpaceError::Invalid(format!(
+                "UMAP lays out at most {UMAP_MAX_ROWS} words per snapshot and this one has {n}: \
+                 use PCA, or keep fewer words per snapshot"
+            )));
+        }
+        let previous = self.previous.as_ref().filter(|p| p.dim() == (n, 3));
+        let options = match previous {
+            Some(_) => self.options.for_next_frame(n),
+            None => self.options.clone(),
+        };
+        let layout = umap_3d(
+            vectors,
+            &options,
+            previous.map(Array2::view),
+            cancel,
+            progress,
+        )?;
+        if layout.cancelled {
+            return Ok(None);
+        }
+        let mut coords_3d = layout.coords.clone();
+        if let Some(mean) = coords_3d.mean_axis(Axis(0)) {
+            coords_3d -= &mean;
+        }
+        super::align::normalise_rms_radius(&mut coords_3d);
+        self.previous = Some(layout.coords);
+        Ok(Some(coords_3d))
+    }
 }
 
 impl FrameAnalyzer {
@@ -105,7 +220,19 @@ impl FrameAnalyzer {
                     rows,
                 )
             }
-            None => Projector::Pca(FrameProjector::new(settings.mode, PcaOptions::default())),
+            None => match settings.method {
+                ProjectionMethod::Pca => {
+                    Projector::Pca(FrameProjector::new(settings.mode, PcaOptions::default()))
+                }
+                ProjectionMethod::Umap => Projector::Umap(UmapFrames {
+                    options: UmapOptions {
+                        min_dist: UMAP_MIN_DIST,
+                        seed: settings.seed,
+                        ..UmapOptions::default()
+                    },
+                    previous: None,
+                }),
+            },
         };
         Self {
             settings,
@@ -123,11 +250,36 @@ impl FrameAnalyzer {
 
     /// Analyses the next frame (frames must come in order).
     pub fn analyze(&mut self, vectors: ArrayView2<f32>) -> Result<AnalyzedFrame, SpaceError> {
-        let coords_3d = match &mut self.projector {
-            Projector::Pca(projector) => projector.push(vectors)?,
-            Projector::Lens(lens, _) => lens.push(vectors)?,
+        let never = AtomicBool::new(false);
+        self.analyze_cancellable(vectors, &never, &mut |_| {})?
+            .ok_or_else(|| SpaceError::Invalid("the analysis was cancelled".into()))
+    }
+
+    /// Like [`FrameAnalyzer::analyze`], reporting UMAP's progress and stopping it when
+    /// `cancel` is set (then `Ok(None)`; the analyzer should be dropped: the frame is missing).
+    pub fn analyze_cancellable(
+        &mut self,
+        vectors: ArrayView2<f32>,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(UmapProgress),
+    ) -> Result<Option<AnalyzedFrame>, SpaceError> {
+        let (coords_3d, projection) = match &mut self.projector {
+            Projector::Pca(projector) => {
+                let coords_3d = projector.push(vectors)?;
+                let solver = projector
+                    .solvers()
+                    .last()
+                    .copied()
+                    .unwrap_or(PcaSolver::Exact);
+                (coords_3d, FrameProjection::Pca(solver))
+            }
+            Projector::Umap(umap) => match umap.layout(vectors, cancel, progress)? {
+                Some(coords_3d) => (coords_3d, FrameProjection::Umap),
+                None => return Ok(None),
+            },
+            Projector::Lens(lens, _) => (lens.push(vectors)?, FrameProjection::Lens),
         };
-        self.finish(vectors, coords_3d)
+        self.finish(vectors, coords_3d, projection).map(Some)
     }
 
     /// Whether the lens is in use (its relation was found with at least two pairs).
@@ -141,17 +293,20 @@ impl FrameAnalyzer {
         &mut self,
         frames: &[ArrayView2<f32>],
     ) -> Result<Vec<AnalyzedFrame>, SpaceError> {
-        let coords: Vec<Array2<f32>> = match &mut self.projector {
+        let (coords, solvers): (Vec<Array2<f32>>, Vec<PcaSolver>) = match &mut self.projector {
             Projector::Pca(projector) if self.settings.mode == ProjectionMode::Fixed => {
                 projector.reproject_all(frames)?;
-                projector.frames().to_vec()
+                (projector.frames().to_vec(), projector.solvers().to_vec())
             }
             _ => return frames.iter().map(|f| self.analyze(*f)).collect(),
         };
         frames
             .iter()
             .zip(coords)
-            .map(|(vectors, coords_3d)| self.finish(*vectors, coords_3d))
+            .zip(solvers)
+            .map(|((vectors, coords_3d), solver)| {
+                self.finish(*vectors, coords_3d, FrameProjection::Pca(solver))
+            })
             .collect()
     }
 
@@ -159,6 +314,7 @@ impl FrameAnalyzer {
         &mut self,
         vectors: ArrayView2<f32>,
         coords_3d: Array2<f32>,
+        projection: FrameProjection,
     ) -> Result<AnalyzedFrame, SpaceError> {
         let clusters = self.cluster(vectors)?;
         let neighbor_index = Arc::new(NeighborIndex::from_matrix(vectors));
@@ -188,7 +344,7 @@ impl FrameAnalyzer {
         let bounds = match &self.projector {
             // A relation has a few dozen words: frame all of them, not a percentile.
             Projector::Lens(_, rows) => {
-                let (centre, _) = robust_bounds(&coords_3d.select(ndarray::Axis(0), rows));
+                let (centre, _) = robust_bounds(&coords_3d.select(Axis(0), rows));
                 let radius = rows
                     .iter()
                     .map(|&r| {
@@ -200,8 +356,19 @@ impl FrameAnalyzer {
                     .sqrt();
                 (centre, radius.max(1e-6))
             }
-            Projector::Pca(_) => robust_bounds(&coords_3d),
+            Projector::Pca(_) | Projector::Umap(_) => robust_bounds(&coords_3d),
         };
+        // Too few words to measure (k neighbours need k + 1 rows) leaves the figure empty.
+        let quality = projection_quality(
+            vectors,
+            coords_3d.view(),
+            &QualityOptions {
+                k: QUALITY_K,
+                max_sample_rows: QUALITY_SAMPLE_ROWS,
+                seed: self.settings.seed,
+            },
+        )
+        .ok();
         self.previous_clusters = Some(clusters.clone());
         Ok(AnalyzedFrame {
             coords_3d,
@@ -212,6 +379,8 @@ impl FrameAnalyzer {
             relation_parallelism,
             neighbor_index,
             bounds,
+            projection,
+            quality,
         })
     }
 
@@ -415,6 +584,85 @@ mod tests {
         let on_lens = lens.analyze(vectors.view()).unwrap().relation_parallelism[0].unwrap();
         assert!(on_lens > 0.95, "lens {on_lens}");
         assert!(on_lens > on_pca, "lens {on_lens} vs pca {on_pca}");
+    }
+
+    /// Eight tight clusters in 20 dimensions, the cluster centres on random directions.
+    fn clustered(rows_per_cluster: usize, seed: u64) -> (Array2<f32>, Arc<HashMap<String, usize>>) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let (clusters, dims) = (8, 20);
+        let centres = Array2::from_shape_fn((clusters, dims), |_| rng.gen_range(-1.0f32..1.0));
+        let n = clusters * rows_per_cluster;
+        let vectors = Array2::from_shape_fn((n, dims), |(row, d)| {
+            centres[[row % clusters, d]] + rng.gen_range(-0.25f32..0.25)
+        });
+        let map = Arc::new((0..n).map(|i| (format!("w{i}"), i)).collect());
+        (vectors, map)
+    }
+
+    #[test]
+    fn umap_frames_differ_from_pca_and_keep_more_neighbours() {
+        let (vectors, map) = clustered(40, 5);
+        let umap_settings = AnalysisSettings {
+            method: ProjectionMethod::Umap,
+            ..AnalysisSettings::default()
+        };
+        let mut pca = FrameAnalyzer::new(AnalysisSettings::default(), map.clone(), Arc::default());
+        let mut umap = FrameAnalyzer::new(umap_settings, map, Arc::default());
+        let on_pca = pca.analyze(vectors.view()).unwrap();
+        let mut reports = 0;
+        let cancel = AtomicBool::new(false);
+        let on_umap = umap
+            .analyze_cancellable(vectors.view(), &cancel, &mut |_| reports += 1)
+            .unwrap()
+            .unwrap();
+        assert!(reports > 0, "UMAP reports progress");
+        assert!(matches!(on_pca.projection, FrameProjection::Pca(_)));
+        assert_eq!(on_umap.projection, FrameProjection::Umap);
+        let gap = (&on_pca.coords_3d - &on_umap.coords_3d)
+            .iter()
+            .map(|d| d.abs())
+            .fold(0.0f32, f32::max);
+        assert!(gap > 0.1, "UMAP coordinates differ from PCA's (gap {gap})");
+        // Scaled like PCA: unit RMS radius about the centre.
+        let rms = (on_umap.coords_3d.iter().map(|v| v * v).sum::<f32>()
+            / on_umap.coords_3d.nrows() as f32)
+            .sqrt();
+        assert!((rms - 1.0).abs() < 1e-3, "rms {rms}");
+        let (p, u) = (on_pca.quality.unwrap(), on_umap.quality.unwrap());
+        assert_eq!(p.k, QUALITY_K);
+        assert!(
+            u.neighbor_preservation > p.neighbor_preservation,
+            "UMAP {u:?} vs PCA {p:?}"
+        );
+        // The next frame starts from this layout: the same space barely moves.
+        let next = umap.analyze(vectors.view()).unwrap();
+        let moved = (&next.coords_3d - &on_umap.coords_3d)
+            .iter()
+            .map(|d| d * d)
+            .sum::<f32>()
+            .sqrt()
+            / (vectors.nrows() as f32).sqrt();
+        assert!(moved < 0.3, "RMS move between identical frames {moved}");
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_umap_and_big_snapshots_are_refused() {
+        let (vectors, map) = clustered(40, 6);
+        let settings = AnalysisSettings {
+            method: ProjectionMethod::Umap,
+            ..AnalysisSettings::default()
+        };
+        let mut umap = FrameAnalyzer::new(settings.clone(), map.clone(), Arc::default());
+        let cancel = AtomicBool::new(true);
+        let outcome = umap
+            .analyze_cancellable(vectors.view(), &cancel, &mut |_| {})
+            .unwrap();
+        assert!(outcome.is_none(), "cancelled runs give no frame");
+        let big = Array2::<f32>::zeros((UMAP_MAX_ROWS + 1, 2));
+        let mut umap = FrameAnalyzer::new(settings, map, Arc::default());
+        let err = umap.analyze(big.view()).unwrap_err().to_string();
+        assert!(err.contains("UMAP lays out at most"), "{err}");
     }
 
     #[test]

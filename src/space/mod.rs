@@ -35,7 +35,10 @@ pub use compare::{
 };
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
-pub use frame_analysis::{AnalysisSettings, AnalyzedFrame, FrameAnalyzer};
+pub use frame_analysis::{
+    AnalysisSettings, AnalyzedFrame, FrameAnalyzer, FrameProjection, ProjectionMethod, QUALITY_K,
+    UMAP_MAX_ROWS,
+};
 pub use lens::{
     AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,
     on_screen_parallelism, relation_lens, semantic_axes,

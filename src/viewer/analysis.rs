@@ -5,9 +5,15 @@
 //! A change of settings or relations bumps the model's generation: the worker starts over
 //! from the first snapshot with a fresh analyzer and results of older generations are dropped,
 //! while the old frames stay on screen until replaced.
+//!
+//! UMAP takes seconds per frame, so each generation has a cancel flag: a new generation (new
+//! settings, a new space) sets the old one's, the running layout stops at its next check and
+//! the worker moves on to the new work. UMAP's progress (neighbours, then epochs) goes to the
+//! status line.
 
 use std::sync::Arc;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 
 use bevy::prelude::*;
@@ -24,6 +30,8 @@ enum Job {
         settings: ModelSettings,
         word_rows: Arc<std::collections::HashMap<String, usize>>,
         relations: Arc<Vec<space::RelationPair>>,
+        /// Set when this generation is superseded.
+        cancel: Arc<AtomicBool>,
     },
     /// Analyse the snapshot at `position`, after all earlier ones.
     Analyse {
@@ -47,6 +55,13 @@ enum Outcome {
         position: usize,
         total: usize,
     },
+    /// UMAP's progress on the snapshot at `position`.
+    Progress {
+        generation: u64,
+        position: usize,
+        total: usize,
+        progress: space::UmapProgress,
+    },
     Frame {
         generation: u64,
         position: usize,
@@ -63,13 +78,29 @@ enum Outcome {
 pub struct AnalysisStatus {
     /// (snapshot position, snapshots known) being analysed now.
     pub analysing: Option<(usize, usize)>,
+    /// Where UMAP stands on that snapshot, when the frames are UMAP's.
+    pub umap: Option<space::UmapProgress>,
 }
 
 impl AnalysisStatus {
-    /// "analysing snapshot 12 of 50", or `None` when idle.
+    /// "analysing snapshot 12 of 50", "UMAP of snapshot 3 of 12: epoch 120 of 200", or `None`
+    /// when idle.
     pub fn line(&self) -> Option<String> {
-        self.analysing
-            .map(|(at, total)| format!("analysing snapshot {} of {total}", at + 1))
+        let (at, total) = self.analysing?;
+        let at = at + 1;
+        Some(match self.umap {
+            Some(p) if p.stage == space::UmapStage::Layout => {
+                format!(
+                    "UMAP of snapshot {at} of {total}: epoch {} of {}",
+                    p.done, p.total
+                )
+            }
+            Some(p) => format!(
+                "UMAP of snapshot {at} of {total}: neighbours of {} of {} words",
+                p.done, p.total
+            ),
+            None => format!("analysing snapshot {at} of {total}"),
+        })
     }
 }
 
@@ -80,6 +111,8 @@ struct Worker {
     /// Generation the worker was last restarted for, and how many snapshots it was sent.
     sent_generation: u64,
     sent: usize,
+    /// The cancel flag of the generation last sent.
+    cancel: Arc<AtomicBool>,
 }
 
 /// Runs the analysis worker and moves its frames into the model.
@@ -99,6 +132,7 @@ impl Plugin for AnalysisPlugin {
             outcomes: Mutex::new(outcomes),
             sent_generation: 0,
             sent: 0,
+            cancel: Arc::default(),
         })
         .init_resource::<AnalysisStatus>()
         .add_systems(
@@ -127,14 +161,22 @@ fn send_jobs(model: Res<SpaceModel>, mut worker: ResMut<Worker>) {
     if restart {
         worker.sent_generation = model.generation;
         worker.sent = 0;
+        // Stop the superseded generation's running layout, if any.
+        worker.cancel.store(true, Ordering::Relaxed);
+        worker.cancel = Arc::new(AtomicBool::new(false));
         let _ = worker.jobs.send(Job::Restart {
             generation: model.generation,
             settings: model.settings.clone(),
             word_rows: model.word_rows.clone(),
             relations: model.relations.clone(),
+            cancel: worker.cancel.clone(),
         });
         // A fixed basis is fitted on the latest snapshot: analyse what is there in one go.
-        if model.settings.mode == space::ProjectionMode::Fixed && model.snapshots.len() > 1 {
+        // (UMAP ignores the PCA mode and goes frame by frame, cancellable.)
+        if model.settings.mode == space::ProjectionMode::Fixed
+            && model.settings.method == space::ProjectionMethod::Pca
+            && model.snapshots.len() > 1
+        {
             let _ = worker.jobs.send(Job::AnalyseAll {
                 generation: model.generation,
                 snapshots: model.snapshots.clone(),
@@ -166,22 +208,39 @@ fn receive_frames(
         return;
     };
     let current = model.generation;
-    let mut new_status = status.analysing;
+    let mut new_status = status.clone();
     loop {
         match outcomes.try_recv() {
             Ok(Outcome::Started {
                 generation,
                 position,
                 total,
-            }) if generation == current => new_status = Some((position, total)),
+            }) if generation == current => {
+                new_status = AnalysisStatus {
+                    analysing: Some((position, total)),
+                    umap: None,
+                }
+            }
+            Ok(Outcome::Progress {
+                generation,
+                position,
+                total,
+                progress,
+            }) if generation == current => {
+                new_status = AnalysisStatus {
+                    analysing: Some((position, total)),
+                    umap: Some(progress),
+                }
+            }
             Ok(Outcome::Frame {
                 generation,
                 position,
-                frame,
+                mut frame,
             }) if generation == current => {
+                frame.generation = generation;
                 model.place_frame(position, *frame);
-                if model.pending() == 0 {
-                    new_status = None;
+                if model.fully_analysed() {
+                    new_status = AnalysisStatus::default();
                     model.analysed_generation = current;
                 }
             }
@@ -189,20 +248,18 @@ fn receive_frames(
                 generation,
                 message,
             }) if generation == current => {
-                new_status = None;
+                new_status = AnalysisStatus::default();
                 errors.write(UserError(format!("cannot analyse a snapshot: {message}")));
             }
             Ok(_) => {} // an older generation's result
             Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
         }
     }
-    status.set_if_neq(AnalysisStatus {
-        analysing: new_status,
-    });
+    status.set_if_neq(new_status);
 }
 
 fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
-    let mut analyzer: Option<(u64, space::FrameAnalyzer)> = None;
+    let mut analyzer: Option<(u64, space::FrameAnalyzer, Arc<AtomicBool>)> = None;
     let mut queue: std::collections::VecDeque<Job> = std::collections::VecDeque::new();
     loop {
         if queue.is_empty() {
@@ -228,10 +285,12 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                 settings,
                 word_rows,
                 relations,
+                cancel,
             } => {
                 analyzer = Some((
                     generation,
                     space::FrameAnalyzer::new(settings, word_rows, relations),
+                    cancel,
                 ));
                 true
             }
@@ -242,24 +301,39 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                 meta,
                 vectors,
             } => match analyzer.as_mut() {
-                Some((current, analyzer)) if *current == generation => {
+                Some((current, analyzer, cancel))
+                    if *current == generation && !cancel.load(Ordering::Relaxed) =>
+                {
                     let _ = outcomes.send(Outcome::Started {
                         generation,
                         position,
                         total,
                     });
-                    let outcome = match analyse_guarded(analyzer, &vectors) {
-                        Ok(analysis) => Outcome::Frame {
+                    let mut reporter = ProgressReporter::default();
+                    let mut report = |progress: space::UmapProgress| {
+                        if reporter.worth_sending(progress) {
+                            let _ = outcomes.send(Outcome::Progress {
+                                generation,
+                                position,
+                                total,
+                                progress,
+                            });
+                        }
+                    };
+                    let outcome = match analyse_guarded(analyzer, &vectors, cancel, &mut report) {
+                        // Cancelled: a new generation is queued behind this job.
+                        Ok(None) => None,
+                        Ok(Some(analysis)) => Some(Outcome::Frame {
                             generation,
                             position,
                             frame: Box::new(Frame::new(meta, vectors, analysis)),
-                        },
-                        Err(message) => Outcome::Failed {
+                        }),
+                        Err(message) => Some(Outcome::Failed {
                             generation,
                             message,
-                        },
+                        }),
                     };
-                    outcomes.send(outcome).is_ok()
+                    outcome.is_none_or(|outcome| outcomes.send(outcome).is_ok())
                 }
                 _ => true,
             },
@@ -267,7 +341,7 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                 generation,
                 snapshots,
             } => match analyzer.as_mut() {
-                Some((current, analyzer)) if *current == generation => {
+                Some((current, analyzer, _)) if *current == generation => {
                     let total = snapshots.len();
                     let _ = outcomes.send(Outcome::Started {
                         generation,
@@ -308,13 +382,33 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
     }
 }
 
+/// Sends UMAP's progress at most once per percent (and at every stage change): a report per
+/// epoch or per block of rows would flood the channel for nothing the status line can show.
+#[derive(Default)]
+struct ProgressReporter {
+    last: Option<(space::UmapStage, usize)>,
+}
+
+impl ProgressReporter {
+    fn worth_sending(&mut self, progress: space::UmapProgress) -> bool {
+        let percent = progress.done * 100 / progress.total.max(1);
+        let now = Some((progress.stage, percent));
+        let changed = now != self.last;
+        self.last = now;
+        changed
+    }
+}
+
 /// A panic in a dependency (a solver) must not take the worker down: it becomes an error.
+/// `Ok(None)`: cancelled.
 fn analyse_guarded(
     analyzer: &mut space::FrameAnalyzer,
     vectors: &Array2<f32>,
-) -> Result<space::AnalyzedFrame, String> {
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(space::UmapProgress),
+) -> Result<Option<space::AnalyzedFrame>, String> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analyzer.analyze(vectors.view())
+        analyzer.analyze_cancellable(vectors.view(), cancel, progress)
     }));
     flatten_panic(result)
 }

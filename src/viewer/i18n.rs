@@ -251,6 +251,40 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("no snapshot yet", "还没有快照"),
     ("analysing snapshot {} of {}", "正在分析快照 {} / {}"),
+    (
+        "UMAP of snapshot {} of {}: epoch {} of {}",
+        "UMAP：快照 {} / {}，第 {} / {} 轮",
+    ),
+    (
+        "UMAP of snapshot {} of {}: neighbours of {} of {} words",
+        "UMAP：快照 {} / {}，已找近邻 {} / {} 个词",
+    ),
+    ("Method", "方法"),
+    (
+        "Straight axes of most variance: distances stay honest",
+        "方差最大的直轴：距离保持真实",
+    ),
+    (
+        "Neighbourhoods side by side, each frame from the last",
+        "邻域并排展开，每帧从上一帧出发",
+    ),
+    ("PCA, solver: {}", "PCA，求解器：{}"),
+    (
+        "UMAP from the previous frame's layout",
+        "UMAP，从上一帧的布局出发",
+    ),
+    ("relation lens", "关系透镜"),
+    (
+        "neighbours kept at {}: {}%   trustworthiness: {}",
+        "前 {} 近邻保留：{}%   可信度：{}",
+    ),
+    (
+        "Share of each word's {} nearest neighbours kept on screen, over {} words",
+        "每个词在完整空间中的 {} 个最近邻在屏幕上仍为近邻的比例，基于 {} 个词",
+    ),
+    ("too few words to measure the view", "词太少，无法评估视图"),
+    ("exact", "精确"),
+    ("exact (LOBPCG fell back)", "精确（LOBPCG 回退）"),
 ];
 
 #[cfg(test)]

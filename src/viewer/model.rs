@@ -43,6 +43,12 @@ pub struct Frame {
     neighbor_index: Option<Arc<space::NeighborIndex>>,
     /// Centre and robust radius of `coords_3d`.
     pub bounds: ([f32; 3], f32),
+    /// How the frame was projected (PCA and its solver, UMAP or the lens).
+    pub projection: space::FrameProjection,
+    /// How well the 3D view keeps each word's 10 nearest neighbours.
+    pub quality: Option<space::ProjectionQuality>,
+    /// The model generation the frame was analysed for (see [`SpaceModel::generation`]).
+    pub generation: u64,
 }
 
 impl Frame {
@@ -58,6 +64,9 @@ impl Frame {
             relation_parallelism: analysis.relation_parallelism,
             neighbor_index: Some(analysis.neighbor_index),
             bounds: analysis.bounds,
+            projection: analysis.projection,
+            quality: analysis.quality,
+            generation: 0,
         }
     }
 
@@ -218,6 +227,12 @@ impl SpaceModel {
         self.snapshots.len().saturating_sub(self.frames.len())
     }
 
+    /// Whether every snapshot has a frame analysed with the current settings (after a
+    /// settings change, older frames stay on screen until replaced).
+    pub fn fully_analysed(&self) -> bool {
+        self.pending() == 0 && self.frames.iter().all(|f| f.generation == self.generation)
+    }
+
     /// Re-analyses every snapshot (after a settings or relations change). The current frames
     /// stay on screen until their replacements arrive.
     pub fn request_reanalysis(&mut self) {
@@ -288,7 +303,9 @@ impl SpaceModel {
             let analysis = analyzer
                 .analyze(vectors.view())
                 .expect("analysable test data");
-            self.place_frame(position, Frame::new(meta, vectors, analysis));
+            let mut frame = Frame::new(meta, vectors, analysis);
+            frame.generation = self.generation;
+            self.place_frame(position, frame);
         }
     }
 }

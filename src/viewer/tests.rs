@@ -432,3 +432,106 @@ fn the_gpu_mesh_places_points_where_the_cpu_does() {
         }
     }
 }
+
+/// `clusters` tight clusters of `per_cluster` words in `dims` dimensions, and their words.
+fn clustered_space(clusters: usize, per_cluster: usize, dims: usize) -> (Vec<String>, Array2<f32>) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let centres = Array2::from_shape_fn((clusters, dims), |_| rng.gen_range(-1.0f32..1.0));
+    let n = clusters * per_cluster;
+    let vectors = Array2::from_shape_fn((n, dims), |(row, d)| {
+        centres[[row % clusters, d]] + rng.gen_range(-0.25f32..0.25)
+    });
+    ((0..n).map(|i| format!("w{i}")).collect(), vectors)
+}
+
+fn set_method(app: &mut App, method: crate::space::ProjectionMethod) {
+    let settings = crate::space::AnalysisSettings {
+        method,
+        ..app.world().resource::<SpaceModel>().settings.clone()
+    };
+    app.world_mut()
+        .write_message(ModelRequest::SetSettings(settings));
+}
+
+fn analysed_with(w: &World, method: crate::space::ProjectionMethod) -> bool {
+    let model = w.resource::<SpaceModel>();
+    model.settings.method == method && model.fully_analysed()
+}
+
+#[test]
+fn switching_to_umap_reanalyses_frames_and_a_new_setting_cancels_a_running_umap() {
+    use crate::space::{FrameProjection, ProjectionMethod};
+    let mut app = headless_app(DataSource::Demo, false);
+    let (names, vectors) = clustered_space(8, 400, 24);
+    {
+        let mut model = app.world_mut().resource_mut::<SpaceModel>();
+        model.reset(names);
+        model.submit(FrameMeta::default(), Arc::new(vectors));
+    }
+    assert!(update_until(&mut app, Duration::from_secs(60), |w| {
+        analysed_with(w, ProjectionMethod::Pca)
+    }));
+    let pca = app.world().resource::<SpaceModel>().frames[0].clone();
+    assert!(matches!(pca.projection, FrameProjection::Pca(_)));
+
+    // Switching to UMAP re-analyses the frame, with progress on the status line.
+    let started = Instant::now();
+    set_method(&mut app, ProjectionMethod::Umap);
+    let saw_epochs = std::cell::Cell::new(false);
+    assert!(update_until(&mut app, Duration::from_secs(300), |w| {
+        let line = w.resource::<super::analysis::AnalysisStatus>().line();
+        if line.is_some_and(|l| l.starts_with("UMAP of snapshot 1 of 1: epoch")) {
+            saw_epochs.set(true);
+        }
+        analysed_with(w, ProjectionMethod::Umap)
+    }));
+    let full_umap = started.elapsed();
+    assert!(saw_epochs.get(), "the status line showed UMAP's epochs");
+    let umap = app.world().resource::<SpaceModel>().frames[0].clone();
+    assert_eq!(umap.projection, FrameProjection::Umap);
+    let gap = (&umap.coords_3d - &pca.coords_3d)
+        .iter()
+        .fold(0.0f32, |m, d| m.max(d.abs()));
+    assert!(gap > 0.1, "UMAP moved the points (gap {gap})");
+    let (p, u) = (pca.quality.unwrap(), umap.quality.unwrap());
+    assert!(
+        u.neighbor_preservation > p.neighbor_preservation,
+        "UMAP {u:?} vs PCA {p:?}"
+    );
+
+    // Back to PCA, then UMAP again, and while that UMAP runs, a new cluster count: the running
+    // layout is cancelled and the new generation's frame comes well before a full UMAP would.
+    set_method(&mut app, ProjectionMethod::Pca);
+    assert!(update_until(&mut app, Duration::from_secs(60), |w| {
+        analysed_with(w, ProjectionMethod::Pca)
+    }));
+    set_method(&mut app, ProjectionMethod::Umap);
+    assert!(update_until(&mut app, Duration::from_secs(60), |w| {
+        w.resource::<super::analysis::AnalysisStatus>()
+            .umap
+            .is_some()
+    }));
+    let switched = Instant::now();
+    let settings = crate::space::AnalysisSettings {
+        method: ProjectionMethod::Pca,
+        cluster_count: 5,
+        ..app.world().resource::<SpaceModel>().settings.clone()
+    };
+    app.world_mut()
+        .write_message(ModelRequest::SetSettings(settings));
+    assert!(update_until(&mut app, Duration::from_secs(60), |w| {
+        analysed_with(w, ProjectionMethod::Pca)
+    }));
+    let after_cancel = switched.elapsed();
+    let model = app.world().resource::<SpaceModel>();
+    assert!(matches!(
+        model.frames[0].projection,
+        FrameProjection::Pca(_)
+    ));
+    assert!(model.frames[0].clusters.iter().all(|&c| c < 5));
+    assert!(
+        after_cancel < full_umap / 2,
+        "new settings took {after_cancel:?}; a full UMAP takes {full_umap:?}"
+    );
+}

@@ -1,10 +1,12 @@
-//! Display panel: colour by cluster or category, number of clusters, projection mode, point
-//! size, label density, reset view.
+//! Display panel: colour by cluster or category, number of clusters, projection method (PCA or
+//! UMAP) and mode, point size, label density, reset view; and for the frame under the
+//! playhead, which PCA solver ran and how well the 3D view keeps each word's 10 nearest
+//! neighbours — what PCA hides and UMAP shows.
 
 use bevy_egui::egui;
 
 use super::PanelContext;
-use crate::space::ProjectionMode;
+use crate::space::{FrameProjection, PcaSolver, ProjectionMethod, ProjectionMode};
 use crate::viewer::camera::ResetView;
 use crate::viewer::display_settings::{CloudView, ColorBy};
 use crate::viewer::i18n::fill;
@@ -45,20 +47,34 @@ impl DisplayPanel {
             ui.add(egui::DragValue::new(&mut settings.cluster_count).range(2..=40));
         });
         ui.horizontal(|ui| {
-            ui.label(lang.tr("Projection"));
-            let aligned = ui
-                .selectable_value(
+            ui.label(lang.tr("Method"));
+            ui.selectable_value(&mut settings.method, ProjectionMethod::Pca, "PCA")
+                .on_hover_text(lang.tr("Straight axes of most variance: distances stay honest"));
+            ui.selectable_value(&mut settings.method, ProjectionMethod::Umap, "UMAP")
+                .on_hover_text(lang.tr("Neighbourhoods side by side, each frame from the last"));
+        });
+        ui.add_enabled_ui(settings.method == ProjectionMethod::Pca, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(lang.tr("Projection"));
+                let aligned = ui
+                    .selectable_value(
+                        &mut settings.mode,
+                        ProjectionMode::Aligned,
+                        lang.tr("aligned"),
+                    )
+                    .on_hover_text(
+                        lang.tr("Each frame's own PCA, rotated onto the previous frame"),
+                    );
+                cx.pressable(lang.tr("aligned"), aligned);
+                let fixed = ui.selectable_value(
                     &mut settings.mode,
-                    ProjectionMode::Aligned,
-                    lang.tr("aligned"),
-                )
-                .on_hover_text(lang.tr("Each frame's own PCA, rotated onto the previous frame"));
-            cx.pressable(lang.tr("aligned"), aligned);
-            let fixed =
-                ui.selectable_value(&mut settings.mode, ProjectionMode::Fixed, lang.tr("fixed"));
-            cx.pressable(lang.tr("fixed"), fixed).on_hover_text(
-                lang.tr("One PCA basis, fitted on the latest frame, for every frame"),
-            );
+                    ProjectionMode::Fixed,
+                    lang.tr("fixed"),
+                );
+                cx.pressable(lang.tr("fixed"), fixed).on_hover_text(
+                    lang.tr("One PCA basis, fitted on the latest frame, for every frame"),
+                );
+            });
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("lens"));
@@ -91,6 +107,7 @@ impl DisplayPanel {
         if settings != cx.model.settings {
             cx.model_requests.write(ModelRequest::SetSettings(settings));
         }
+        projection_figures(ui, cx);
         ui.add(
             egui::Slider::new(&mut cx.settings.point_size, 0.2..=4.0).text(lang.tr("point size")),
         );
@@ -119,5 +136,53 @@ impl DisplayPanel {
                 }
             });
         }
+    }
+}
+
+/// The frame under the playhead: how it was projected and how well its view keeps
+/// neighbourhoods.
+fn projection_figures(ui: &mut egui::Ui, cx: &PanelContext) {
+    let lang = cx.lang;
+    let Some(frame) = cx
+        .playhead
+        .nearest_frame(cx.model.frames.len())
+        .and_then(|i| cx.model.frames.get(i))
+    else {
+        return;
+    };
+    let how = match frame.projection {
+        FrameProjection::Pca(solver) => {
+            fill(lang.tr("PCA, solver: {}"), &[&solver_name(lang, solver)])
+        }
+        FrameProjection::Umap => lang.tr("UMAP from the previous frame's layout").to_owned(),
+        FrameProjection::Lens => lang.tr("relation lens").to_owned(),
+    };
+    ui.weak(how);
+    match frame.quality {
+        Some(q) => {
+            ui.label(fill(
+                lang.tr("neighbours kept at {}: {}%   trustworthiness: {}"),
+                &[
+                    &q.k,
+                    &format!("{:.0}", q.neighbor_preservation * 100.0),
+                    &format!("{:.2}", q.trustworthiness),
+                ],
+            ))
+            .on_hover_text(fill(
+                lang.tr("Share of each word's {} nearest neighbours kept on screen, over {} words"),
+                &[&q.k, &q.sampled_rows],
+            ));
+        }
+        None => {
+            ui.weak(lang.tr("too few words to measure the view"));
+        }
+    }
+}
+
+fn solver_name(lang: crate::viewer::i18n::Lang, solver: PcaSolver) -> &'static str {
+    match solver {
+        PcaSolver::Lobpcg => "linfa LOBPCG",
+        PcaSolver::Exact => lang.tr("exact"),
+        PcaSolver::ExactFallback => lang.tr("exact (LOBPCG fell back)"),
     }
 }

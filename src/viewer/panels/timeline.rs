@@ -70,10 +70,18 @@ impl TimelinePanel {
             if let Some((at, total)) = cx.analysis.analysing {
                 ui.separator();
                 ui.spinner();
-                ui.label(fill(
-                    lang.tr("analysing snapshot {} of {}"),
-                    &[&(at + 1), &total],
-                ));
+                let text = match cx.analysis.umap {
+                    Some(p) if p.stage == crate::space::UmapStage::Layout => fill(
+                        lang.tr("UMAP of snapshot {} of {}: epoch {} of {}"),
+                        &[&(at + 1), &total, &p.done, &p.total],
+                    ),
+                    Some(p) => fill(
+                        lang.tr("UMAP of snapshot {} of {}: neighbours of {} of {} words"),
+                        &[&(at + 1), &total, &p.done, &p.total],
+                    ),
+                    None => fill(lang.tr("analysing snapshot {} of {}"), &[&(at + 1), &total]),
+                };
+                ui.label(text);
             }
             if let Some(message) = cx.errors.messages.last() {
                 ui.separator();

@@ -62,6 +62,16 @@ struct Dump<'a> {
     neighbors_ms: Option<f32>,
     /// What the analysis worker is doing, if anything.
     analysing: Option<String>,
+    /// How the frame under the playhead was projected: "pca", "umap" or "lens".
+    projection_method: Option<&'static str>,
+    /// The PCA solver of that frame ("lobpcg", "exact", "exact_fallback"; PCA frames only).
+    pca_solver: Option<&'static str>,
+    /// Share of the 10 nearest full-space neighbours among the 10 nearest in 3D, and
+    /// trustworthiness at 10, of that frame.
+    neighbor_preservation: Option<f32>,
+    trustworthiness: Option<f32>,
+    /// Whether every snapshot has a frame analysed with the current settings.
+    fully_analysed: bool,
     /// Mean frame time (bevy's frame-time diagnostic).
     mean_frame_ms: Option<f32>,
     /// Seconds from launch to the first frame with every point drawn.
@@ -141,6 +151,8 @@ pub fn dump_state(
         .and_then(|d| d.average())
         .map(|ms| ms as f32);
     let perf = sources.perf.as_deref();
+    let shown = snapshot_index.and_then(|i| model.frames.get(i));
+    let quality = shown.and_then(|f| f.quality);
     let dump = Dump {
         selected_word: sources.selection.row.map(word),
         neighbors: sources
@@ -165,6 +177,17 @@ pub fn dump_state(
         points_drawn: sources.uploads.as_ref().map_or(0, |u| u.points),
         neighbors_ms: sources.selection.search_ms,
         analysing: sources.analysis.line(),
+        projection_method: shown.map(|f| f.projection.name()),
+        pca_solver: shown
+            .and_then(|f| f.projection.pca_solver())
+            .map(|solver| match solver {
+                crate::space::PcaSolver::Lobpcg => "lobpcg",
+                crate::space::PcaSolver::Exact => "exact",
+                crate::space::PcaSolver::ExactFallback => "exact_fallback",
+            }),
+        neighbor_preservation: quality.map(|q| q.neighbor_preservation),
+        trustworthiness: quality.map(|q| q.trustworthiness),
+        fully_analysed: model.fully_analysed(),
         mean_frame_ms,
         load_secs: perf.and_then(|p| p.load_secs),
         app_update_ms_p50: perf.and_then(|p| p.update_ms_percentile(50)),

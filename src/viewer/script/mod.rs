@@ -14,6 +14,7 @@
 //! press 4 king − man + woman   # click the widget with this label (current language)
 //! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA)
 //! lang zh              # switch the interface to 中文 (or `en`)
+//! method umap          # project with UMAP (or `pca`); waits until every frame is redone
 //! quit
 //! ```
 //!
@@ -76,6 +77,8 @@ enum StepState {
     Capturing,
     /// An animation was asked for this many frames ago; wait until it is written.
     Recording { frames: u32 },
+    /// New settings were asked for; wait until every frame is re-analysed.
+    Reanalysing,
 }
 
 #[derive(Resource)]
@@ -323,6 +326,21 @@ fn run_script(
         Step::Dump(path) => match dump_state(&sources, &playhead, *cx.lang, path) {
             Ok(()) => Progress::Done,
             Err(message) => Progress::Failed(message),
+        },
+        Step::Method(method) => match runner.state {
+            StepState::Fresh => {
+                let settings = crate::space::AnalysisSettings {
+                    method: *method,
+                    ..sources.model.settings.clone()
+                };
+                cx.model_requests
+                    .write(super::model::ModelRequest::SetSettings(settings));
+                runner.state = StepState::Reanalysing;
+                Progress::Continue
+            }
+            _ => {
+                done_if(sources.model.settings.method == *method && sources.model.fully_analysed())
+            }
         },
         Step::Quit => {
             cx.exit.write(AppExit::Success);

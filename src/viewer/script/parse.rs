@@ -26,6 +26,8 @@ pub enum Step {
     Lens(Option<String>),
     /// Switch the interface language.
     Lang(crate::viewer::i18n::Lang),
+    /// Switch the projection method and wait until every snapshot is re-analysed with it.
+    Method(crate::space::ProjectionMethod),
     Quit,
 }
 
@@ -103,6 +105,11 @@ impl Script {
                     crate::viewer::i18n::Lang::parse(rest)
                         .ok_or_else(|| syntax(format!("lang needs zh or en, got {rest:?}")))?,
                 ),
+                "method" => Step::Method(match rest {
+                    "pca" => crate::space::ProjectionMethod::Pca,
+                    "umap" => crate::space::ProjectionMethod::Umap,
+                    _ => return Err(syntax(format!("method needs pca or umap, got {rest:?}"))),
+                }),
                 "quit" => Step::Quit,
                 _ => return Err(syntax(format!("unknown or incomplete step {line:?}"))),
             };
@@ -145,7 +152,7 @@ mod tests {
         let script = Script::parse(
             "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
              wait 5 # frames\norbit 2\nscreenshot a.png\nrecord a.gif\ndump s.json\npress 1 One-hot\n\
-             lens 国家→首都\nlens off\nlang zh\nquit\n",
+             lens 国家→首都\nlens off\nlang zh\nmethod umap\nquit\n",
         )
         .unwrap();
         assert_eq!(
@@ -165,6 +172,7 @@ mod tests {
                 Step::Lens(Some("国家→首都".into())),
                 Step::Lens(None),
                 Step::Lang(crate::viewer::i18n::Lang::Zh),
+                Step::Method(crate::space::ProjectionMethod::Umap),
                 Step::Quit,
             ]
         );
@@ -176,5 +184,6 @@ mod tests {
         assert!(err.to_string().starts_with("line 2:"), "{err}");
         assert!(Script::parse("fly away").is_err());
         assert!(Script::parse("key NoSuchKey").is_err());
+        assert!(Script::parse("method tsne").is_err());
     }
 }

@@ -12,7 +12,8 @@
 //! record out.gif       # save an animation as the export button does (waits until written)
 //! dump state.json      # the app state as JSON (see `dump.rs`)
 //! press 4 king − man + woman   # click the widget with this label (current language)
-//! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA)
+//! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA); waits
+//!                      # until every frame is redone
 //! lang zh              # switch the interface to 中文 (or `en`)
 //! method umap          # project with UMAP (or `pca`); waits until every frame is redone
 //! quit
@@ -263,12 +264,19 @@ fn run_script(
             }
             click(runner, target, window_entity, window, &mut inject)
         }
-        Step::Lens(relation) => {
-            let mut settings = sources.model.settings.clone();
-            settings.lens = relation.clone();
-            cx.model_requests.write(ModelRequest::SetSettings(settings));
-            Progress::Done
-        }
+        // Like `method`: ask, then wait until every snapshot is seen through the lens.
+        Step::Lens(relation) => match runner.state {
+            StepState::Fresh => {
+                let mut settings = sources.model.settings.clone();
+                settings.lens = relation.clone();
+                cx.model_requests.write(ModelRequest::SetSettings(settings));
+                runner.state = StepState::Reanalysing;
+                Progress::Continue
+            }
+            _ => done_if(
+                sources.model.settings.lens == *relation && sources.model.fully_analysed(),
+            ),
+        },
         Step::Lang(lang) => {
             cx.lang.set_if_neq(*lang);
             Progress::Done

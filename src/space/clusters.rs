@@ -85,11 +85,43 @@ pub fn kmeans_clusters(
             "data contains NaN or infinite values".into(),
         ));
     }
-    let unit = unit_rows_of(data);
+    kmeans_unit_rows(unit_rows_of(data).view(), k, opts)
+}
+
+/// [`kmeans_clusters`] on rows already scaled to unit length (a frame's neighbour index holds
+/// them), so a 400k-word frame is not copied once more to be clustered.
+pub fn kmeans_clusters_of_unit_rows(
+    unit: ArrayView2<f32>,
+    opts: &KMeansOptions,
+) -> Result<Clustering, SpaceError> {
+    let n = unit.nrows();
+    if n == 0 {
+        return Err(SpaceError::Empty);
+    }
+    let k = opts.k.unwrap_or_else(|| default_k(n));
+    if k == 0 || k > n {
+        return Err(SpaceError::Invalid(format!(
+            "k = {k} clusters for {n} rows"
+        )));
+    }
+    if unit.iter().any(|v| !v.is_finite()) {
+        return Err(SpaceError::Invalid(
+            "data contains NaN or infinite values".into(),
+        ));
+    }
+    kmeans_unit_rows(unit, k, opts)
+}
+
+fn kmeans_unit_rows(
+    unit: ArrayView2<f32>,
+    k: usize,
+    opts: &KMeansOptions,
+) -> Result<Clustering, SpaceError> {
+    let n = unit.nrows();
     if k == 1 {
         let centroid = unit
             .mean_axis(Axis(0))
-            .unwrap_or_else(|| Array1::zeros(data.ncols()));
+            .unwrap_or_else(|| Array1::zeros(unit.ncols()));
         return Ok(Clustering {
             labels: vec![0; n],
             centroids: centroid.insert_axis(Axis(0)),
@@ -102,7 +134,7 @@ pub fn kmeans_clusters(
         rows.sort_unstable();
         unit.select(Axis(0), &rows)
     } else {
-        unit.clone()
+        unit.to_owned()
     };
     let dataset = DatasetBase::from(fit_rows);
     let model = KMeans::params_with_rng(k, rng)

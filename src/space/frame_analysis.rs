@@ -24,11 +24,12 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use ndarray::{Array2, ArrayView2, Axis};
+use rand::SeedableRng;
 
 use super::{
     FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex, PcaOptions, PcaSolver,
     ProjectionMode, ProjectionQuality, QualityOptions, RelationPair, RelationScore, SpaceError,
-    UmapOptions, UmapProgress, kmeans_clusters, match_clusters, on_screen_parallelism,
+    UmapOptions, UmapProgress, kmeans_clusters_of_unit_rows, match_clusters, on_screen_parallelism,
     projection_quality, score_relations_with_index, umap_3d,
 };
 
@@ -42,6 +43,8 @@ pub const QUALITY_K: usize = 10;
 /// Words the quality figures are averaged over (a seeded sample of larger snapshots): enough
 /// for a figure stable to about a percent, cheap next to the rest of a frame's analysis.
 const QUALITY_SAMPLE_ROWS: usize = 1000;
+/// Words the quality figures rank against on large snapshots (see `FrameAnalyzer::quality`).
+const QUALITY_POOL_ROWS: usize = 20_000;
 
 /// Which projection draws the frames (the relation lens, when set, overrides both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -316,8 +319,8 @@ impl FrameAnalyzer {
         coords_3d: Array2<f32>,
         projection: FrameProjection,
     ) -> Result<AnalyzedFrame, SpaceError> {
-        let clusters = self.cluster(vectors)?;
         let neighbor_index = Arc::new(NeighborIndex::from_matrix(vectors));
+        let clusters = self.cluster(neighbor_index.unit_matrix())?;
         let relation_scores = if self.relations.is_empty() {
             Vec::new()
         } else {
@@ -359,16 +362,7 @@ impl FrameAnalyzer {
             Projector::Pca(_) | Projector::Umap(_) => robust_bounds(&coords_3d),
         };
         // Too few words to measure (k neighbours need k + 1 rows) leaves the figure empty.
-        let quality = projection_quality(
-            vectors,
-            coords_3d.view(),
-            &QualityOptions {
-                k: QUALITY_K,
-                max_sample_rows: QUALITY_SAMPLE_ROWS,
-                seed: self.settings.seed,
-            },
-        )
-        .ok();
+        let quality = self.quality(vectors, coords_3d.view());
         self.previous_clusters = Some(clusters.clone());
         Ok(AnalyzedFrame {
             coords_3d,
@@ -384,14 +378,40 @@ impl FrameAnalyzer {
         })
     }
 
-    fn cluster(&self, vectors: ArrayView2<f32>) -> Result<Vec<usize>, SpaceError> {
-        let k = self.settings.cluster_count.min(vectors.nrows()).max(1);
+    /// The quality figures. Trustworthiness ranks every word against each sampled one, so on a
+    /// large snapshot (a 400k-word file) they are measured within a seeded subset of
+    /// [`QUALITY_POOL_ROWS`] words: an estimate, at a cost that does not grow with the file.
+    fn quality(
+        &self,
+        vectors: ArrayView2<f32>,
+        coords_3d: ArrayView2<f32>,
+    ) -> Option<ProjectionQuality> {
+        let options = QualityOptions {
+            k: QUALITY_K,
+            max_sample_rows: QUALITY_SAMPLE_ROWS,
+            seed: self.settings.seed,
+        };
+        let n = vectors.nrows();
+        if n <= QUALITY_POOL_ROWS {
+            return projection_quality(vectors, coords_3d, &options).ok();
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.settings.seed);
+        let mut pool = rand::seq::index::sample(&mut rng, n, QUALITY_POOL_ROWS).into_vec();
+        pool.sort_unstable();
+        let pool_vectors = vectors.select(Axis(0), &pool);
+        let pool_coords = coords_3d.select(Axis(0), &pool);
+        projection_quality(pool_vectors.view(), pool_coords.view(), &options).ok()
+    }
+
+    /// Clusters by direction, on the unit rows the neighbour index already holds.
+    fn cluster(&self, unit_rows: ArrayView2<f32>) -> Result<Vec<usize>, SpaceError> {
+        let k = self.settings.cluster_count.min(unit_rows.nrows()).max(1);
         let options = KMeansOptions {
             k: Some(k),
             seed: self.settings.seed,
             ..KMeansOptions::default()
         };
-        let labels = kmeans_clusters(vectors, &options)?.labels;
+        let labels = kmeans_clusters_of_unit_rows(unit_rows, &options)?.labels;
         Ok(match &self.previous_clusters {
             Some(prev) if prev.len() == labels.len() => match_clusters(prev, &labels, k),
             _ => labels,

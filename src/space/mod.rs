@@ -27,7 +27,8 @@ pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
 pub use categories::{parse_categories, read_categories_tsv};
 pub use clusters::{
-    Clustering, KMeansOptions, default_k, kmeans_clusters, kmeans_clusters_matched, match_clusters,
+    Clustering, KMeansOptions, default_k, kmeans_clusters, kmeans_clusters_matched,
+    kmeans_clusters_of_unit_rows, match_clusters,
 };
 pub use compare::{
     AnchorPair, Anchors, CompareOptions, Comparison, compare_spaces, read_anchor_pairs,

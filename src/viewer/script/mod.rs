@@ -273,9 +273,9 @@ fn run_script(
                 runner.state = StepState::Reanalysing;
                 Progress::Continue
             }
-            _ => done_if(
-                sources.model.settings.lens == *relation && sources.model.fully_analysed(),
-            ),
+            _ => {
+                done_if(sources.model.settings.lens == *relation && sources.model.fully_analysed())
+            }
         },
         Step::Lang(lang) => {
             cx.lang.set_if_neq(*lang);

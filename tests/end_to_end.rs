@@ -400,6 +400,49 @@ fn project_with_pca_and_umap_prints_quality() {
     }
 }
 
+#[test]
+fn project_with_semantic_axes_puts_the_axis_words_apart() {
+    // x along w0 → w1; every other word between them.
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = dir.path().join("axes.txt");
+    let mut text = String::from("40 6\n");
+    for word in 0..40 {
+        let values: Vec<String> = (0..6)
+            .map(|d| format!("{}", ((word * 7 + d * 3) % 13) as f32 / 13.0 - 0.5))
+            .collect();
+        text.push_str(&format!("w{word} {}\n", values.join(" ")));
+    }
+    std::fs::write(&vectors, text).unwrap();
+    let out = dir.path().join("axes.tsv");
+    let run = |spec: &str| {
+        Command::new(binary())
+            .args(["project", "--axes", spec, "--no-quality", "--vectors"])
+            .arg(&vectors)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let output = run("w0>w1");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tsv = std::fs::read_to_string(&out).unwrap();
+    let x_of = |word: &str| -> f32 {
+        let line = tsv
+            .lines()
+            .find(|l| l.split('\t').next() == Some(word))
+            .unwrap();
+        line.split('\t').nth(1).unwrap().parse().unwrap()
+    };
+    assert!(x_of("w1") > x_of("w0"), "the axis runs from w0 to w1");
+    let bad = run("nosuch");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nosuch"));
+}
+
 /// The bridge subcommands on files these tests write: `timeline build` (checkpoints of several
 /// formats, a bad one in the middle) and `compare` (a rotated copy with one word moved, a
 /// broken anchors file).

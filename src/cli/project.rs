@@ -9,7 +9,8 @@ use anyhow::Context;
 use embedscape::atomic_file::write_atomically;
 use embedscape::space::{
     KMeansOptions, PcaOptions, PcaSolver, QualityOptions, UmapOptions, UmapStage, fit_pca3,
-    kmeans_clusters, projection_quality, umap_3d, write_coords_tsv,
+    kmeans_clusters, projection_quality, relation_sets_for_vocab, resolve_axes, semantic_axes,
+    umap_3d, write_coords_tsv,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array2;
@@ -37,6 +38,15 @@ pub struct ProjectArgs {
     /// Projection method.
     #[arg(long, value_enum, default_value_t = Method::Pca)]
     pub method: Method,
+    /// Semantic axes instead of PCA/UMAP: `X[,Y]`, each `WORD>WORD` (the direction from one
+    /// word to the other, e.g. `man>woman`) or the name of a relation set found in the
+    /// vocabulary (its mean offset, e.g. `国家→首都`, `country→capital`); the remaining axes
+    /// come from PCA with those directions removed.
+    #[arg(long, value_name = "X[,Y]")]
+    pub axes: Option<String>,
+    /// Relations TSV (head, tail, relation) added to the built-in sets `--axes` can name.
+    #[arg(long, value_name = "FILE")]
+    pub relations: Option<PathBuf>,
     /// Number of k-means clusters (default: clamp(round(sqrt(n/2)), 2, 12)); 0 = no clustering.
     #[arg(long)]
     pub clusters: Option<usize>,
@@ -66,9 +76,10 @@ pub struct ProjectArgs {
 pub fn run(args: ProjectArgs) -> anyhow::Result<()> {
     let emb = load_vectors(&args.vectors, args.lossy)?;
     let matrix = emb.matrix().view();
-    let (coords_3d, summary) = match args.method {
-        Method::Pca => pca(&args, matrix)?,
-        Method::Umap => umap(&args, matrix)?,
+    let (coords_3d, summary) = match (&args.axes, args.method) {
+        (Some(spec), _) => axes(&args, &emb, spec)?,
+        (None, Method::Pca) => pca(&args, matrix)?,
+        (None, Method::Umap) => umap(&args, matrix)?,
     };
     let labels = match args.clusters {
         Some(0) => Vec::new(),
@@ -103,6 +114,33 @@ pub fn run(args: ProjectArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Semantic axes (or a relation's lens when the spec names one relation), resolved against the
+/// built-in relation sets and the user's file.
+fn axes(
+    args: &ProjectArgs,
+    emb: &embedscape::embeddings::Embeddings,
+    spec: &str,
+) -> anyhow::Result<(Array2<f32>, String)> {
+    let files: Vec<PathBuf> = args.relations.iter().cloned().collect();
+    let sets = relation_sets_for_vocab(emb.vocab(), &files)?;
+    let (x, y) = resolve_axes(spec, emb.vocab(), &sets)?;
+    let opts = PcaOptions {
+        max_fit_rows: args.max_fit_rows,
+        seed: args.seed,
+    };
+    let basis = semantic_axes(emb.matrix().view(), &x, y.as_ref(), &opts)
+        .with_context(|| format!("axes {spec:?}"))?;
+    let coords = basis.project(emb.matrix().view())?;
+    let [a, b, c] = basis.variance_shares;
+    let summary = format!(
+        "semantic axes {spec}: variance x {:.1}%, y {:.1}%, z {:.1}%",
+        a * 100.0,
+        b * 100.0,
+        c * 100.0
+    );
+    Ok((coords, summary))
 }
 
 fn pca(

@@ -535,3 +535,35 @@ fn switching_to_umap_reanalyses_frames_and_a_new_setting_cancels_a_running_umap(
         "new settings took {after_cancel:?}; a full UMAP takes {full_umap:?}"
     );
 }
+
+#[test]
+fn a_bad_file_opened_in_the_window_is_reported_and_the_space_is_kept() {
+    let mut app = app_with_frames(vec![sample_vectors()]);
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = dir.path().join("broken.txt");
+    std::fs::write(&vectors, "2 3\n法国 1 0 0\n巴黎 1 oops 0\n").unwrap();
+    let timeline = dir.path().join("cut.timeline");
+    std::fs::write(&timeline, b"not a timeline at all").unwrap();
+    for (source, name) in [
+        (DataSource::Vectors(vectors.clone()), "broken.txt"),
+        (DataSource::Timeline(timeline.clone()), "cut.timeline"),
+    ] {
+        app.world_mut().write_message(OpenCommand::Data(source));
+        let reported = update_until(&mut app, Duration::from_secs(30), |w| {
+            w.resource::<super::model::ErrorLog>()
+                .messages
+                .iter()
+                .any(|m| m.contains(name))
+        });
+        let log = &app.world().resource::<super::model::ErrorLog>().messages;
+        assert!(reported, "no message naming {name}: {log:?}");
+        let model = app.world().resource::<SpaceModel>();
+        assert_eq!(model.frames.len(), 1, "the space on screen is kept");
+        assert_eq!(model.words.len(), 4);
+    }
+    let log = &app.world().resource::<super::model::ErrorLog>().messages;
+    assert!(
+        log.iter().any(|m| m.contains("broken.txt") && m.contains("line 3")),
+        "the vectors error names the line: {log:?}"
+    );
+}

@@ -27,10 +27,10 @@ use ndarray::{Array2, ArrayView2, Axis};
 use rand::SeedableRng;
 
 use super::{
-    FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex, PcaOptions, PcaSolver,
-    ProjectionMode, ProjectionQuality, QualityOptions, RelationPair, RelationScore, SpaceError,
-    UmapOptions, UmapProgress, kmeans_clusters_of_unit_rows, match_clusters, on_screen_parallelism,
-    projection_quality, score_relations_with_index, umap_3d,
+    AxisDirection, FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex,
+    PcaOptions, PcaSolver, ProjectionMode, ProjectionQuality, QualityOptions, RelationPair,
+    RelationScore, SpaceError, UmapOptions, UmapProgress, kmeans_clusters_of_unit_rows,
+    match_clusters, on_screen_parallelism, projection_quality, score_relations_with_index, umap_3d,
 };
 
 /// Most words per snapshot UMAP lays out (see the module docs).
@@ -92,6 +92,9 @@ pub struct AnalysisSettings {
     /// View through the lens of this relation instead of PCA or UMAP (see
     /// [`super::relation_lens`]).
     pub lens: Option<String>,
+    /// Semantic axes instead of PCA: `X[,Y]`, each `WORD>WORD` or a relation's name (its mean
+    /// offset); the other axes from PCA with those directions removed. Overrides `lens`.
+    pub axes: Option<String>,
     pub cluster_count: usize,
     pub seed: u64,
 }
@@ -102,6 +105,7 @@ impl Default for AnalysisSettings {
             method: ProjectionMethod::Pca,
             mode: ProjectionMode::Aligned,
             lens: None,
+            axes: None,
             cluster_count: 8,
             seed: 7,
         }
@@ -215,26 +219,36 @@ impl FrameAnalyzer {
                 .find(|(relation, pairs)| relation == name && pairs.len() >= 2)
                 .map(|(_, pairs)| pairs.clone())
         });
-        let projector = match lens_pairs {
-            Some(pairs) => {
-                let rows = pairs.iter().flat_map(|&(h, t)| [h, t]).collect();
-                Projector::Lens(
-                    LensProjector::new(LensKind::Relation(pairs), PcaOptions::default()),
-                    rows,
-                )
+        let semantic = settings
+            .axes
+            .as_deref()
+            .and_then(|spec| semantic_kind(spec, &word_rows, &relation_rows));
+        let projector = match (semantic, lens_pairs) {
+            // Semantic axes scale every word: the camera frames them all (no rows singled out).
+            (Some(kind), _) => {
+                Projector::Lens(LensProjector::new(kind, PcaOptions::default()), Vec::new())
             }
-            None => match settings.method {
-                ProjectionMethod::Pca => {
-                    Projector::Pca(FrameProjector::new(settings.mode, PcaOptions::default()))
+            (None, lens_pairs) => match lens_pairs {
+                Some(pairs) => {
+                    let rows = pairs.iter().flat_map(|&(h, t)| [h, t]).collect();
+                    Projector::Lens(
+                        LensProjector::new(LensKind::Relation(pairs), PcaOptions::default()),
+                        rows,
+                    )
                 }
-                ProjectionMethod::Umap => Projector::Umap(UmapFrames {
-                    options: UmapOptions {
-                        min_dist: UMAP_MIN_DIST,
-                        seed: settings.seed,
-                        ..UmapOptions::default()
-                    },
-                    previous: None,
-                }),
+                None => match settings.method {
+                    ProjectionMethod::Pca => {
+                        Projector::Pca(FrameProjector::new(settings.mode, PcaOptions::default()))
+                    }
+                    ProjectionMethod::Umap => Projector::Umap(UmapFrames {
+                        options: UmapOptions {
+                            min_dist: UMAP_MIN_DIST,
+                            seed: settings.seed,
+                            ..UmapOptions::default()
+                        },
+                        previous: None,
+                    }),
+                },
             },
         };
         Self {
@@ -346,7 +360,7 @@ impl FrameAnalyzer {
         // Through the lens the camera frames the relation's words; the rest may lie far out.
         let bounds = match &self.projector {
             // A relation has a few dozen words: frame all of them, not a percentile.
-            Projector::Lens(_, rows) => {
+            Projector::Lens(_, rows) if !rows.is_empty() => {
                 let (centre, _) = robust_bounds(&coords_3d.select(Axis(0), rows));
                 let radius = rows
                     .iter()
@@ -359,7 +373,7 @@ impl FrameAnalyzer {
                     .sqrt();
                 (centre, radius.max(1e-6))
             }
-            Projector::Pca(_) | Projector::Umap(_) => robust_bounds(&coords_3d),
+            _ => robust_bounds(&coords_3d),
         };
         // Too few words to measure (k neighbours need k + 1 rows) leaves the figure empty.
         let quality = self.quality(vectors, coords_3d.view());
@@ -417,6 +431,35 @@ impl FrameAnalyzer {
             _ => labels,
         })
     }
+}
+
+/// Semantic axes from a spec `X[,Y]`: each `WORD>WORD` (or `WORD->WORD`) or the name of a
+/// relation with at least two pairs found. `None` when an axis cannot be resolved (the view
+/// falls back to PCA; the panel says which words are unknown).
+fn semantic_kind(
+    spec: &str,
+    word_rows: &HashMap<String, usize>,
+    relation_rows: &[(String, Vec<(usize, usize)>)],
+) -> Option<LensKind> {
+    let axis = |part: &str| -> Option<AxisDirection> {
+        let part = part.trim();
+        if let Some((from, to)) = part.split_once("->").or_else(|| part.split_once('>')) {
+            let from = *word_rows.get(from.trim())?;
+            let to = *word_rows.get(to.trim())?;
+            return (from != to).then_some(AxisDirection::Words { from, to });
+        }
+        relation_rows
+            .iter()
+            .find(|(name, pairs)| name == part && pairs.len() >= 2)
+            .map(|(_, pairs)| AxisDirection::Relation(pairs.clone()))
+    };
+    let mut parts = spec.split(',');
+    let x = axis(parts.next()?)?;
+    let y = match parts.next() {
+        Some(part) => Some(axis(part)?),
+        None => None,
+    };
+    Some(LensKind::Semantic { x, y })
 }
 
 /// Each relation's found row pairs, relations in order of first appearance (the order of
@@ -683,6 +726,36 @@ mod tests {
         let mut umap = FrameAnalyzer::new(settings, map, Arc::default());
         let err = umap.analyze(big.view()).unwrap_err().to_string();
         assert!(err.contains("UMAP lays out at most"), "{err}");
+    }
+
+    #[test]
+    fn semantic_axes_put_the_first_word_pair_along_x() {
+        let vectors = array![
+            [1.0, 0.1, 0.0, 0.3],
+            [0.9, 0.2, 0.1, 0.0],
+            [-0.2, 1.0, 0.3, 0.1],
+            [-0.1, 0.8, 0.5, 0.0],
+            [0.0, 0.0, 1.0, 0.9],
+            [0.3, -0.5, 0.2, 0.4],
+        ];
+        let words = words_map(&["a", "b", "c", "d", "e", "f"]);
+        let settings = AnalysisSettings {
+            axes: Some("a>c".into()),
+            ..AnalysisSettings::default()
+        };
+        let mut analyzer = FrameAnalyzer::new(settings, words.clone(), Arc::new(Vec::new()));
+        assert!(analyzer.uses_lens());
+        let frame = analyzer.analyze(vectors.view()).unwrap();
+        assert!(
+            frame.coords_3d[[2, 0]] > frame.coords_3d[[0, 0]],
+            "c lies further along x"
+        );
+        let unknown = AnalysisSettings {
+            axes: Some("a>nosuch".into()),
+            ..AnalysisSettings::default()
+        };
+        let fallback = FrameAnalyzer::new(unknown, words, Arc::new(Vec::new()));
+        assert!(!fallback.uses_lens(), "an unknown word falls back to PCA");
     }
 
     #[test]

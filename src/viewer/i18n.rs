@@ -158,6 +158,12 @@ pub const ZH: &[(&str, &str)] = &[
         "一个轴沿关系的平均偏移，另外两个取自其词的 PCA",
     ),
     ("View", "视图"),
+    ("axes", "语义轴"),
+    (
+        "X[,Y]: WORD>WORD or a relation's name; the other axes from PCA",
+        "X[,Y]：词>词 或关系名；其余的轴取自 PCA",
+    ),
+    ("Apply", "应用"),
     ("learned vectors", "学到的向量"),
     ("one-hot", "独热"),
     (

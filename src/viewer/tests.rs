@@ -563,7 +563,8 @@ fn a_bad_file_opened_in_the_window_is_reported_and_the_space_is_kept() {
     }
     let log = &app.world().resource::<super::model::ErrorLog>().messages;
     assert!(
-        log.iter().any(|m| m.contains("broken.txt") && m.contains("line 3")),
+        log.iter()
+            .any(|m| m.contains("broken.txt") && m.contains("line 3")),
         "the vectors error names the line: {log:?}"
     );
 }

@@ -13,7 +13,10 @@ use crate::viewer::i18n::fill;
 use crate::viewer::model::ModelRequest;
 
 #[derive(Default)]
-pub struct DisplayPanel;
+pub struct DisplayPanel {
+    /// Semantic axes being typed (`X[,Y]`).
+    axes: String,
+}
 
 impl DisplayPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
@@ -91,6 +94,28 @@ impl DisplayPanel {
                 .on_hover_text(
                     lang.tr("One axis along the relation's mean offset, two from PCA of its words"),
                 );
+        });
+        // A lens and semantic axes are two ways to choose the axes: the newer choice wins.
+        if settings.lens.is_some() && settings.lens != cx.model.settings.lens {
+            settings.axes = None;
+        }
+        ui.horizontal(|ui| {
+            ui.label(lang.tr("axes"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.axes)
+                    .hint_text("man>woman,国家→首都")
+                    .desired_width(150.0),
+            )
+            .on_hover_text(
+                lang.tr("X[,Y]: WORD>WORD or a relation's name; the other axes from PCA"),
+            );
+            let spec = self.axes.trim();
+            if ui.button(lang.tr("Apply")).clicked() {
+                settings.axes = (!spec.is_empty()).then(|| spec.to_owned());
+                if settings.axes.is_some() {
+                    settings.lens = None;
+                }
+            }
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("View"));

@@ -80,6 +80,7 @@ impl RelationsPanel {
                 {
                     let mut settings = cx.model.settings.clone();
                     settings.lens = (!lensed).then(|| score.relation.clone());
+                    settings.axes = None;
                     cx.model_requests.write(ModelRequest::SetSettings(settings));
                 }
             });

@@ -89,6 +89,7 @@ pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
             if let Some(relation) = crate::viewer::tour::lens_relation(cx.model) {
                 let mut settings = cx.model.settings.clone();
                 settings.lens = Some(relation);
+                settings.axes = None;
                 cx.model_requests.write(ModelRequest::SetSettings(settings));
             }
         }

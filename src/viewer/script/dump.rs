@@ -49,6 +49,8 @@ struct Dump<'a> {
     /// `aligned` or `fixed` PCA; the relation lens when `lens` is set.
     projection_mode: String,
     lens: Option<&'a str>,
+    /// Semantic axes (`X[,Y]`) when the view uses them.
+    axes: Option<&'a str>,
     view: CloudView,
     lang: Lang,
     /// The relation sets loaded for these words, with pairs found and missing.
@@ -169,6 +171,7 @@ pub fn dump_state(
         words_on_screen: model.words.len(),
         projection_mode: format!("{:?}", model.settings.mode).to_lowercase(),
         lens: model.settings.lens.as_deref(),
+        axes: model.settings.axes.as_deref(),
         view: sources.settings.view,
         lang,
         relation_sets: &model.relation_sets,

@@ -14,6 +14,7 @@
 //! press 4 king − man + woman   # click the widget with this label (current language)
 //! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA); waits
 //!                      # until every frame is redone
+//! axes man>woman,国家→首都   # semantic axes X[,Y] (`axes off`: back to PCA); waits likewise
 //! lang zh              # switch the interface to 中文 (or `en`)
 //! method umap          # project with UMAP (or `pca`); waits until every frame is redone
 //! quit
@@ -269,6 +270,7 @@ fn run_script(
             StepState::Fresh => {
                 let mut settings = sources.model.settings.clone();
                 settings.lens = relation.clone();
+                settings.axes = None;
                 cx.model_requests.write(ModelRequest::SetSettings(settings));
                 runner.state = StepState::Reanalysing;
                 Progress::Continue
@@ -276,6 +278,17 @@ fn run_script(
             _ => {
                 done_if(sources.model.settings.lens == *relation && sources.model.fully_analysed())
             }
+        },
+        Step::Axes(spec) => match runner.state {
+            StepState::Fresh => {
+                let mut settings = sources.model.settings.clone();
+                settings.axes = spec.clone();
+                settings.lens = None;
+                cx.model_requests.write(ModelRequest::SetSettings(settings));
+                runner.state = StepState::Reanalysing;
+                Progress::Continue
+            }
+            _ => done_if(sources.model.settings.axes == *spec && sources.model.fully_analysed()),
         },
         Step::Lang(lang) => {
             cx.lang.set_if_neq(*lang);

@@ -24,6 +24,8 @@ pub enum Step {
     Press(String),
     /// View through the lens of this relation (`None`: back to PCA).
     Lens(Option<String>),
+    /// Semantic axes `X[,Y]` (`None`: back to PCA).
+    Axes(Option<String>),
     /// Switch the interface language.
     Lang(crate::viewer::i18n::Lang),
     /// Switch the projection method and wait until every snapshot is re-analysed with it.
@@ -101,6 +103,7 @@ impl Script {
                 "dump" if !rest.is_empty() => Step::Dump(rest.into()),
                 "press" if !rest.is_empty() => Step::Press(rest.to_owned()),
                 "lens" if !rest.is_empty() => Step::Lens((rest != "off").then(|| rest.to_owned())),
+                "axes" if !rest.is_empty() => Step::Axes((rest != "off").then(|| rest.to_owned())),
                 "lang" => Step::Lang(
                     crate::viewer::i18n::Lang::parse(rest)
                         .ok_or_else(|| syntax(format!("lang needs zh or en, got {rest:?}")))?,

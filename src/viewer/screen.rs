@@ -47,6 +47,8 @@ impl ScreenProjection {
     }
 }
 
+/// A click this close to a point's centre is on that point, whatever lies around it.
+pub const EXACT_HIT_PX: f32 = 1.5;
 /// Grid cell size for picking, in logical pixels.
 const PICK_CELL_PX: f32 = 16.0;
 
@@ -88,11 +90,14 @@ impl ScreenGrid {
         )
     }
 
-    /// The point under the cursor: of the points within `hit_px`, the front-most; failing
-    /// that, the nearest within `radius_px`.
+    /// The point under the cursor: the front-most of the points right under it (within
+    /// [`EXACT_HIT_PX`]), else the front-most within `hit_px`, else the nearest within
+    /// `radius_px`. A click on a point's centre picks that point even in a dense clump; a click
+    /// between overlapping discs picks the one drawn on top.
     pub fn pick(&self, cursor: Vec2, hit_px: f32, radius_px: f32) -> Option<usize> {
         let reach = (radius_px / PICK_CELL_PX).ceil() as i32;
         let (cx, cy) = Self::cell_of(cursor);
+        let mut exact: Option<(usize, f32)> = None;
         let mut front: Option<(usize, f32)> = None;
         let mut nearest: Option<(usize, f32)> = None;
         for dy in -reach..=reach {
@@ -102,6 +107,9 @@ impl ScreenGrid {
                 };
                 for &(row, position, depth) in points {
                     let distance = position.distance(cursor);
+                    if distance <= EXACT_HIT_PX && exact.is_none_or(|(_, d)| depth < d) {
+                        exact = Some((row, depth));
+                    }
                     if distance <= hit_px && front.is_none_or(|(_, d)| depth < d) {
                         front = Some((row, depth));
                     }
@@ -111,7 +119,7 @@ impl ScreenGrid {
                 }
             }
         }
-        front.or(nearest).map(|(row, _)| row)
+        exact.or(front).or(nearest).map(|(row, _)| row)
     }
 }
 
@@ -160,6 +168,23 @@ mod tests {
         assert_eq!(grid.pick(Vec2::new(250.0, 250.0), 3.0, 12.0), None);
         // Across a cell border.
         assert_eq!(grid.pick(Vec2::new(398.0, 401.0), 3.0, 12.0), Some(3));
+        // Right on a point's centre, it wins over one in front 2.5 px away.
+        assert_eq!(grid.pick(Vec2::new(101.5, 100.0), 3.0, 12.0), Some(1));
+        assert_eq!(grid.pick(Vec2::new(103.6, 100.0), 3.0, 12.0), Some(2));
+        let clump = ScreenGrid::build([
+            (7, Vec2::new(50.0, 50.0), 0.9),
+            (8, Vec2::new(52.5, 50.0), 0.1),
+        ]);
+        assert_eq!(
+            clump.pick(Vec2::new(50.0, 50.0), 4.0, 12.0),
+            Some(7),
+            "the centre wins"
+        );
+        assert_eq!(
+            clump.pick(Vec2::new(51.8, 50.0), 4.0, 12.0),
+            Some(8),
+            "else the front-most"
+        );
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub fn score_relations_with_index(
                         continue;
                     }
                     question += 1;
-                    if (question - 1) % stride != 0 {
+                    if !(question - 1).is_multiple_of(stride) {
                         continue;
                     }
                     total += 1;

@@ -70,6 +70,23 @@ pub fn kmeans_clusters(
     data: ArrayView2<f32>,
     opts: &KMeansOptions,
 ) -> Result<Clustering, SpaceError> {
+    let k = checked_k(data, opts)?;
+    kmeans_unit_rows(unit_rows_of(data).view(), k, opts)
+}
+
+/// [`kmeans_clusters`] on rows already scaled to unit length (a frame's neighbour index holds
+/// them), so a 400k-word frame is not copied once more to be clustered.
+pub fn kmeans_clusters_of_unit_rows(
+    unit: ArrayView2<f32>,
+    opts: &KMeansOptions,
+) -> Result<Clustering, SpaceError> {
+    let k = checked_k(unit, opts)?;
+    kmeans_unit_rows(unit, k, opts)
+}
+
+/// The number of clusters for `data`, after the checks both entry points make: rows present,
+/// 1 <= k <= n, every value finite.
+fn checked_k(data: ArrayView2<f32>, opts: &KMeansOptions) -> Result<usize, SpaceError> {
     let n = data.nrows();
     if n == 0 {
         return Err(SpaceError::Empty);
@@ -85,31 +102,7 @@ pub fn kmeans_clusters(
             "data contains NaN or infinite values".into(),
         ));
     }
-    kmeans_unit_rows(unit_rows_of(data).view(), k, opts)
-}
-
-/// [`kmeans_clusters`] on rows already scaled to unit length (a frame's neighbour index holds
-/// them), so a 400k-word frame is not copied once more to be clustered.
-pub fn kmeans_clusters_of_unit_rows(
-    unit: ArrayView2<f32>,
-    opts: &KMeansOptions,
-) -> Result<Clustering, SpaceError> {
-    let n = unit.nrows();
-    if n == 0 {
-        return Err(SpaceError::Empty);
-    }
-    let k = opts.k.unwrap_or_else(|| default_k(n));
-    if k == 0 || k > n {
-        return Err(SpaceError::Invalid(format!(
-            "k = {k} clusters for {n} rows"
-        )));
-    }
-    if unit.iter().any(|v| !v.is_finite()) {
-        return Err(SpaceError::Invalid(
-            "data contains NaN or infinite values".into(),
-        ));
-    }
-    kmeans_unit_rows(unit, k, opts)
+    Ok(k)
 }
 
 fn kmeans_unit_rows(

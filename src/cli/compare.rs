@@ -164,20 +164,6 @@ fn print_rankings(cmp: &Comparison, top: usize) {
         return;
     }
     println!("\nneighbours changed most (1 - Jaccard of the top-k neighbours):");
-    let names = |list: &[usize], b_side: bool| {
-        list.iter()
-            .take(5)
-            .filter_map(|&j| shifts.get(j))
-            .map(|s| {
-                if b_side {
-                    s.b_word.as_str()
-                } else {
-                    s.a_word.as_str()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     for (rank, i) in by_neighbors.into_iter().take(top).enumerate() {
         let s = &shifts[i];
         println!(
@@ -185,8 +171,8 @@ fn print_rankings(cmp: &Comparison, top: usize) {
             rank + 1,
             label(i),
             s.neighbor_change.unwrap_or(0.0),
-            names(&s.a_neighbors, false),
-            names(&s.b_neighbors, true)
+            cmp.words_of(&s.a_neighbors, false, 5),
+            cmp.words_of(&s.b_neighbors, true, 5)
         );
     }
 }

@@ -123,6 +123,23 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The words of the first `limit` shifts in `list` (indices into `shifts`, as the
+    /// neighbour lists hold them), space-separated: A's spelling, or B's with `b_side`.
+    pub fn words_of(&self, list: &[usize], b_side: bool, limit: usize) -> String {
+        list.iter()
+            .take(limit)
+            .filter_map(|&i| self.shifts.get(i))
+            .map(|s| {
+                if b_side {
+                    s.b_word.as_str()
+                } else {
+                    s.a_word.as_str()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// Indices into `shifts`, the most moved first (ties: earlier word first).
     pub fn ranked_by_movement(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.shifts.len()).collect();
@@ -460,19 +477,6 @@ pub fn write_comparison_tsv(path: &Path, comparison: &Comparison) -> Result<(), 
         neighbor_rank[i] = Some(rank + 1);
     }
     let shifts = &comparison.shifts;
-    let words = |list: &[usize], b_side: bool| {
-        list.iter()
-            .filter_map(|&i| shifts.get(i))
-            .map(|s| {
-                if b_side {
-                    s.b_word.as_str()
-                } else {
-                    s.a_word.as_str()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     write_atomically(path, |w| {
         writeln!(
             w,
@@ -491,8 +495,8 @@ pub fn write_comparison_tsv(path: &Path, comparison: &Comparison) -> Result<(), 
                 shift.b_word,
                 shift.cosine_distance,
                 rank + 1,
-                words(&shift.a_neighbors, false),
-                words(&shift.b_neighbors, true)
+                comparison.words_of(&shift.a_neighbors, false, usize::MAX),
+                comparison.words_of(&shift.b_neighbors, true, usize::MAX)
             )?;
         }
         Ok(())

@@ -10,16 +10,61 @@ fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_embedscape"))
 }
 
+/// Real windows under Xvfb, one at a time: two `xvfb-run -a` started together can pick the same
+/// display, and two software-rendered windows on two cores starve each other's frames.
+#[cfg(feature = "viewer")]
+mod window {
+    use std::path::Path;
+    use std::process::{Command, Output};
+    use std::sync::Mutex;
+
+    static ONE_WINDOW: Mutex<()> = Mutex::new(());
+
+    /// Whether Xvfb is here (in CI it must be).
+    pub fn available() -> bool {
+        let found = std::env::var_os("PATH")
+            .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join("xvfb-run").is_file()))
+            .unwrap_or(false);
+        if !found {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have Xvfb (apt-get install xvfb mesa-vulkan-drivers)"
+            );
+            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
+        }
+        found
+    }
+
+    /// Runs `embedscape ARGS` in a 1400x860 virtual screen with `dir` as working directory,
+    /// and asserts that it succeeded.
+    pub fn run(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
+        let _one = ONE_WINDOW
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let runtime_dir = dir.join("xdg");
+        std::fs::create_dir_all(&runtime_dir).unwrap();
+        let output = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x860x24"])
+            .arg(super::binary())
+            .args(args)
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "embedscape {args:?} failed: {}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+}
+
 #[cfg(feature = "viewer")]
 mod viewer {
     use super::*;
     use std::path::Path;
-
-    fn has_command(name: &str) -> bool {
-        std::env::var_os("PATH")
-            .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
-            .unwrap_or(false)
-    }
 
     /// Words of a category in the bundled categories.tsv.
     fn words_in_category(category: &str) -> Vec<String> {
@@ -48,41 +93,32 @@ mod viewer {
 
     #[test]
     fn scripted_session_trains_the_demo_and_selects_france() {
-        if !has_command("xvfb-run") {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must have Xvfb (apt-get install xvfb mesa-vulkan-drivers)"
-            );
-            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
-            return;
-        }
         let dir = tempfile::tempdir().unwrap();
         let out = |name: &str| dir.path().join(name);
         let script = format!(
             "train-until 1\nscreenshot {start}\ntrain-until end\nclick-word 法国\nwait 10\n\
-             dump {dump}\nscreenshot {end}\nquit\n",
+             dump {dump}\nscreenshot {end}\nkey Escape\nwait 10\ndump {esc_dump}\n\
+             screenshot {esc}\nquit\n",
             start = out("start.png").display(),
             dump = out("state.json").display(),
             end = out("selected.png").display(),
+            esc_dump = out("after-esc.json").display(),
+            esc = out("after-esc.png").display(),
         );
-        std::fs::write(out("session.txt"), script).unwrap();
-        let runtime_dir = out("xdg");
-        std::fs::create_dir_all(&runtime_dir).unwrap();
-        let output = Command::new("xvfb-run")
-            .args(["-a", "-s", "-screen 0 1400x860x24"])
-            .arg(binary())
-            .args(["view", "--script"])
-            .arg(out("session.txt"))
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .output()
-            .unwrap();
-        let log = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "viewer failed: {}\n{log}",
-            output.status
-        );
-
+        if run_session(dir.path(), &[], &script).is_none() {
+            return;
+        }
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for name in [
+                "start.png",
+                "selected.png",
+                "after-esc.png",
+                "state.json",
+                "after-esc.json",
+            ] {
+                std::fs::copy(out(name), Path::new(&keep).join(name)).unwrap();
+            }
+        }
         let dump: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out("state.json")).unwrap()).unwrap();
         assert_eq!(dump["selected_word"], "法国", "{dump:#}");
@@ -115,48 +151,136 @@ mod viewer {
             "consistency {first} -> {last} did not rise"
         );
 
-        for name in ["start.png", "selected.png"] {
-            let (varied, colours) = image_variety(&out(name));
-            assert!(
-                varied > 0.05 && colours > 50,
-                "{name} looks blank: {varied} {colours}"
-            );
-        }
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            for name in ["start.png", "selected.png", "state.json"] {
-                std::fs::copy(out(name), Path::new(&keep).join(name)).unwrap();
-            }
-        }
+        let (varied, colours) = image_variety(&out("start.png"));
+        assert!(
+            varied > 0.05 && colours > 50,
+            "start.png looks blank: {varied} {colours}"
+        );
+        // The cloud survives the click and the Escape: the points are drawn where the dump
+        // says they are.
+        assert_points_drawn(&out("selected.png"), &dump, &["selected", "neighbor"]);
+        let after_esc = read_json(&out("after-esc.json"));
+        assert_eq!(after_esc["selected_word"], serde_json::Value::Null);
+        assert_points_drawn(&out("after-esc.png"), &after_esc, &["relation"]);
     }
 
-    /// Runs the viewer on the demo with a script under Xvfb; `None` when Xvfb is missing
-    /// outside CI (the test is then skipped).
+    /// Runs the viewer with a script under Xvfb; `None` when Xvfb is missing outside CI (the
+    /// test is then skipped).
     fn run_session(dir: &Path, args: &[&str], script: &str) -> Option<()> {
-        if !has_command("xvfb-run") {
-            assert!(std::env::var_os("CI").is_none(), "CI must have Xvfb");
-            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
+        if !window::available() {
             return None;
         }
         std::fs::write(dir.join("session.txt"), script).unwrap();
-        let runtime_dir = dir.join("xdg");
-        std::fs::create_dir_all(&runtime_dir).unwrap();
-        let output = Command::new("xvfb-run")
-            .args(["-a", "-s", "-screen 0 1400x860x24"])
-            .arg(binary())
-            .arg("view")
-            .args(args)
-            .arg("--script")
-            .arg(dir.join("session.txt"))
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "viewer failed: {}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let mut all: Vec<&std::ffi::OsStr> = vec!["view".as_ref()];
+        all.extend(args.iter().map(|a| std::ffi::OsStr::new(a)));
+        all.push("--script".as_ref());
+        let script_path = dir.join("session.txt");
+        all.push(script_path.as_os_str());
+        window::run(dir, &all);
         Some(())
+    }
+
+    /// Whether a point's disc is drawn at (x, y): of the pixels whose centres lie within 0.8 of
+    /// its radius (at least the one under its centre), at least 80% differ from the
+    /// background. An arrow or a label beside the point covers well under that share; only the
+    /// disc covers it all.
+    fn drawn_at(
+        image: &image::RgbImage,
+        background: [u8; 3],
+        x: f32,
+        y: f32,
+        radius_px: f32,
+    ) -> bool {
+        let reach = radius_px * 0.8;
+        let mut pixels = Vec::new();
+        let span = reach.ceil() as i64 + 1;
+        for j in (y.floor() as i64 - span)..=(y.floor() as i64 + span) {
+            for i in (x.floor() as i64 - span)..=(x.floor() as i64 + span) {
+                let distance = ((i as f32 + 0.5 - x).powi(2) + (j as f32 + 0.5 - y).powi(2)).sqrt();
+                if distance <= reach || (i == x.floor() as i64 && j == y.floor() as i64) {
+                    pixels.push((i, j));
+                }
+            }
+        }
+        let differs = pixels
+            .iter()
+            .filter(|(i, j)| {
+                if *i < 0
+                    || *j < 0
+                    || *i >= i64::from(image.width())
+                    || *j >= i64::from(image.height())
+                {
+                    return false;
+                }
+                let pixel = image.get_pixel(*i as u32, *j as u32).0;
+                pixel
+                    .iter()
+                    .zip(background)
+                    .any(|(p, b)| (i16::from(*p) - i16::from(b)).abs() > 10)
+            })
+            .count();
+        differs * 5 >= pixels.len() * 4
+    }
+
+    /// The most common colour inside the 3D viewport: the background.
+    fn background_of(image: &image::RgbImage, viewport: [f32; 4]) -> [u8; 3] {
+        let mut counts = std::collections::HashMap::new();
+        for y in (viewport[1] as u32..viewport[3] as u32).step_by(3) {
+            for x in (viewport[0] as u32..viewport[2] as u32).step_by(3) {
+                if x < image.width() && y < image.height() {
+                    *counts.entry(image.get_pixel(x, y).0).or_insert(0usize) += 1;
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map_or([0; 3], |(c, _)| c)
+    }
+
+    /// The dump's words of these roles that lie in the 3D view: (word, x, y, radius).
+    fn screen_points(dump: &serde_json::Value, roles: &[&str]) -> Vec<(String, f32, f32, f32)> {
+        dump["screen_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| roles.iter().any(|r| p["role"] == *r))
+            .filter_map(|p| {
+                Some((
+                    p["word"].as_str()?.to_owned(),
+                    p["x"].as_f64()? as f32,
+                    p["y"].as_f64()? as f32,
+                    p["radius_px"].as_f64()? as f32,
+                ))
+            })
+            .collect()
+    }
+
+    /// Asserts that the screenshot shows a point at every position the dump gives for the
+    /// words of these roles (the window's scale factor is 1 under Xvfb).
+    fn assert_points_drawn(png: &Path, dump: &serde_json::Value, roles: &[&str]) {
+        let image = image::open(png).unwrap().to_rgb8();
+        let viewport: Vec<f32> = dump["viewport"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap() as f32)
+            .collect();
+        let background =
+            background_of(&image, [viewport[0], viewport[1], viewport[2], viewport[3]]);
+        let points = screen_points(dump, roles);
+        assert!(!points.is_empty(), "no {roles:?} point in view: {dump:#}");
+        let missing: Vec<&String> = points
+            .iter()
+            .filter(|(_, x, y, r)| !drawn_at(&image, background, *x, *y, *r))
+            .map(|(w, ..)| w)
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{}: no point drawn for {missing:?} (of {} {roles:?} words; background {background:?})",
+            png.display(),
+            points.len()
+        );
     }
 
     fn read_json(path: &Path) -> serde_json::Value {
@@ -175,6 +299,62 @@ mod viewer {
             found["consistency_now"].as_f64().unwrap(),
             found["on_screen_now"].as_f64().unwrap(),
         )
+    }
+
+    /// A GloVe-like file (heavy-tailed norms: the frequent relation words lie far out): at open
+    /// every relation word is inside the 3D view, a click on one of them selects it straight
+    /// away, and the cloud stays drawn around it.
+    #[test]
+    fn a_heavy_tailed_file_opens_framed_and_keeps_its_points_after_a_click() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let vectors = embedscape::embeddings::synthetic::glove_like(100_000, 50, 3).unwrap();
+        embedscape::embeddings::formats::save(
+            &vectors,
+            &d.join("glove-like.txt"),
+            embedscape::embeddings::formats::Format::GloveText,
+        )
+        .unwrap();
+        let out = |name: &str| d.join(name).display().to_string();
+        let script = format!(
+            "train-until end\ndump {}\nscreenshot {}\nclick-word paris\nwait 10\ndump {}\n\
+             screenshot {}\nquit\n",
+            out("open.json"),
+            out("open.png"),
+            out("clicked.json"),
+            out("clicked.png"),
+        );
+        if run_session(d, &["--vectors", "glove-like.txt", "--lang", "en"], &script).is_none() {
+            return;
+        }
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for name in ["open.png", "clicked.png", "open.json", "clicked.json"] {
+                std::fs::copy(d.join(name), Path::new(&keep).join(format!("heavy-{name}")))
+                    .unwrap();
+            }
+        }
+        let open = read_json(&d.join("open.json"));
+        let relation_words: Vec<&serde_json::Value> = open["screen_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["role"] == "relation")
+            .collect();
+        assert!(relation_words.len() >= 20, "{open:#}");
+        let off_screen: Vec<&str> = relation_words
+            .iter()
+            .filter(|p| p["x"].is_null())
+            .map(|p| p["word"].as_str().unwrap())
+            .collect();
+        assert!(off_screen.is_empty(), "off screen at open: {off_screen:?}");
+        assert_points_drawn(&d.join("open.png"), &open, &["relation"]);
+        let clicked = read_json(&d.join("clicked.json"));
+        assert_eq!(clicked["selected_word"], "paris");
+        assert_points_drawn(&d.join("clicked.png"), &clicked, &["selected", "neighbor"]);
+        assert!(
+            clicked["errors"].as_array().unwrap().is_empty(),
+            "{clicked:#}"
+        );
     }
 
     #[test]
@@ -271,6 +451,41 @@ fn help_lists_every_subcommand() {
         "render",
     ] {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
+    }
+}
+
+#[cfg(feature = "viewer")]
+/// `view --help` lists every step the script parser knows (an unknown step's error names
+/// them all), one line each.
+#[test]
+fn view_help_lists_every_script_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("bad.txt");
+    std::fs::write(&script, "no-such-step\n").unwrap();
+    let output = Command::new(binary())
+        .args(["view", "--script"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    let steps: Vec<String> = error
+        .split_once("(steps: ")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(list, _)| list.split(", ").map(str::to_owned).collect())
+        .unwrap_or_default();
+    assert!(steps.len() >= 15, "the error names no steps: {error}");
+    let output = Command::new(binary())
+        .args(["view", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for step in steps {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{step} "))),
+            "view --help lacks the script step {step}:\n{help}"
+        );
     }
 }
 
@@ -567,39 +782,10 @@ mod render {
     use std::path::Path;
     use std::process::Output;
 
-    fn has_xvfb() -> bool {
-        let found = std::env::var_os("PATH")
-            .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join("xvfb-run").is_file()))
-            .unwrap_or(false);
-        if !found {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must have Xvfb (apt-get install xvfb mesa-vulkan-drivers)"
-            );
-            eprintln!("SKIPPED: xvfb-run not found; install xvfb and mesa-vulkan-drivers");
-        }
-        found
-    }
-
     fn render_under_xvfb(dir: &Path, args: &[&str]) -> Output {
-        let runtime_dir = dir.join("xdg");
-        std::fs::create_dir_all(&runtime_dir).unwrap();
-        let output = Command::new("xvfb-run")
-            .args(["-a", "-s", "-screen 0 1400x860x24"])
-            .arg(binary())
-            .arg("render")
-            .args(args)
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "render failed: {}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
+        let mut all: Vec<&std::ffi::OsStr> = vec!["render".as_ref()];
+        all.extend(args.iter().map(|a| std::ffi::OsStr::new(a)));
+        window::run(dir, &all)
     }
 
     /// Every frame composed onto the canvas (RGBA), and each frame's delay.
@@ -632,7 +818,7 @@ mod render {
 
     #[test]
     fn render_writes_a_gif_and_a_png_sequence_of_a_trained_timeline() {
-        if !has_xvfb() {
+        if !window::available() {
             return;
         }
         let dir = tempfile::tempdir().unwrap();

@@ -2,6 +2,26 @@
 
 use std::path::PathBuf;
 
+/// `view --help` for `--script`: every step, one line each (a test checks that every step the
+/// script parser knows is listed here).
+const SCRIPT_HELP: &str =
+    "Run a scripted session and exit when it quits. One step per line; `#` starts a comment.
+  train-until N|end      wait until snapshot N exists (or training has ended), then show it
+  click-word WORD        click the word's point once it stands still on screen
+  click X Y              click at a window position (logical pixels)
+  key KEY                press and release Escape, Space, Enter, Tab, Left or Right
+  wait FRAMES            let FRAMES frames pass
+  orbit FRAMES           turn the camera a little every frame for FRAMES frames
+  screenshot PATH        save the window as PNG (waits until it is written)
+  record PATH            save an animation (.gif, or a folder of PNGs) as the export button does
+  dump PATH              write the app's state as JSON
+  press LABEL            click the widget with this label (in the current language)
+  lens RELATION|off      view through a relation's lens (waits until every frame is redone)
+  axes 'X[,Y]'|off       semantic axes, each WORD>WORD or a relation's name (waits likewise)
+  lang zh|en             switch the interface language
+  method pca|umap        choose the projection method (waits until every frame is redone)
+  quit                   close the window";
+
 #[derive(clap::Args, Debug, Default)]
 #[command(group = clap::ArgGroup::new("data").multiple(false))]
 pub struct ViewArgs {
@@ -41,9 +61,9 @@ pub struct ViewArgs {
     /// Treat the corpus as already tokenised: split on whitespace only.
     #[arg(long)]
     pub pre_tokenized: bool,
-    /// Run a scripted session (one step per line: train-until N|end, click-word W, click X Y,
-    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, record PATH.gif, dump PATH, quit) and exit when it quits.
-    #[arg(long, value_name = "FILE")]
+    /// Run a scripted session (one step per line; see --help for the steps) and exit when it
+    /// quits.
+    #[arg(long, value_name = "FILE", long_help = SCRIPT_HELP)]
     pub script: Option<PathBuf>,
     /// Interface language (default: from the system locale).
     #[arg(long, value_enum, value_name = "LANG")]

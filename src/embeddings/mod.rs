@@ -5,6 +5,7 @@
 //! drops the cache.
 
 pub mod formats;
+pub mod synthetic;
 mod vocab;
 
 pub use vocab::{DuplicateWord, Vocab};

@@ -112,6 +112,14 @@ impl Default for AnalysisSettings {
     }
 }
 
+/// A snapshot's projection before the rest of its analysis: enough to draw every point.
+#[derive(Debug, Clone)]
+pub struct FramePreview {
+    pub coords_3d: Array2<f32>,
+    pub bounds: ([f32; 3], f32),
+    pub projection: FrameProjection,
+}
+
 /// One snapshot, analysed.
 #[derive(Debug, Clone)]
 pub struct AnalyzedFrame {
@@ -130,7 +138,7 @@ pub struct AnalyzedFrame {
     pub relation_parallelism: Vec<Option<f32>>,
     /// Cosine index of this frame's vectors.
     pub neighbor_index: Arc<NeighborIndex>,
-    /// Centre and robust radius (95th percentile distance) of the 3D cloud.
+    /// Centre and robust radius ([`robust_bounds`]) of the 3D cloud.
     pub bounds: ([f32; 3], f32),
     /// How this frame was projected.
     pub projection: FrameProjection,
@@ -280,6 +288,19 @@ impl FrameAnalyzer {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(UmapProgress),
     ) -> Result<Option<AnalyzedFrame>, SpaceError> {
+        self.analyze_with_preview(vectors, cancel, progress, &mut |_| {})
+    }
+
+    /// Like [`FrameAnalyzer::analyze_cancellable`], handing `preview` the projection as soon as
+    /// it exists, before clusters, relation scores, quality and the neighbour index (seconds
+    /// on a GloVe-size space): a viewer draws the points first and colours them later.
+    pub fn analyze_with_preview(
+        &mut self,
+        vectors: ArrayView2<f32>,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(UmapProgress),
+        preview: &mut dyn FnMut(FramePreview),
+    ) -> Result<Option<AnalyzedFrame>, SpaceError> {
         let (coords_3d, projection) = match &mut self.projector {
             Projector::Pca(projector) => {
                 let coords_3d = projector.push(vectors)?;
@@ -296,6 +317,11 @@ impl FrameAnalyzer {
             },
             Projector::Lens(lens, _) => (lens.push(vectors)?, FrameProjection::Lens),
         };
+        preview(FramePreview {
+            coords_3d: coords_3d.clone(),
+            bounds: self.bounds_of(&coords_3d),
+            projection,
+        });
         self.finish(vectors, coords_3d, projection).map(Some)
     }
 
@@ -325,6 +351,28 @@ impl FrameAnalyzer {
                 self.finish(*vectors, coords_3d, FrameProjection::Pca(solver))
             })
             .collect()
+    }
+
+    /// The extent to frame: through the lens, every word of the relation (a few dozen; the rest
+    /// may lie far out); otherwise the robust extent of the cloud.
+    fn bounds_of(&self, coords_3d: &Array2<f32>) -> ([f32; 3], f32) {
+        match &self.projector {
+            // A relation has a few dozen words: frame all of them, not a percentile.
+            Projector::Lens(_, rows) if !rows.is_empty() => {
+                let (centre, _) = robust_bounds(&coords_3d.select(Axis(0), rows));
+                let radius = rows
+                    .iter()
+                    .map(|&r| {
+                        (0..3)
+                            .map(|a| (coords_3d[[r, a]] - centre[a]).powi(2))
+                            .sum::<f32>()
+                    })
+                    .fold(0.0f32, f32::max)
+                    .sqrt();
+                (centre, radius.max(1e-6))
+            }
+            _ => robust_bounds(coords_3d),
+        }
     }
 
     fn finish(
@@ -357,24 +405,7 @@ impl FrameAnalyzer {
             .collect();
         let k = clusters.iter().copied().max().map_or(0, |m| m + 1);
         let (cluster_label_rows, cluster_centres_3d) = cluster_summary(&clusters, &coords_3d, k);
-        // Through the lens the camera frames the relation's words; the rest may lie far out.
-        let bounds = match &self.projector {
-            // A relation has a few dozen words: frame all of them, not a percentile.
-            Projector::Lens(_, rows) if !rows.is_empty() => {
-                let (centre, _) = robust_bounds(&coords_3d.select(Axis(0), rows));
-                let radius = rows
-                    .iter()
-                    .map(|&r| {
-                        (0..3)
-                            .map(|a| (coords_3d[[r, a]] - centre[a]).powi(2))
-                            .sum::<f32>()
-                    })
-                    .fold(0.0f32, f32::max)
-                    .sqrt();
-                (centre, radius.max(1e-6))
-            }
-            _ => robust_bounds(&coords_3d),
-        };
+        let bounds = self.bounds_of(&coords_3d);
         // Too few words to measure (k neighbours need k + 1 rows) leaves the figure empty.
         let quality = self.quality(vectors, coords_3d.view());
         self.previous_clusters = Some(clusters.clone());
@@ -514,19 +545,21 @@ fn cluster_summary(
     (first, centres)
 }
 
-/// Centre (mean) and the 95th-percentile distance from it: a radius outliers do not inflate.
+/// Share of the points the robust radius holds.
+const BOUNDS_PERCENTILE: usize = 98;
+
+/// A robust centre (the per-axis median) and the 98th-percentile distance from it: the bulk of
+/// the cloud wherever a long tail pulls its mean, and a radius a few outliers do not inflate.
 pub fn robust_bounds(coords_3d: &Array2<f32>) -> ([f32; 3], f32) {
     let n = coords_3d.nrows();
     if n == 0 || coords_3d.ncols() < 3 {
         return ([0.0; 3], 1.0);
     }
-    let mut centre = [0.0f64; 3];
-    for row in coords_3d.outer_iter() {
-        for axis in 0..3 {
-            centre[axis] += f64::from(row[axis]);
-        }
-    }
-    let centre = centre.map(|c| (c / n as f64) as f32);
+    let median = |axis: usize| {
+        let mut values: Vec<f32> = coords_3d.column(axis).to_vec();
+        *values.select_nth_unstable_by(n / 2, f32::total_cmp).1
+    };
+    let centre = [median(0), median(1), median(2)];
     let mut distances: Vec<f32> = coords_3d
         .outer_iter()
         .map(|row| {
@@ -534,7 +567,7 @@ pub fn robust_bounds(coords_3d: &Array2<f32>) -> ([f32; 3], f32) {
             d.sqrt()
         })
         .collect();
-    let at = (n * 95 / 100).min(n - 1);
+    let at = (n * BOUNDS_PERCENTILE / 100).min(n - 1);
     let radius = *distances.select_nth_unstable_by(at, f32::total_cmp).1;
     (centre, radius.max(1e-6))
 }

@@ -37,8 +37,8 @@ pub use compare::{
 pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use frame_analysis::{
-    AnalysisSettings, AnalyzedFrame, FrameAnalyzer, FrameProjection, ProjectionMethod, QUALITY_K,
-    UMAP_MAX_ROWS,
+    AnalysisSettings, AnalyzedFrame, FrameAnalyzer, FramePreview, FrameProjection,
+    ProjectionMethod, QUALITY_K, UMAP_MAX_ROWS,
 };
 pub use lens::{
     AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,

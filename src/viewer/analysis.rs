@@ -22,6 +22,10 @@ use ndarray::Array2;
 use super::model::{Frame, FrameMeta, ModelSettings, SpaceModel, UserError};
 use crate::space;
 
+/// Snapshots of at least this many words are drawn as soon as they are projected (clusters,
+/// scores and the index take seconds there); smaller ones arrive complete in a blink.
+const PREVIEW_MIN_ROWS: usize = 20_000;
+
 /// What the worker is asked to do.
 enum Job {
     /// Forget the previous analyzer: a new space, new settings or new relations.
@@ -61,6 +65,12 @@ enum Outcome {
         position: usize,
         total: usize,
         progress: space::UmapProgress,
+    },
+    /// The snapshot's projection alone, drawn until its complete frame arrives.
+    Preview {
+        generation: u64,
+        position: usize,
+        frame: Box<Frame>,
     },
     Frame {
         generation: u64,
@@ -232,6 +242,14 @@ fn receive_frames(
                     umap: Some(progress),
                 }
             }
+            Ok(Outcome::Preview {
+                generation,
+                position,
+                mut frame,
+            }) if generation == current => {
+                frame.generation = generation;
+                model.place_preview(position, *frame);
+            }
             Ok(Outcome::Frame {
                 generation,
                 position,
@@ -320,7 +338,27 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                             });
                         }
                     };
-                    let outcome = match analyse_guarded(analyzer, &vectors, cancel, &mut report) {
+                    // A large space is drawn as soon as it is projected; the rest follows.
+                    let mut preview = |preview: space::FramePreview| {
+                        if vectors.nrows() >= PREVIEW_MIN_ROWS {
+                            let _ = outcomes.send(Outcome::Preview {
+                                generation,
+                                position,
+                                frame: Box::new(Frame::preview(
+                                    meta.clone(),
+                                    vectors.clone(),
+                                    preview,
+                                )),
+                            });
+                        }
+                    };
+                    let outcome = match analyse_guarded(
+                        analyzer,
+                        &vectors,
+                        cancel,
+                        &mut report,
+                        &mut preview,
+                    ) {
                         // Cancelled: a new generation is queued behind this job.
                         Ok(None) => None,
                         Ok(Some(analysis)) => Some(Outcome::Frame {
@@ -406,9 +444,10 @@ fn analyse_guarded(
     vectors: &Array2<f32>,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(space::UmapProgress),
+    preview: &mut dyn FnMut(space::FramePreview),
 ) -> Result<Option<space::AnalyzedFrame>, String> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analyzer.analyze_cancellable(vectors.view(), cancel, progress)
+        analyzer.analyze_with_preview(vectors.view(), cancel, progress, preview)
     }));
     flatten_panic(result)
 }

@@ -80,6 +80,28 @@ enum BridgeEvent {
 }
 
 impl TrainingRun {
+    /// Whether this session trains (the demo or a corpus), as opposed to showing vectors or a
+    /// timeline someone else made; a run started later from the panel counts too.
+    pub fn trains(&self) -> bool {
+        matches!(
+            self.source,
+            DataSource::Demo | DataSource::Corpus(_) | DataSource::Text(_)
+        ) || self.progress.is_some()
+    }
+
+    /// The name of the file on screen (`glove.6B.50d.txt`), for sources that are files.
+    pub fn file_name(&self) -> Option<String> {
+        let path = match &self.source {
+            DataSource::Corpus(p) | DataSource::Vectors(p) | DataSource::Timeline(p) => p,
+            DataSource::VectorSeries(paths) => paths.last()?,
+            DataSource::Demo | DataSource::Text(_) => return None,
+        };
+        Some(path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ))
+    }
+
     fn new(options: &ViewerOptions) -> Self {
         Self {
             source: options.source.clone(),

@@ -1,13 +1,20 @@
 //! The orbit camera: left drag orbits, right or middle drag pans, the wheel zooms, a double
-//! click focuses a word. Until the user moves the camera it auto-fits the cloud, so the view
-//! follows the cloud as it grows out of the tiny random init.
+//! click focuses a word. Until the user moves the camera it auto-fits the cloud and every word
+//! that must be seen ([`super::framing`]), so the view follows the cloud as it grows out of the
+//! tiny random init; a new projection, lens or axes, or *Reset view*, fits it again, and a
+//! selection off screen brings the camera to it.
 
+use bevy::ecs::system::SystemParam;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy_egui::input::EguiWantsInput;
 
+use super::display_settings::DisplaySettings;
+use super::framing::{fit_sphere, framing_sphere};
 use super::model::SpaceModel;
 use super::playback::DisplayedCloud;
+use super::screen::ScreenProjection;
+use super::selection::Selection;
 
 /// Marks the 3D camera.
 #[derive(Component)]
@@ -118,13 +125,42 @@ fn orbit_input(
     }
 }
 
+/// Distance from the framed sphere's centre, in radii, at which a sphere fills the vertical
+/// field of view (45°) with a small margin.
+const FIT_DISTANCE_RADII: f32 = 2.8;
+
+/// What the camera framed last: a new projection, lens or axes, or a new selection, frames
+/// the view again.
+#[derive(Default)]
+struct FramingInputs {
+    settings: Option<super::model::ModelSettings>,
+    selected: Option<usize>,
+}
+
+/// What framing reads: the cloud at the playhead and what must be seen in it.
+#[derive(SystemParam)]
+struct FramingSources<'w> {
+    model: Res<'w, SpaceModel>,
+    cloud: Res<'w, DisplayedCloud>,
+    settings: Res<'w, DisplaySettings>,
+    selection: Res<'w, Selection>,
+    screen: Res<'w, ScreenProjection>,
+}
+
 fn focus_and_fit(
     mut focus: MessageReader<FocusWord>,
     mut reset: MessageReader<ResetView>,
-    model: Res<SpaceModel>,
-    cloud: Res<DisplayedCloud>,
+    sources: FramingSources,
+    mut last: Local<FramingInputs>,
     mut cameras: Query<(&mut OrbitCamera, &Camera)>,
 ) {
+    let FramingSources {
+        model,
+        cloud,
+        settings,
+        selection,
+        screen,
+    } = sources;
     let Ok((mut orbit, camera)) = cameras.single_mut() else {
         return;
     };
@@ -142,15 +178,43 @@ fn focus_and_fit(
     if reset.read().count() > 0 {
         orbit.auto_fit = true;
     }
+    // A new projection (method, lens, axes) puts every word elsewhere: frame it again.
+    if last.settings.as_ref() != Some(&model.settings) {
+        if last.settings.is_some() {
+            orbit.auto_fit = true;
+        }
+        last.settings = Some(model.settings.clone());
+    }
+    // A word selected (by a click or a search) while the user steers the camera: bring it
+    // and its neighbours into view if any of them is off screen.
+    if selection.row != last.selected && !selection.neighbors.is_empty() {
+        last.selected = selection.row;
+        if !orbit.auto_fit {
+            let rows = selection
+                .row
+                .into_iter()
+                .chain(selection.neighbors.iter().map(|n| n.row));
+            let points: Vec<Vec3> = rows.filter_map(|r| cloud.position(&model, r)).collect();
+            if points.iter().any(|p| screen.project(*p).is_none())
+                && let Some(first) = points.first()
+            {
+                let (centre, radius) = fit_sphere((*first, 0.0), &points);
+                orbit.focus = centre;
+                orbit.radius = (radius * FIT_DISTANCE_RADII * narrowness).max(2.0);
+            }
+        }
+    } else if selection.row.is_none() {
+        last.selected = None;
+    }
     if !orbit.auto_fit {
         return;
     }
-    let Some((centre, radius)) = cloud.bounds(&model) else {
+    let Some((centre, radius)) = framing_sphere(&model, &cloud, &settings, &selection) else {
         return;
     };
     // Ease rather than snap, so growth reads as growth; stop once there, so an idle frame
     // leaves the camera (and everything projected through it) untouched.
-    let target_radius = (radius * 2.6 * narrowness).max(1.0);
+    let target_radius = (radius * FIT_DISTANCE_RADII * narrowness).max(1.0);
     let far = orbit.focus.distance(centre) > target_radius * 1e-4
         || (orbit.radius - target_radius).abs() > target_radius * 1e-4;
     if far {

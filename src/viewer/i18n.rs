@@ -94,6 +94,14 @@ pub const ZH: &[(&str, &str)] = &[
     ("Language", "语言"),
     // Training panel
     ("state: {}", "状态：{}"),
+    (
+        "Nothing is training: {} was made by another program.",
+        "没有在训练：{} 是别的程序生成的。",
+    ),
+    (
+        "Open a corpus (Open / export) to train and watch a space form.",
+        "打开一个语料（打开 / 导出）即可训练，看空间如何形成。",
+    ),
     ("Pause", "暂停"),
     ("Resume", "继续"),
     ("Step", "单步"),

@@ -23,6 +23,7 @@ pub mod compare;
 pub mod demo;
 pub mod display_settings;
 pub mod fonts;
+pub mod framing;
 pub mod i18n;
 pub mod labels;
 pub mod model;

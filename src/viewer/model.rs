@@ -49,6 +49,8 @@ pub struct Frame {
     pub quality: Option<space::ProjectionQuality>,
     /// The model generation the frame was analysed for (see [`SpaceModel::generation`]).
     pub generation: u64,
+    /// False for a preview: projected and drawable, but without clusters, scores and index yet.
+    pub complete: bool,
 }
 
 impl Frame {
@@ -67,6 +69,32 @@ impl Frame {
             projection: analysis.projection,
             quality: analysis.quality,
             generation: 0,
+            complete: true,
+        }
+    }
+
+    /// A frame that is only projected: its points can be drawn (grey, uncoloured) while the
+    /// rest of its analysis runs; queries build their index on demand.
+    pub fn preview(
+        meta: FrameMeta,
+        vectors: Arc<Array2<f32>>,
+        preview: space::FramePreview,
+    ) -> Self {
+        Self {
+            meta,
+            vectors,
+            coords_3d: preview.coords_3d,
+            clusters: Vec::new(),
+            cluster_label_rows: Vec::new(),
+            cluster_centres_3d: Vec::new(),
+            relation_scores: Vec::new(),
+            relation_parallelism: Vec::new(),
+            neighbor_index: None,
+            bounds: preview.bounds,
+            projection: preview.projection,
+            quality: None,
+            generation: 0,
+            complete: false,
         }
     }
 
@@ -223,8 +251,10 @@ impl SpaceModel {
     }
 
     /// Snapshots waiting for their frame.
+    /// Snapshots without a complete frame (not analysed yet, or only previewed).
     pub fn pending(&self) -> usize {
-        self.snapshots.len().saturating_sub(self.frames.len())
+        let previews = self.frames.iter().filter(|f| !f.complete).count();
+        self.snapshots.len().saturating_sub(self.frames.len()) + previews
     }
 
     /// Whether every snapshot has a frame analysed with the current settings (after a
@@ -237,6 +267,14 @@ impl SpaceModel {
     /// stay on screen until their replacements arrive.
     pub fn request_reanalysis(&mut self) {
         self.generation = next_generation();
+    }
+
+    /// Places a preview, only where nothing is on screen yet (an older frame with clusters
+    /// and scores stays until its complete replacement arrives).
+    pub fn place_preview(&mut self, position: usize, frame: Frame) {
+        if position == self.frames.len() {
+            self.place_frame(position, frame);
+        }
     }
 
     /// Places an analysed frame (called by the analysis plugin only).

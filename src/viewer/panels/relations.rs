@@ -101,6 +101,11 @@ impl RelationsPanel {
                     Some([f as f64, f64::from(c)])
                 })
                 .collect();
+            // One snapshot has no history to chart: its figures are the numbers above.
+            if frame_count < 2 {
+                pairs_ui(ui, cx, &score.relation, i);
+                continue;
+            }
             Plot::new(("relation-curve", i))
                 .height(60.0)
                 .allow_drag(false)
@@ -112,20 +117,20 @@ impl RelationsPanel {
                 .show(ui, |plot| {
                     plot.line(Line::new(score.relation.clone(), series))
                 });
-            egui::CollapsingHeader::new(fill(lang.tr("pairs of {}"), &[&score.relation]))
-                .id_salt(("pairs", i))
-                .show(ui, |ui| {
-                    for pair in cx
-                        .model
-                        .relations
-                        .iter()
-                        .filter(|p| p.relation == score.relation)
-                    {
-                        ui.label(format!("{} → {}", pair.head, pair.tail));
-                    }
-                });
+            pairs_ui(ui, cx, &score.relation, i);
         }
     }
+}
+
+/// The relation's pairs, folded.
+fn pairs_ui(ui: &mut egui::Ui, cx: &PanelContext, relation: &str, i: usize) {
+    egui::CollapsingHeader::new(fill(cx.lang.tr("pairs of {}"), &[&relation]))
+        .id_salt(("pairs", i))
+        .show(ui, |ui| {
+            for pair in cx.model.relations.iter().filter(|p| p.relation == relation) {
+                ui.label(format!("{} → {}", pair.head, pair.tail));
+            }
+        });
 }
 
 fn fmt(value: Option<f32>) -> String {

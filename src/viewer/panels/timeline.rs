@@ -13,41 +13,54 @@ impl TimelinePanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
         let lang = cx.lang;
         let frame_count = cx.model.frames.len();
-        ui.horizontal(|ui| {
-            let label = if cx.playhead.playing {
-                lang.tr("⏸ Pause")
-            } else {
-                lang.tr("▶ Play")
-            };
-            let play = ui.button(label);
-            if cx.pressable(label, play).clicked() && frame_count > 0 {
-                if !cx.playhead.playing && cx.playhead.position >= (frame_count - 1) as f32 {
-                    cx.playhead.position = 0.0;
+        // One snapshot (a vectors file) has nothing to play.
+        if frame_count > 1 {
+            ui.horizontal(|ui| {
+                let label = if cx.playhead.playing {
+                    lang.tr("⏸ Pause")
+                } else {
+                    lang.tr("▶ Play")
+                };
+                let play = ui.button(label);
+                if cx.pressable(label, play).clicked() && frame_count > 0 {
+                    if !cx.playhead.playing && cx.playhead.position >= (frame_count - 1) as f32 {
+                        cx.playhead.position = 0.0;
+                    }
+                    cx.playhead.playing = !cx.playhead.playing;
+                    cx.playhead.follow_latest = false;
                 }
-                cx.playhead.playing = !cx.playhead.playing;
-                cx.playhead.follow_latest = false;
-            }
-            let last = frame_count.saturating_sub(1) as f32;
-            let mut position = cx.playhead.position;
-            let slider = egui::Slider::new(&mut position, 0.0..=last.max(0.0))
-                .text(lang.tr("snapshot"))
-                .fixed_decimals(1);
-            let width = (ui.available_width() - 420.0).max(120.0);
-            ui.spacing_mut().slider_width = width;
-            if ui.add_enabled(frame_count > 1, slider).changed() {
-                cx.playhead.playing = false;
-                cx.playhead.scrub_to(position, frame_count);
-            }
-            ui.checkbox(&mut cx.playhead.follow_latest, lang.tr("live"));
-            ui.add(
-                egui::DragValue::new(&mut cx.playhead.frames_per_sec)
-                    .range(0.25..=60.0)
-                    .speed(0.1)
-                    .suffix(lang.tr(" frames/s")),
-            );
-        });
+                let last = frame_count.saturating_sub(1) as f32;
+                let mut position = cx.playhead.position;
+                let slider = egui::Slider::new(&mut position, 0.0..=last.max(0.0))
+                    .text(lang.tr("snapshot"))
+                    .fixed_decimals(1);
+                let width = (ui.available_width() - 420.0).max(120.0);
+                ui.spacing_mut().slider_width = width;
+                if ui.add_enabled(frame_count > 1, slider).changed() {
+                    cx.playhead.playing = false;
+                    cx.playhead.scrub_to(position, frame_count);
+                }
+                ui.checkbox(&mut cx.playhead.follow_latest, lang.tr("live"));
+                ui.add(
+                    egui::DragValue::new(&mut cx.playhead.frames_per_sec)
+                        .range(0.25..=60.0)
+                        .speed(0.1)
+                        .suffix(lang.tr(" frames/s")),
+                );
+            });
+        }
         ui.horizontal(|ui| {
             match cx.playhead.nearest_frame(frame_count) {
+                // A vectors file: say what it is, not how a run that never happened stands.
+                Some(index) if !cx.run.trains() && frame_count == 1 => {
+                    let vectors = &cx.model.frames[index].vectors;
+                    ui.label(format!(
+                        "{} · {} × {}",
+                        cx.run.file_name().unwrap_or_default(),
+                        thousands(vectors.nrows()),
+                        vectors.ncols()
+                    ));
+                }
                 Some(index) => {
                     let meta = &cx.model.frames[index].meta;
                     let loss = meta.loss.map_or("–".to_owned(), |l| format!("{l:.4}"));
@@ -88,5 +101,28 @@ impl TimelinePanel {
                 ui.colored_label(egui::Color32::from_rgb(255, 120, 100), message);
             }
         });
+    }
+}
+
+/// `400000` → `400,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(400_000), "400,000");
+        assert_eq!(super::thousands(942), "942");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }

@@ -21,6 +21,16 @@ impl TrainingPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
         let run = cx.run;
         let lang = cx.lang;
+        // Vectors or a timeline made elsewhere: nothing trains, so no run controls.
+        if !run.trains() {
+            let file = run.file_name().unwrap_or_default();
+            ui.label(fill(
+                lang.tr("Nothing is training: {} was made by another program."),
+                &[&file],
+            ));
+            ui.weak(lang.tr("Open a corpus (Open / export) to train and watch a space form."));
+            return;
+        }
         ui.label(fill(
             lang.tr("state: {}"),
             &[&lang.tr(state_name(run.state))],

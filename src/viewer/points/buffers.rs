@@ -29,6 +29,8 @@ pub const STYLE_SCALE_MAX: f32 = 4.0;
 /// Size factors: the selection and its neighbours stand out, dimmed points recede.
 const SELECTED_SCALE: f32 = 2.4;
 const NEIGHBOR_SCALE: f32 = 1.6;
+/// Words with a relation arrow shown: the arrows start and end on points one can see.
+const RELATION_SCALE: f32 = 1.6;
 const NORMAL_SCALE: f32 = 1.0;
 const DIMMED_SCALE: f32 = 0.8;
 
@@ -74,6 +76,19 @@ pub fn point_styles(
         }
         in_lens
     });
+    // The words of the relations whose arrows are shown.
+    let mut related = vec![false; model.words.len()];
+    for pair in model
+        .relations
+        .iter()
+        .filter(|p| settings.shows_relation(&p.relation))
+    {
+        for word in [&pair.head, &pair.tail] {
+            if let Some(flag) = model.row_of(word).and_then(|r| related.get_mut(r)) {
+                *flag = true;
+            }
+        }
+    }
     (0..model.words.len())
         .map(|row| {
             let label = match settings.color_by {
@@ -93,6 +108,7 @@ pub fn point_styles(
                 None if lens_rows.as_ref().is_some_and(|rows| !rows[row]) => {
                     encode_style(srgb.map(|c| c * 0.35), DIMMED_SCALE)
                 }
+                None if related[row] => encode_style(srgb, RELATION_SCALE),
                 None => encode_style(srgb, NORMAL_SCALE),
             }
         })

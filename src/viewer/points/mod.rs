@@ -13,7 +13,8 @@ mod buffers;
 mod material;
 
 pub use buffers::{
-    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, encode_style, point_mesh, point_styles, radius_px_for,
+    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, STYLE_SCALE_MAX, encode_style, point_mesh,
+    point_styles, radius_px_for,
 };
 pub use material::{PointCloudMaterial, PointParams};
 
@@ -100,8 +101,12 @@ impl Plugin for PointsRenderPlugin {
             .add_systems(Startup, spawn_point_cloud)
             .add_systems(
                 PostUpdate,
-                (upload_point_mesh, update_point_params)
-                    .after(bevy::transform::TransformSystems::Propagate),
+                (
+                    // Before the asset events go out, so the render world sees the new
+                    // contents in this very frame (see `upload_point_mesh`).
+                    upload_point_mesh.before(bevy::asset::AssetEventSystems),
+                    update_point_params.after(bevy::transform::TransformSystems::Propagate),
+                ),
             );
     }
 }
@@ -110,6 +115,8 @@ impl Plugin for PointsRenderPlugin {
 struct PointCloudHandles {
     entity: Entity,
     material: Handle<PointCloudMaterial>,
+    /// The one mesh asset of the cloud, once the first frame is uploaded.
+    mesh: Option<Handle<Mesh>>,
 }
 
 fn spawn_point_cloud(mut commands: Commands, mut materials: ResMut<Assets<PointCloudMaterial>>) {
@@ -123,22 +130,34 @@ fn spawn_point_cloud(mut commands: Commands, mut materials: ResMut<Assets<PointC
             NoFrustumCulling,
         ))
         .id();
-    commands.insert_resource(PointCloudHandles { entity, material });
+    commands.insert_resource(PointCloudHandles {
+        entity,
+        material,
+        mesh: None,
+    });
 }
 
-/// Rebuilds the GPU mesh when the frame pair or the styles changed, and only then. Each
-/// upload is a new mesh asset that lives in the render world only (the old one is dropped with
-/// its handle), so the main world keeps no second copy of the vertex data.
+/// Rebuilds the GPU mesh when the frame pair or the styles changed, and only then.
+///
+/// The cloud keeps ONE mesh asset whose contents are replaced in place. Giving the entity a
+/// new mesh handle instead made the cloud vanish after a click: bevy collects a mesh instance's
+/// vertex range when its `Mesh3d` changes, and when the new asset's `Added` event went out a
+/// frame later (this system ran after the asset events, which happens when building a large
+/// mesh takes long), the instance was collected before the mesh had any GPU allocation, with a
+/// vertex count of 0, and nothing collected it again. An in-place replacement sends
+/// `Modified`, which marks the `Mesh3d` changed in the same frame the new contents are
+/// prepared; running before the asset events makes that this frame. The new mesh lives in
+/// the render world only (the main world keeps no second copy of the vertex data).
 fn upload_point_mesh(
     mut commands: Commands,
     model: Res<SpaceModel>,
     cloud: Res<DisplayedCloud>,
     styles: Res<PointStyles>,
-    handles: Option<Res<PointCloudHandles>>,
+    handles: Option<ResMut<PointCloudHandles>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut uploads: ResMut<PointUploads>,
 ) {
-    let Some(handles) = handles else {
+    let Some(mut handles) = handles else {
         return;
     };
     let key = (cloud.generation, styles.generation);
@@ -150,9 +169,21 @@ fn upload_point_mesh(
     };
     let mesh = point_mesh(lower, upper, &styles.styles, WORLD_SCALE);
     let points = mesh.count_vertices() / 4;
-    commands
-        .entity(handles.entity)
-        .insert(Mesh3d(meshes.add(mesh)));
+    match &handles.mesh {
+        Some(handle) => {
+            if let Err(e) = meshes.insert(handle.id(), mesh) {
+                error!("cannot replace the point mesh: {e}");
+                return;
+            }
+        }
+        None => {
+            let handle = meshes.add(mesh);
+            commands
+                .entity(handles.entity)
+                .insert(Mesh3d(handle.clone()));
+            handles.mesh = Some(handle);
+        }
+    }
     uploads.last = Some(key);
     uploads.count += 1;
     uploads.points = points;

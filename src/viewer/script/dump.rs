@@ -15,8 +15,10 @@ use crate::viewer::display_settings::{CloudView, DisplaySettings};
 use crate::viewer::i18n::Lang;
 use crate::viewer::model::{ErrorLog, RelationSetInfo, SpaceModel};
 use crate::viewer::perf::{PerfStats, rss_mb};
+use crate::viewer::playback::DisplayedCloud;
 use crate::viewer::playback::Playhead;
-use crate::viewer::points::PointUploads;
+use crate::viewer::points::{PointStyles, PointUploads, STYLE_SCALE_MAX, radius_px_for};
+use crate::viewer::screen::ScreenProjection;
 use crate::viewer::selection::Selection;
 
 /// Everything a dump reads.
@@ -32,6 +34,9 @@ pub struct DumpSources<'w> {
     pub diagnostics: Option<Res<'w, DiagnosticsStore>>,
     pub settings: Res<'w, DisplaySettings>,
     pub comparison: Res<'w, Comparison>,
+    pub cloud: Res<'w, DisplayedCloud>,
+    pub screen: Option<Res<'w, ScreenProjection>>,
+    pub styles: Option<Res<'w, PointStyles>>,
 }
 
 /// The state a `dump` step writes.
@@ -83,6 +88,25 @@ struct Dump<'a> {
     app_update_ms_p95: Option<f32>,
     rss_mb: Option<f32>,
     errors: &'a [String],
+    /// The 3D view's rectangle in the window, logical pixels: `[x0, y0, x1, y1]`.
+    viewport: Option<[f32; 4]>,
+    /// Where the words that matter are drawn now: the selection, its neighbours and the words
+    /// of every shown relation (tests read the screenshot's pixels there).
+    screen_points: Vec<ScreenPointDump<'a>>,
+}
+
+/// One word's point as drawn: window position (logical pixels), disc radius and colour.
+#[derive(serde::Serialize)]
+struct ScreenPointDump<'a> {
+    word: &'a str,
+    /// `selected`, `neighbor` or `relation`.
+    role: &'static str,
+    /// `None` when the point is outside the 3D view or behind the camera.
+    x: Option<f32>,
+    y: Option<f32>,
+    radius_px: f32,
+    /// The point's sRGB colour before depth shading.
+    color: [u8; 3],
 }
 
 #[derive(serde::Serialize)]
@@ -95,6 +119,58 @@ struct RelationDump<'a> {
     consistency_now: Option<f32>,
     on_screen_now: Option<f32>,
     analogy_accuracy_last: Option<f32>,
+}
+
+/// The selection, its neighbours and the shown relations' words, where they are drawn.
+fn screen_points<'a>(sources: &'a DumpSources) -> Vec<ScreenPointDump<'a>> {
+    let model = &*sources.model;
+    let cloud = &*sources.cloud;
+    let mut rows: Vec<(usize, &'static str)> = Vec::new();
+    rows.extend(sources.selection.row.map(|r| (r, "selected")));
+    rows.extend(
+        sources
+            .selection
+            .neighbors
+            .iter()
+            .map(|n| (n.row, "neighbor")),
+    );
+    for pair in model
+        .relations
+        .iter()
+        .filter(|p| sources.settings.shows_relation(&p.relation))
+    {
+        for word in [&pair.head, &pair.tail] {
+            if let Some(row) = model.row_of(word)
+                && !rows.iter().any(|(r, _)| *r == row)
+            {
+                rows.push((row, "relation"));
+            }
+        }
+    }
+    let base_radius_px = radius_px_for(cloud.len, sources.settings.point_size);
+    rows.into_iter()
+        .filter(|(row, _)| *row < cloud.len)
+        .map(|(row, role)| {
+            let at = cloud
+                .position(model, row)
+                .zip(sources.screen.as_ref())
+                .and_then(|(world, screen)| screen.project(world))
+                .map(|(at, _)| at);
+            let style = sources
+                .styles
+                .as_ref()
+                .and_then(|s| s.styles.get(row).copied())
+                .unwrap_or([0; 4]);
+            ScreenPointDump {
+                word: model.words.get(row).map_or("", String::as_str),
+                role,
+                x: at.map(|a| a.x),
+                y: at.map(|a| a.y),
+                radius_px: base_radius_px * f32::from(style[3]) / 255.0 * STYLE_SCALE_MAX,
+                color: [style[0], style[1], style[2]],
+            }
+        })
+        .collect()
 }
 
 /// Writes the dump to `path` (atomically).
@@ -197,6 +273,15 @@ pub fn dump_state(
         app_update_ms_p95: perf.and_then(|p| p.update_ms_percentile(95)),
         rss_mb: rss_mb(),
         errors: &sources.errors.messages,
+        viewport: sources.screen.as_ref().map(|s| {
+            [
+                s.viewport.min.x,
+                s.viewport.min.y,
+                s.viewport.max.x,
+                s.viewport.max.y,
+            ]
+        }),
+        screen_points: screen_points(sources),
     };
     let json = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
     crate::atomic_file::write_atomically(path, |w| {

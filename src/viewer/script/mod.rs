@@ -57,6 +57,8 @@ const SCENE_READY_FRAMES: u32 = 45;
 const STEP_TIMEOUT_SECS: f64 = 900.0;
 /// A click waits until its target has stood still this many frames, as a person would.
 const CLICK_STEADY_FRAMES: u32 = 5;
+/// A dump waits until the view has stood still this many frames.
+const DUMP_STEADY_FRAMES: u32 = 3;
 
 /// Where a multi-frame step stands.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,11 +66,8 @@ enum StepState {
     /// Nothing done yet.
     #[default]
     Fresh,
-    /// A click waits for its target to stand still.
-    Aiming {
-        target: Option<Vec2>,
-        steady_frames: u32,
-    },
+    /// A click waits for the view to stand still.
+    Aiming,
     /// The button is down; release it next frame.
     Pressed,
     /// Released (or key pressed and released); let the app react for a few frames.
@@ -86,6 +85,10 @@ enum StepState {
 #[derive(Resource)]
 struct ScriptRunner {
     steps: Vec<Step>,
+    /// What the 3D view showed last frame (camera projection, frame pair, interpolation) and
+    /// for how many frames it has not changed: clicks and dumps wait for a view at rest.
+    view_key: Option<(Mat4, u64, u32)>,
+    steady_frames: u32,
     current: usize,
     state: StepState,
     frames_in_step: u32,
@@ -108,6 +111,8 @@ impl Plugin for ScriptPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(ScriptRunner {
             steps: self.script.steps.clone(),
+            view_key: None,
+            steady_frames: 0,
             current: 0,
             state: StepState::Fresh,
             frames_in_step: 0,
@@ -209,6 +214,17 @@ fn run_script(
     mut inject: InputInjector,
 ) {
     runner.frames_total += 1;
+    let view_key = (
+        cx.screen.clip_from_world,
+        cx.cloud.generation,
+        cx.cloud.t.to_bits(),
+    );
+    if runner.view_key == Some(view_key) {
+        runner.steady_frames += 1;
+    } else {
+        runner.view_key = Some(view_key);
+        runner.steady_frames = 0;
+    }
     let Some(step) = runner.steps.get(runner.current).cloned() else {
         return;
     };
@@ -227,24 +243,35 @@ fn run_script(
     let runner = &mut *runner;
     let progress = match &step {
         Step::TrainUntil(target) => train_until(*target, &sources, &mut playhead),
-        Step::ClickWord(_) | Step::Click(_) => {
-            let target = match &step {
-                Step::ClickWord(word) => match sources.model.row_of(word) {
-                    Some(row) => cx
-                        .cloud
-                        .position(&sources.model, row)
-                        .and_then(|world| cx.screen.project(world))
-                        .map(|(at, _)| at),
-                    None => {
-                        fail(&mut cx, format!("click-word: {word:?} is not on screen"));
-                        return;
-                    }
-                },
-                Step::Click(at) => Some(*at),
-                _ => None,
+        Step::ClickWord(word) => {
+            let Some(row) = sources.model.row_of(word) else {
+                fail(
+                    &mut cx,
+                    format!("click-word: {word:?} is not a word of this space"),
+                );
+                return;
             };
-            click(runner, target, window_entity, window, &mut inject)
+            let target = cx
+                .cloud
+                .position(&sources.model, row)
+                .and_then(|world| cx.screen.project(world))
+                .map(|(at, _)| at);
+            match click(runner, target, true, window_entity, window, &mut inject) {
+                // A person sees what the click picked: name the word that was hit instead.
+                Progress::Done if sources.selection.row != Some(row) => {
+                    let picked = sources
+                        .selection
+                        .row
+                        .and_then(|r| sources.model.words.get(r))
+                        .map_or("nothing".to_owned(), |w| format!("{w:?}"));
+                    Progress::Failed(format!(
+                        "click-word {word:?} at {target:?} picked {picked} (another point is drawn over it)"
+                    ))
+                }
+                progress => progress,
+            }
         }
+        Step::Click(at) => click(runner, Some(*at), true, window_entity, window, &mut inject),
         Step::Press(text) => {
             let target = cx.pressables.as_ref().and_then(|p| {
                 p.0.iter()
@@ -263,7 +290,7 @@ fn run_script(
                 );
                 return;
             }
-            click(runner, target, window_entity, window, &mut inject)
+            click(runner, target, false, window_entity, window, &mut inject)
         }
         // Like `method`: ask, then wait until every snapshot is seen through the lens.
         Step::Lens(relation) => match runner.state {
@@ -344,10 +371,17 @@ fn run_script(
             }
             _ => Progress::Continue,
         },
-        Step::Dump(path) => match dump_state(&sources, &playhead, *cx.lang, path) {
-            Ok(()) => Progress::Done,
-            Err(message) => Progress::Failed(message),
-        },
+        // Like a click, a dump waits for the view to rest, so the positions it reports are
+        // where a screenshot taken next finds the points.
+        Step::Dump(path)
+            if runner.steady_frames >= DUMP_STEADY_FRAMES || runner.frames_in_step > 600 =>
+        {
+            match dump_state(&sources, &playhead, *cx.lang, path) {
+                Ok(()) => Progress::Done,
+                Err(message) => Progress::Failed(message),
+            }
+        }
+        Step::Dump(_) => Progress::Continue,
         Step::Method(method) => match runner.state {
             StepState::Fresh => {
                 let settings = crate::space::AnalysisSettings {
@@ -439,26 +473,23 @@ fn train_until(target: Option<usize>, sources: &DumpSources, playhead: &mut Play
 fn click(
     runner: &mut ScriptRunner,
     target: Option<Vec2>,
+    in_3d_view: bool,
     window_entity: Entity,
     window: &mut Window,
     inject: &mut InputInjector,
 ) -> Progress {
     match runner.state.clone() {
         StepState::Fresh => {
-            runner.state = StepState::Aiming {
-                target,
-                steady_frames: 0,
-            };
+            runner.state = StepState::Aiming;
             Progress::Continue
         }
-        StepState::Aiming {
-            target: before,
-            steady_frames,
-        } => {
-            let steady = matches!((target, before), (Some(now), Some(b)) if now.distance(b) < 0.25);
-            let steady_frames = if steady { steady_frames + 1 } else { 0 };
+        StepState::Aiming => {
+            // The view must have stood still (camera, frame pair, playhead) for a few frames,
+            // so the point under the cursor at release is the one aimed at now.
+            // (Widgets do not move with the view.)
+            let steady = !in_3d_view || runner.steady_frames >= CLICK_STEADY_FRAMES;
             match target {
-                Some(at) if steady_frames >= CLICK_STEADY_FRAMES || runner.frames_in_step > 600 => {
+                Some(at) if steady || runner.frames_in_step > 600 => {
                     window.set_cursor_position(Some(at));
                     inject.move_cursor(window_entity, at);
                     inject.left_button(window_entity, ButtonState::Pressed);
@@ -468,13 +499,7 @@ fn click(
                 None if runner.frames_in_step > 300 => {
                     Progress::Failed("the click target never appeared on screen".into())
                 }
-                _ => {
-                    runner.state = StepState::Aiming {
-                        target,
-                        steady_frames,
-                    };
-                    Progress::Continue
-                }
+                _ => Progress::Continue,
             }
         }
         StepState::Pressed => {

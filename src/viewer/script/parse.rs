@@ -33,6 +33,26 @@ pub enum Step {
     Quit,
 }
 
+/// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
+/// them all.
+pub const STEP_NAMES: [&str; 15] = [
+    "train-until",
+    "click-word",
+    "click",
+    "key",
+    "wait",
+    "orbit",
+    "screenshot",
+    "record",
+    "dump",
+    "press",
+    "lens",
+    "axes",
+    "lang",
+    "method",
+    "quit",
+];
+
 /// A script that does not parse.
 #[derive(Debug, thiserror::Error)]
 pub enum ScriptError {
@@ -114,7 +134,12 @@ impl Script {
                     _ => return Err(syntax(format!("method needs pca or umap, got {rest:?}"))),
                 }),
                 "quit" => Step::Quit,
-                _ => return Err(syntax(format!("unknown or incomplete step {line:?}"))),
+                _ => {
+                    return Err(syntax(format!(
+                        "unknown or incomplete step {line:?} (steps: {})",
+                        STEP_NAMES.join(", ")
+                    )));
+                }
             };
             steps.push(step);
         }

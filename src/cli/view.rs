@@ -115,6 +115,8 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         (_, _, Some(path)) => DataSource::Timeline(path.clone()),
         _ => DataSource::Demo,
     };
+    // Training runs and timelines open on their random start and play the drift.
+    let play_from_start = !matches!(source, DataSource::Vectors(_));
     let mut train = if source == DataSource::Demo {
         viewer::demo::demo_config()
     } else {
@@ -157,6 +159,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         train,
         window_width,
         window_height,
+        play_from_start,
         ..ViewerOptions::default()
     })?;
     Ok(())

@@ -43,7 +43,7 @@ pub use error::TrainError;
 pub use events::{Progress, Snapshot, TrainEvent};
 pub use init::Init;
 pub use run::{TrainHandle, spawn, spawn_with_control, train};
-pub use schedule::learning_rate;
+pub use schedule::{epoch_number, learning_rate};
 pub use timeline::{AssembleError, Precision, Timeline, TimelineError};
 pub use timeline_assemble::{SnapshotMeta, TimelineRecorder, snapshot_words};
 

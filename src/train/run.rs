@@ -247,9 +247,10 @@ impl Trainer {
                     break 'epochs;
                 }
                 let words = self.words_done();
-                // The final state is emitted after the loop, so a boundary that lands on the
-                // very end only advances the schedule (it must, or this loop never ends).
-                if self.schedule.snapshot_due(words) && words < self.schedule.total_words {
+                // The final state is emitted after the loop, so a boundary that lands on (or
+                // just before) the very end only advances the schedule (it must, or this loop
+                // never ends); the final snapshot then averages its loss over a full window.
+                if self.schedule.snapshot_due(words) && !self.schedule.ends_soon_after(words) {
                     self.emit_snapshot(epoch, on_event);
                     last_snapshot_words = words;
                     self.control.snapshot_taken();

@@ -28,6 +28,12 @@ impl LearningRate {
     }
 }
 
+/// The epoch a person counts (1 to `epochs`) for a 0-based epoch index; the index equals
+/// `epochs` once the run is over, which still reads as the last epoch.
+pub fn epoch_number(epoch_index: usize, epochs: usize) -> usize {
+    (epoch_index + 1).min(epochs.max(1))
+}
+
 /// Epochs, learning rate and snapshot times of one run.
 #[derive(Debug, Clone)]
 pub struct Schedule {
@@ -84,6 +90,13 @@ impl Schedule {
         self.next_snapshot_words.min(epoch_end)
     }
 
+    /// Whether the run ends less than half a snapshot interval after `words_done`: a periodic
+    /// snapshot there would leave the final one a window of a few words, whose mean loss is
+    /// noise (it showed as a spike or a dip at the end of every run).
+    pub fn ends_soon_after(&self, words_done: u64) -> bool {
+        self.total_words.saturating_sub(words_done) < self.snapshot_every_words / 2
+    }
+
     /// Whether `words_done` has reached the next snapshot time; if so, moves that time past
     /// `words_done` (phases end at sentence ends, so they may overshoot it).
     pub fn snapshot_due(&mut self, words_done: u64) -> bool {
@@ -99,6 +112,14 @@ impl Schedule {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn epochs_are_counted_from_one_and_the_end_is_the_last() {
+        assert_eq!(super::epoch_number(0, 5), 1);
+        assert_eq!(super::epoch_number(4, 5), 5);
+        assert_eq!(super::epoch_number(5, 5), 5);
+        assert_eq!(super::epoch_number(1, 1), 1);
+    }
+
     use super::*;
 
     #[test]

@@ -638,3 +638,24 @@ fn snapshot_boundary_inside_the_last_sentence_terminates() {
         .collect();
     assert_eq!(words, vec![0, 21, 42]);
 }
+
+#[test]
+fn the_final_snapshot_averages_its_loss_over_a_real_window() {
+    // Boundaries every 500 words do not divide the run: without care the last periodic
+    // snapshot lands a few words before the end and the final one's loss is a mean of a
+    // handful of pairs (the spike at the end of every loss curve).
+    let text = random_corpus(400, 3);
+    let (events, r) = run(&text, small_config(), Init::Random);
+    r.unwrap();
+    let words: Vec<u64> = snapshots(&events)
+        .iter()
+        .map(|s| s.words_processed)
+        .collect();
+    let gaps: Vec<u64> = words.windows(2).map(|w| w[1] - w[0]).collect();
+    let last_gap = *gaps.last().unwrap();
+    assert!(
+        last_gap >= 250,
+        "final snapshot {last_gap} words after the previous one: {words:?}"
+    );
+    assert!(snapshots(&events).last().unwrap().loss.is_some());
+}

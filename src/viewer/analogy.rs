@@ -13,6 +13,8 @@ pub struct AnalogyState {
     pub b: Option<usize>,
     pub c: Option<usize>,
     pub results: Vec<space::Neighbor>,
+    /// The answer the essay expects (queen for man : king :: woman), when the tour asked.
+    pub expected: Option<usize>,
 }
 
 impl AnalogyState {
@@ -33,6 +35,16 @@ impl AnalogyState {
             arrows.push((c, best.row));
         }
         arrows
+    }
+
+    /// The expected answer's rank (1 = best) among the results and its similarity, if it is
+    /// among them.
+    pub fn expected_rank(&self) -> Option<(usize, f32)> {
+        let expected = self.expected?;
+        self.results
+            .iter()
+            .position(|n| n.row == expected)
+            .map(|i| (i + 1, self.results[i].similarity))
     }
 
     /// Solves `a : b :: c : ?` on one frame's vectors.
@@ -57,6 +69,7 @@ impl AnalogyState {
         self.a = Some(rows[0]);
         self.b = Some(rows[1]);
         self.c = Some(rows[2]);
+        self.expected = None;
         Ok(())
     }
 }

@@ -56,6 +56,11 @@ impl OrbitCamera {
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FocusWord(pub usize);
 
+/// Ask the camera to frame these words (by row) and nothing else: a tour step showing four
+/// words of an analogy.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub struct FrameWords(pub Vec<usize>);
+
 /// Ask the camera to frame the whole cloud again.
 #[derive(Message, Debug, Clone, Copy)]
 pub struct ResetView;
@@ -65,6 +70,7 @@ pub struct OrbitCameraPlugin;
 impl Plugin for OrbitCameraPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<ResetView>()
+            .add_message::<FrameWords>()
             .add_systems(Startup, spawn_camera)
             .add_systems(
                 Update,
@@ -150,6 +156,7 @@ struct FramingSources<'w> {
 fn focus_and_fit(
     mut focus: MessageReader<FocusWord>,
     mut reset: MessageReader<ResetView>,
+    mut frame_words: MessageReader<FrameWords>,
     sources: FramingSources,
     mut last: Local<FramingInputs>,
     mut cameras: Query<(&mut OrbitCamera, &Camera)>,
@@ -177,6 +184,18 @@ fn focus_and_fit(
     }
     if reset.read().count() > 0 {
         orbit.auto_fit = true;
+    }
+    for FrameWords(rows) in frame_words.read() {
+        let points: Vec<Vec3> = rows
+            .iter()
+            .filter_map(|r| cloud.position(&model, *r))
+            .collect();
+        if let Some(first) = points.first() {
+            let (centre, radius) = fit_sphere((*first, 0.0), &points);
+            orbit.focus = centre;
+            orbit.radius = (radius * FIT_DISTANCE_RADII * narrowness).max(1.0);
+            orbit.auto_fit = false;
+        }
     }
     // A new projection (method, lens, axes) puts every word elsewhere: frame it again.
     if last.settings.as_ref() != Some(&model.settings) {

@@ -95,6 +95,12 @@ pub const ZH: &[(&str, &str)] = &[
     // Training panel
     ("state: {}", "状态：{}"),
     (
+        "loss {} (mean over the last ~{} words) · lr {}",
+        "损失 {}（最近约 {} 个词的平均）· 学习率 {}",
+    ),
+    ("playing the snapshots", "正在播放各个快照"),
+    ("live: following training", "实时：跟随训练"),
+    (
         "Nothing is training: {} was made by another program.",
         "没有在训练：{} 是别的程序生成的。",
     ),
@@ -113,10 +119,6 @@ pub const ZH: &[(&str, &str)] = &[
     (
         "epoch {} · {}k words/s · ETA {}",
         "第 {} 轮 · 每秒 {}k 词 · 剩余 {}",
-    ),
-    (
-        "loss {} (epoch {}) · lr {}",
-        "损失 {}（本轮 {}）· 学习率 {}",
     ),
     (
         "vocabulary {} words · {} on screen",

@@ -212,12 +212,29 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
     let painter = ctx
         .layer_painter(egui::LayerId::background())
         .with_clip_rect(clip);
+    // With a word selected, it and its neighbours stand out; every other label recedes, as
+    // their points do.
+    let focus: Option<HashSet<&str>> = inputs.selection.row.map(|selected| {
+        std::iter::once(selected)
+            .chain(inputs.selection.neighbors.iter().map(|n| n.row))
+            .filter_map(|row| inputs.model.words.get(row))
+            .map(String::as_str)
+            .collect()
+    });
     for label in place_labels(label_candidates(inputs), viewport) {
         let color = match label.kind {
             LabelKind::Selected => egui::Color32::from_rgb(255, 215, 64),
             LabelKind::Highlighted => egui::Color32::from_rgb(255, 250, 220),
             LabelKind::Ordinary => egui::Color32::from_gray(185),
             LabelKind::Cluster => egui::Color32::from_rgba_unmultiplied(200, 225, 255, 170),
+        };
+        let receding = focus
+            .as_ref()
+            .is_some_and(|words| !words.contains(label.text.as_str()));
+        let color = if receding {
+            color.gamma_multiply(0.35)
+        } else {
+            color
         };
         let at = egui::pos2(label.rect.min.x, label.rect.max.y);
         let nudged =

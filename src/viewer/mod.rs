@@ -146,6 +146,10 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
     .init_resource::<display_settings::DisplaySettings>()
     .init_resource::<analogy::AnalogyState>()
     .insert_resource(options.lang.unwrap_or_else(i18n::Lang::from_locale))
+    .insert_resource(playback::Playhead {
+        playing: options.play_from_start,
+        ..default()
+    })
     .add_plugins((
         model::ModelPlugin,
         analysis::AnalysisPlugin,

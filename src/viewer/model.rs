@@ -250,7 +250,6 @@ impl SpaceModel {
         self.snapshots.push((meta, vectors));
     }
 
-    /// Snapshots waiting for their frame.
     /// Snapshots without a complete frame (not analysed yet, or only previewed).
     pub fn pending(&self) -> usize {
         let previews = self.frames.iter().filter(|f| !f.complete).count();

@@ -42,6 +42,9 @@ pub struct ViewerOptions {
     pub recording: Option<super::recording::RecordingSettings>,
     /// Leave the side panels out: a clean 3D view with labels.
     pub hide_panels: bool,
+    /// Play the snapshots from the first (the random start) as they come, at a watchable
+    /// pace, instead of gliding to the newest: the drift is what the app is for.
+    pub play_from_start: bool,
 }
 
 impl Default for ViewerOptions {
@@ -60,6 +63,7 @@ impl Default for ViewerOptions {
             with_rendering: true,
             recording: None,
             hide_panels: false,
+            play_from_start: false,
         }
     }
 }

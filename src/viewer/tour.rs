@@ -57,9 +57,11 @@ impl TourStep {
                 "训练把出现在相似上下文里的词拉到一起。播放时留意所选词的近邻列表如何随快照变化。",
             ),
             TourStep::Analogy => lang.pick(
-                "Directions carry meaning: the vector of king − man + woman lands nearest to \
-                 queen. The two yellow arrows show the parallelogram.",
-                "方向带有含义：国王 − 男人 + 女人 得到的向量最接近女王。两条黄色箭头画出了这个平行四边形。",
+                "Directions carry meaning: king − man + woman lands near queen. The view zooms \
+                 onto the four words; the two yellow arrows (man → king, woman → the answer) \
+                 are two sides of a parallelogram: the same offset, \"male → royal\", twice.",
+                "方向带有含义：国王 − 男人 + 女人 落在女王附近。视图放大到这四个词；两条黄色箭头\
+                 （男人 → 国王，女人 → 答案）是平行四边形的两条边：同一个偏移“男 → 王”出现了两次。",
             ),
             TourStep::RelationLens => lang.pick(
                 "The lens turns the view so that one axis follows the relation's mean offset: \
@@ -89,18 +91,19 @@ pub fn showcase_word(model: &SpaceModel) -> Option<usize> {
     .or_else(|| (!model.words.is_empty()).then_some(0))
 }
 
-/// The first of the classic analogies whose three words the space has.
-pub fn analogy_words(model: &SpaceModel) -> Option<[&'static str; 3]> {
-    const CANDIDATES: [[&str; 3]; 5] = [
-        ["man", "king", "woman"],
-        ["男人", "国王", "女人"],
-        ["男", "国王", "女"],
-        ["法国", "巴黎", "日本"],
-        ["france", "paris", "japan"],
+/// The first of the classic analogies whose three words the space has: `[a, b, c, expected]`
+/// for a : b :: c : expected (the expected answer may be missing from the space).
+pub fn analogy_words(model: &SpaceModel) -> Option<[&'static str; 4]> {
+    const CANDIDATES: [[&str; 4]; 5] = [
+        ["man", "king", "woman", "queen"],
+        ["男人", "国王", "女人", "女王"],
+        ["男", "国王", "女", "女王"],
+        ["法国", "巴黎", "日本", "东京"],
+        ["france", "paris", "japan", "tokyo"],
     ];
     CANDIDATES
         .into_iter()
-        .find(|words| words.iter().all(|w| model.row_of(w).is_some()))
+        .find(|words| words[..3].iter().all(|w| model.row_of(w).is_some()))
 }
 
 /// The relation the lens step shows: country → capital where there is one.

@@ -25,7 +25,7 @@ use bevy_egui::{
 use super::analogy::AnalogyState;
 use super::analysis::AnalysisStatus;
 use super::bridge::{OpenCommand, RunCommand, TrainingRun};
-use super::camera::{MainCamera, OrbitCamera, ResetView};
+use super::camera::{FrameWords, MainCamera, OrbitCamera, ResetView};
 use super::compare::{Comparison, ShowRun, StartComparison};
 use super::display_settings::DisplaySettings;
 use super::i18n::Lang;
@@ -56,6 +56,7 @@ pub struct PanelMessages<'w> {
     pub model_requests: MessageWriter<'w, ModelRequest>,
     pub select: MessageWriter<'w, SelectWord>,
     pub reset_view: MessageWriter<'w, ResetView>,
+    pub frame_words: MessageWriter<'w, FrameWords>,
     pub exports: MessageWriter<'w, files::ExportRequest>,
     pub user_errors: MessageWriter<'w, super::model::UserError>,
     pub show_run: MessageWriter<'w, ShowRun>,
@@ -82,6 +83,7 @@ pub struct PanelContext<'a, 'w> {
     pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
     pub select: &'a mut MessageWriter<'w, SelectWord>,
     pub reset_view: &'a mut MessageWriter<'w, ResetView>,
+    pub frame_words: &'a mut MessageWriter<'w, FrameWords>,
     pub exports: &'a mut MessageWriter<'w, files::ExportRequest>,
     pub user_errors: &'a mut MessageWriter<'w, super::model::UserError>,
     pub show_run: &'a mut MessageWriter<'w, ShowRun>,
@@ -174,6 +176,7 @@ fn panels_system(
         model_requests: &mut messages.model_requests,
         select: &mut messages.select,
         reset_view: &mut messages.reset_view,
+        frame_words: &mut messages.frame_words,
         exports: &mut messages.exports,
         user_errors: &mut messages.user_errors,
         show_run: &mut messages.show_run,

@@ -47,6 +47,12 @@ impl TimelinePanel {
                         .speed(0.1)
                         .suffix(lang.tr(" frames/s")),
                 );
+                // Say why the cloud moves: a replay, or the run going on right now.
+                if cx.playhead.playing {
+                    ui.weak(lang.tr("playing the snapshots"));
+                } else if cx.playhead.follow_latest && cx.run.is_training() {
+                    ui.weak(lang.tr("live: following training"));
+                }
             });
         }
         ui.horizontal(|ui| {
@@ -69,7 +75,7 @@ impl TimelinePanel {
                         &[
                             &index,
                             &(frame_count - 1),
-                            &meta.epoch,
+                            &crate::train::epoch_number(meta.epoch, cx.run.config.epochs),
                             &meta.words_processed,
                             &format!("{:.5}", meta.learning_rate),
                             &loss,

@@ -6,6 +6,7 @@
 use bevy_egui::egui;
 
 use super::PanelContext;
+use crate::viewer::camera::FrameWords;
 use crate::viewer::display_settings::CloudView;
 use crate::viewer::model::ModelRequest;
 use crate::viewer::selection::SelectWord;
@@ -36,6 +37,9 @@ impl TourPanel {
             ui.label(step.text(lang));
             if step == TourStep::OneHot {
                 one_hot_facts_ui(ui, cx);
+            }
+            if step == TourStep::Analogy {
+                analogy_answer_ui(ui, cx);
             }
             if step == TourStep::RandomVsPretrained {
                 comparison_ui(ui, cx);
@@ -70,16 +74,34 @@ pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
             cx.playhead.follow_latest = false;
         }
         TourStep::Analogy => {
+            // The trained space, nothing selected (step 3's word would pull the eye), the
+            // camera on the four words so the parallelogram is large enough to read.
+            cx.playhead.playing = false;
             cx.playhead
                 .scrub_to(frames.saturating_sub(1) as f32, frames);
-            if let Some(words) = crate::viewer::tour::analogy_words(cx.model) {
+            cx.select.write(SelectWord(None));
+            if let Some([a, b, c, expected]) = crate::viewer::tour::analogy_words(cx.model) {
                 let frame = frames.saturating_sub(1);
-                if let Err(message) =
-                    cx.analogy
-                        .solve(cx.model, frame, words, crate::space::AnalogyMethod::CosAdd)
-                {
-                    cx.user_errors
-                        .write(crate::viewer::model::UserError(message));
+                match cx.analogy.solve(
+                    cx.model,
+                    frame,
+                    [a, b, c],
+                    crate::space::AnalogyMethod::CosAdd,
+                ) {
+                    Ok(()) => {
+                        cx.analogy.expected = cx.model.row_of(expected);
+                        let answer =
+                            cx.analogy
+                                .expected
+                                .or(cx.analogy.results.first().map(|n| n.row));
+                        let rows = [cx.analogy.a, cx.analogy.b, cx.analogy.c, answer];
+                        cx.frame_words
+                            .write(FrameWords(rows.into_iter().flatten().collect()));
+                    }
+                    Err(message) => {
+                        cx.user_errors
+                            .write(crate::viewer::model::UserError(message));
+                    }
                 }
             }
         }
@@ -98,6 +120,45 @@ pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
                 .write(crate::viewer::compare::StartComparison);
         }
     }
+}
+
+/// The analogy's answer in words: the expected word's rank and similarity, or what came first.
+fn analogy_answer_ui(ui: &mut egui::Ui, cx: &PanelContext) {
+    let lang = cx.lang;
+    let word = |row: Option<usize>| {
+        row.and_then(|r| cx.model.words.get(r))
+            .map_or("?", String::as_str)
+    };
+    let analogy = &cx.analogy;
+    let query = format!(
+        "{} − {} + {}",
+        word(analogy.b),
+        word(analogy.a),
+        word(analogy.c)
+    );
+    let best = analogy.results.first();
+    let text = match (analogy.expected_rank(), analogy.expected, best) {
+        (Some((rank, similarity)), Some(expected), _) => format!(
+            "{query} → {} ({} {rank}, {} {similarity:.3})",
+            word(Some(expected)),
+            lang.pick("rank", "排名"),
+            lang.pick("cosine", "余弦"),
+        ),
+        (None, Some(expected), Some(best)) => format!(
+            "{query} → {} ({:.3}); {} {}",
+            word(Some(best.row)),
+            best.similarity,
+            word(Some(expected)),
+            lang.pick("is not among the 10 nearest", "不在最近的 10 个之中"),
+        ),
+        (_, _, Some(best)) => format!(
+            "{query} → {} ({:.3})",
+            word(Some(best.row)),
+            best.similarity
+        ),
+        _ => return,
+    };
+    ui.strong(text);
 }
 
 /// The two runs of the comparison: which is on screen, and their curves overlaid.

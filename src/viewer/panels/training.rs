@@ -75,17 +75,28 @@ impl TrainingPanel {
             ui.label(fill(
                 lang.tr("epoch {} · {}k words/s · ETA {}"),
                 &[
-                    &(progress.epoch + 1),
+                    &crate::train::epoch_number(progress.epoch, run.config.epochs),
                     &format!("{:.0}", progress.words_per_sec / 1000.0),
                     &eta,
                 ],
             ));
-            let loss = |l: Option<f32>| l.map_or("–".to_owned(), |l| format!("{l:.4}"));
+            // One loss everywhere: the snapshots' (each the mean over the words since the
+            // previous snapshot), as on the status line and in the curve below.
+            let latest = cx
+                .model
+                .snapshots
+                .iter()
+                .rev()
+                .find_map(|(meta, _)| meta.loss);
+            let window_words = match run.config.snapshot_every_words {
+                0 => run.total_words / 50,
+                every => every,
+            };
             ui.label(fill(
-                lang.tr("loss {} (epoch {}) · lr {}"),
+                lang.tr("loss {} (mean over the last ~{} words) · lr {}"),
                 &[
-                    &loss(progress.loss_window),
-                    &loss(progress.loss_epoch),
+                    &latest.map_or("–".to_owned(), |l| format!("{l:.4}")),
+                    &crate::viewer::panels::timeline::thousands(window_words as usize),
                     &format!("{:.5}", progress.learning_rate),
                 ],
             ));
@@ -94,8 +105,14 @@ impl TrainingPanel {
             lang.tr("vocabulary {} words · {} on screen"),
             &[&run.vocab_size, &cx.model.words.len()],
         ));
-        if run.loss_history.len() > 1 {
-            let points: PlotPoints = run.loss_history.iter().copied().collect();
+        let curve: Vec<[f64; 2]> = cx
+            .model
+            .snapshots
+            .iter()
+            .filter_map(|(meta, _)| Some([meta.words_processed as f64, f64::from(meta.loss?)]))
+            .collect();
+        if curve.len() > 1 {
+            let points: PlotPoints = curve.into_iter().collect();
             Plot::new("loss-curve")
                 .height(110.0)
                 .allow_scroll(false)

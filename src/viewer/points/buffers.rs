@@ -32,7 +32,7 @@ const NEIGHBOR_SCALE: f32 = 1.6;
 /// Words with a relation arrow shown: the arrows start and end on points one can see.
 const RELATION_SCALE: f32 = 1.6;
 const NORMAL_SCALE: f32 = 1.0;
-const DIMMED_SCALE: f32 = 0.8;
+const DIMMED_SCALE: f32 = 0.9;
 
 /// Packs an sRGB colour (0..1) and a size factor into one vertex style.
 pub fn encode_style(srgb: [f32; 3], scale: f32) -> [u8; 4] {
@@ -104,7 +104,8 @@ pub fn point_styles(
             match selection.row {
                 Some(selected) if selected == row => encode_style(srgb, SELECTED_SCALE),
                 Some(_) if highlighted[row] => encode_style(srgb, NEIGHBOR_SCALE),
-                Some(_) => encode_style(srgb.map(|c| c * 0.3), DIMMED_SCALE),
+                // Receding, still visible: the cloud around the selection stays readable.
+                Some(_) => encode_style(srgb.map(|c| c * 0.5), DIMMED_SCALE),
                 None if lens_rows.as_ref().is_some_and(|rows| !rows[row]) => {
                     encode_style(srgb.map(|c| c * 0.35), DIMMED_SCALE)
                 }

@@ -37,6 +37,7 @@ pub struct DumpSources<'w> {
     pub cloud: Res<'w, DisplayedCloud>,
     pub screen: Option<Res<'w, ScreenProjection>>,
     pub styles: Option<Res<'w, PointStyles>>,
+    pub analogy: Res<'w, crate::viewer::analogy::AnalogyState>,
 }
 
 /// The state a `dump` step writes.
@@ -46,6 +47,9 @@ struct Dump<'a> {
     neighbors: Vec<(&'a str, f32)>,
     snapshot_index: Option<usize>,
     snapshot_count: usize,
+    /// Where the playhead is (fractional snapshot index) and whether it plays.
+    playhead_position: f32,
+    playing: bool,
     run_state: RunState,
     loss: Option<f32>,
     /// Per relation: consistency at every snapshot.
@@ -88,11 +92,23 @@ struct Dump<'a> {
     app_update_ms_p95: Option<f32>,
     rss_mb: Option<f32>,
     errors: &'a [String],
+    /// The analogy on screen: `[a, b, c]`, the best answer, and the expected answer with its
+    /// rank and similarity (the tour's king − man + woman).
+    analogy: Option<AnalogyDump<'a>>,
     /// The 3D view's rectangle in the window, logical pixels: `[x0, y0, x1, y1]`.
     viewport: Option<[f32; 4]>,
     /// Where the words that matter are drawn now: the selection, its neighbours and the words
     /// of every shown relation (tests read the screenshot's pixels there).
     screen_points: Vec<ScreenPointDump<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct AnalogyDump<'a> {
+    words: [&'a str; 3],
+    answer: Option<&'a str>,
+    answer_similarity: Option<f32>,
+    expected: Option<&'a str>,
+    expected_rank: Option<usize>,
 }
 
 /// One word's point as drawn: window position (logical pixels), disc radius and colour.
@@ -173,6 +189,18 @@ fn screen_points<'a>(sources: &'a DumpSources) -> Vec<ScreenPointDump<'a>> {
         .collect()
 }
 
+fn analogy_dump<'a>(sources: &'a DumpSources) -> Option<AnalogyDump<'a>> {
+    let analogy = &*sources.analogy;
+    let word = |row: usize| sources.model.words.get(row).map_or("", String::as_str);
+    Some(AnalogyDump {
+        words: [word(analogy.a?), word(analogy.b?), word(analogy.c?)],
+        answer: analogy.results.first().map(|n| word(n.row)),
+        answer_similarity: analogy.results.first().map(|n| n.similarity),
+        expected: analogy.expected.map(word),
+        expected_rank: analogy.expected_rank().map(|(rank, _)| rank),
+    })
+}
+
 /// Writes the dump to `path` (atomically).
 pub fn dump_state(
     sources: &DumpSources,
@@ -241,6 +269,8 @@ pub fn dump_state(
             .collect(),
         snapshot_index,
         snapshot_count: model.frames.len(),
+        playhead_position: playhead.position,
+        playing: playhead.playing,
         run_state: sources.run.state,
         loss: snapshot_index.and_then(|i| model.frames[i].meta.loss),
         relation_scores,
@@ -282,6 +312,7 @@ pub fn dump_state(
             ]
         }),
         screen_points: screen_points(sources),
+        analogy: analogy_dump(sources),
     };
     let json = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
     crate::atomic_file::write_atomically(path, |w| {

@@ -463,6 +463,8 @@ fn train_until(target: Option<usize>, sources: &DumpSources, playhead: &mut Play
     }
     let last = frames.saturating_sub(1);
     let frame = target.map_or(last, |n| n.min(last));
+    // The script takes the playhead over, as a user scrubbing would.
+    playhead.playing = false;
     playhead.scrub_to(frame as f32, frames);
     playhead.follow_latest = target.is_none();
     Progress::Done

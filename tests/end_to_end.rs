@@ -96,9 +96,15 @@ mod viewer {
         let dir = tempfile::tempdir().unwrap();
         let out = |name: &str| dir.path().join(name);
         let script = format!(
-            "train-until 1\nscreenshot {start}\ntrain-until end\nclick-word 法国\nwait 10\n\
+            "wait 30\nscreenshot {play_a}\ndump {play_a_json}\nwait 10\nscreenshot {play_b}\n\
+             dump {play_b_json}\n\
+             train-until 1\nscreenshot {start}\ntrain-until end\nclick-word 法国\nwait 10\n\
              dump {dump}\nscreenshot {end}\nkey Escape\nwait 10\ndump {esc_dump}\n\
              screenshot {esc}\nquit\n",
+            play_a = out("playing-a.png").display(),
+            play_a_json = out("playing-a.json").display(),
+            play_b = out("playing-b.png").display(),
+            play_b_json = out("playing-b.json").display(),
             start = out("start.png").display(),
             dump = out("state.json").display(),
             end = out("selected.png").display(),
@@ -151,6 +157,22 @@ mod viewer {
             "consistency {first} -> {last} did not rise"
         );
 
+        // The demo opens playing its drift from the random start.
+        let (a, b) = (
+            read_json(&out("playing-a.json")),
+            read_json(&out("playing-b.json")),
+        );
+        assert_eq!(a["playing"], true, "not playing at launch: {a:#}");
+        let (pa, pb) = (
+            a["playhead_position"].as_f64().unwrap(),
+            b["playhead_position"].as_f64().unwrap(),
+        );
+        assert!(pb > pa, "the playhead did not move: {pa} then {pb}");
+        assert_ne!(
+            image::open(out("playing-a.png")).unwrap().to_rgb8(),
+            image::open(out("playing-b.png")).unwrap().to_rgb8(),
+            "the cloud did not move while playing"
+        );
         let (varied, colours) = image_variety(&out("start.png"));
         assert!(
             varied > 0.05 && colours > 50,
@@ -391,6 +413,17 @@ mod viewer {
         assert_eq!(read_json(&d.join("tour2.json"))["snapshot_index"], 0);
         let analogy = read_json(&d.join("tour4.json"));
         assert_eq!(analogy["view"], "Frames");
+        assert_eq!(analogy["selected_word"], serde_json::Value::Null);
+        assert_eq!(
+            analogy["analogy"]["expected"], "queen",
+            "{:#}",
+            analogy["analogy"]
+        );
+        assert_eq!(
+            analogy["analogy"]["expected_rank"], 1,
+            "{:#}",
+            analogy["analogy"]
+        );
         // Built-in relation sets the demo's own file lacks were found in its vocabulary.
         let sets = analogy["relation_sets"].as_array().unwrap();
         assert!(

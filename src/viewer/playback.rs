@@ -152,7 +152,9 @@ fn advance_playhead(time: Res<Time>, model: Res<SpaceModel>, mut playhead: ResMu
         let step = next.frames_per_sec * time.delta_secs();
         if next.playing {
             next.position = (next.position + step).min(last);
-            if next.position >= last {
+            // Caught up with the frames analysed so far: wait for the rest (they are coming),
+            // and only then stop, following training live from there.
+            if next.position >= last && model.pending() == 0 {
                 next.playing = false;
                 next.follow_latest = true;
             }

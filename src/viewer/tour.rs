@@ -93,16 +93,25 @@ pub fn showcase_word(model: &SpaceModel) -> Option<usize> {
 
 /// The first of the classic analogies whose three words the space has: `[a, b, c, expected]`
 /// for a : b :: c : expected (the expected answer may be missing from the space).
-pub fn analogy_words(model: &SpaceModel) -> Option<[&'static str; 4]> {
-    const CANDIDATES: [[&str; 4]; 5] = [
+/// In the interface language's words first (the demo has both).
+pub fn analogy_words(model: &SpaceModel, lang: Lang) -> Option<[&'static str; 4]> {
+    const ENGLISH: [[&str; 4]; 2] = [
         ["man", "king", "woman", "queen"],
+        ["france", "paris", "japan", "tokyo"],
+    ];
+    const CHINESE: [[&str; 4]; 3] = [
         ["男人", "国王", "女人", "女王"],
         ["男", "国王", "女", "女王"],
         ["法国", "巴黎", "日本", "东京"],
-        ["france", "paris", "japan", "tokyo"],
     ];
-    CANDIDATES
-        .into_iter()
+    let (first, second): (&[[&str; 4]], &[[&str; 4]]) = match lang {
+        Lang::En => (&ENGLISH, &CHINESE),
+        Lang::Zh => (&CHINESE, &ENGLISH),
+    };
+    first
+        .iter()
+        .chain(second)
+        .copied()
         .find(|words| words[..3].iter().all(|w| model.row_of(w).is_some()))
 }
 

@@ -31,9 +31,11 @@ impl TimelinePanel {
                 }
                 let last = frame_count.saturating_sub(1) as f32;
                 let mut position = cx.playhead.position;
+                // Shown with one decimal but never rounded: a rounded value reads as a
+                // scrub, which paused the launch playback a frame after it began.
                 let slider = egui::Slider::new(&mut position, 0.0..=last.max(0.0))
                     .text(lang.tr("snapshot"))
-                    .fixed_decimals(1);
+                    .custom_formatter(|v, _| format!("{v:.1}"));
                 let width = (ui.available_width() - 420.0).max(120.0);
                 ui.spacing_mut().slider_width = width;
                 if ui.add_enabled(frame_count > 1, slider).changed() {

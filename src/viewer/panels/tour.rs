@@ -80,7 +80,8 @@ pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
             cx.playhead
                 .scrub_to(frames.saturating_sub(1) as f32, frames);
             cx.select.write(SelectWord(None));
-            if let Some([a, b, c, expected]) = crate::viewer::tour::analogy_words(cx.model) {
+            if let Some([a, b, c, expected]) = crate::viewer::tour::analogy_words(cx.model, cx.lang)
+            {
                 let frame = frames.saturating_sub(1);
                 match cx.analogy.solve(
                     cx.model,

@@ -372,9 +372,12 @@ fn run_script(
             _ => Progress::Continue,
         },
         // Like a click, a dump waits for the view to rest, so the positions it reports are
-        // where a screenshot taken next finds the points.
+        // where a screenshot taken next finds the points. (A playing timeline never rests:
+        // then the dump is of the moment.)
         Step::Dump(path)
-            if runner.steady_frames >= DUMP_STEADY_FRAMES || runner.frames_in_step > 600 =>
+            if runner.steady_frames >= DUMP_STEADY_FRAMES
+                || playhead.playing
+                || runner.frames_in_step > 600 =>
         {
             match dump_state(&sources, &playhead, *cx.lang, path) {
                 Ok(()) => Progress::Done,

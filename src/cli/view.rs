@@ -9,7 +9,7 @@ pub struct ViewArgs {
     /// Without --corpus, --vectors or --timeline the bundled Chinese/English demo is used.
     #[arg(long, group = "data", value_name = "FILE")]
     pub corpus: Option<PathBuf>,
-    /// Explore these vectors (word2vec text/binary, GloVe, fastText .vec, Projector TSV, .gz)
+    /// Explore these vectors (word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip)
     /// without training. Given several times (another trainer's checkpoints, in order), the
     /// files play as a timeline over the words they share.
     #[arg(long, group = "data", value_name = "FILE")]

@@ -41,8 +41,8 @@ pub use frame_analysis::{
     UMAP_MAX_ROWS,
 };
 pub use lens::{
-    AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,
-    on_screen_parallelism, relation_lens, semantic_axes,
+    AXIS_WORD_SEPARATORS, AxisDirection, LensBasis, LensKind, LensProjector,
+    full_space_consistency, on_screen_parallelism, relation_lens, semantic_axes, split_axis_words,
 };
 pub use neighbors::{Neighbor, Neighbor3d, NeighborIndex, top_k_3d};
 pub use one_hot::{OneHotNumbers, one_hot_numbers, one_hot_sphere};

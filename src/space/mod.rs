@@ -31,7 +31,7 @@ pub use clusters::{
     kmeans_clusters_of_unit_rows, match_clusters,
 };
 pub use compare::{
-    AnchorPair, Anchors, CompareOptions, Comparison, compare_spaces, read_anchor_pairs,
+    AnchorPair, Anchors, CompareOptions, Comparison, Excluded, compare_spaces, read_anchor_pairs,
     write_comparison_tsv,
 };
 pub use error::SpaceError;

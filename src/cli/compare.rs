@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use embedscape::space::evaluate::group_digits;
+use embedscape::numbers::group_digits;
 use embedscape::space::{
     Anchors, CompareOptions, Comparison, Excluded, compare_spaces, read_anchor_pairs,
     write_comparison_tsv,

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
+use embedscape::numbers::group_digits;
 use embedscape::space::NeighborIndex;
 use embedscape::space::evaluate::{
     AnalogyReport, EvalOptions, Malformed, PairsReport, SectionScore, evaluate_word_analogies,
-    evaluate_word_pairs, group_digits,
+    evaluate_word_pairs,
 };
 
 use super::load::load_vectors;

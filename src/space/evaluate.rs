@@ -35,6 +35,7 @@ use std::path::Path;
 use super::SpaceError;
 use super::analogy::{AnalogyMethod, analogy};
 use super::neighbors::NeighborIndex;
+use crate::numbers::group_digits;
 
 /// Settings shared by both evaluations. The defaults are gensim's: the first 300,000 rows,
 /// case-insensitive (`case_insensitive=True` in both `evaluate_word_analogies` and
@@ -72,19 +73,6 @@ impl EvalOptions {
             format!("{case}, all {} words", group_digits(words))
         }
     }
-}
-
-/// `19544` → "19,544".
-pub fn group_digits(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// Correct / incorrect counts of a group of analogy questions.

@@ -34,6 +34,9 @@ pub struct EvaluateArgs {
     /// evaluate_word_analogies and evaluate_word_pairs do.
     #[arg(long)]
     pub case_sensitive: bool,
+    /// The default now; accepted so that older command lines keep working.
+    #[arg(long, hide = true, conflicts_with = "case_sensitive")]
+    pub case_insensitive: bool,
     /// Replace invalid UTF-8 in the vectors, analogies and pairs files with U+FFFD instead of
     /// failing (words so decoded match nothing and count as out of vocabulary).
     #[arg(long)]
@@ -139,4 +142,68 @@ pub fn format_pairs_report(r: &PairsReport, vocabulary: &str) -> String {
         f(r.spearman)
     );
     summary + &skipped_line(r.oov, r.pairs_used + r.oov, "pairs", vocabulary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: EvaluateArgs,
+    }
+
+    fn parse(argv: &[&str]) -> Result<EvaluateArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("evaluate").chain(argv.iter().copied())).map(|c| c.args)
+    }
+
+    #[test]
+    fn skipped_questions_are_counted_with_the_reason() {
+        let args = parse(&["--vectors", "v.txt"]).unwrap();
+        assert!(!args.case_sensitive);
+        assert!(parse(&["--vectors", "v.txt", "--case-insensitive"]).is_ok());
+        assert!(parse(&["--vectors", "v", "--case-sensitive", "--case-insensitive"]).is_err());
+        let section = SectionScore {
+            name: "capital-common-countries".into(),
+            correct: 9_000,
+            incorrect: 582,
+        };
+        let report = AnalogyReport {
+            sections: vec![section.clone()],
+            semantic: section.clone(),
+            syntactic: SectionScore::default(),
+            total: section,
+            questions: 19_544,
+            oov: 9_962,
+            malformed: Malformed::default(),
+        };
+        let vocabulary = EvalOptions::default().describe_vocabulary(400_000);
+        let text = format_analogy_report(&report, &vocabulary);
+        assert!(
+            text.contains(
+                "9,962 of 19,544 questions skipped: a word not in the vocabulary \
+                 (case-insensitive, first 300,000 words)"
+            ),
+            "{text}"
+        );
+        let pairs = PairsReport {
+            pearson: None,
+            spearman: None,
+            pairs_used: 350,
+            oov: 3,
+            malformed: Malformed::default(),
+        };
+        let text = format_pairs_report(&pairs, "case-sensitive, all 1,000 words");
+        assert!(
+            text.contains(
+                "3 of 353 pairs skipped: a word not in the vocabulary (case-sensitive, all \
+                 1,000 words)"
+            ),
+            "{text}"
+        );
+        let none_skipped = PairsReport { oov: 0, ..pairs };
+        assert!(!format_pairs_report(&none_skipped, "").contains("skipped"));
+    }
 }

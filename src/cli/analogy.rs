@@ -19,8 +19,8 @@ pub enum MethodArg {
 
 #[derive(clap::Args, Default)]
 pub struct AnalogyArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip
-    /// (detected from the content).
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip (detected from the content).
     #[arg(long)]
     pub vectors: PathBuf,
     /// A in A : B :: C : ?

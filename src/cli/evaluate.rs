@@ -15,8 +15,8 @@ use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct EvaluateArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip
-    /// (detected from the content); rows should be sorted by frequency.
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip (detected from the content); rows should be sorted by frequency.
     #[arg(long)]
     pub vectors: PathBuf,
     /// Analogy questions (`: section` lines, then `a b c d`), e.g. questions-words.txt; UTF-8.

@@ -29,8 +29,8 @@ pub enum Method {
 
 #[derive(clap::Args, Default)]
 pub struct ProjectArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip
-    /// (detected from the content); pipes such as /dev/stdin work too.
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip (detected from the content); pipes such as /dev/stdin work too.
     #[arg(long)]
     pub vectors: PathBuf,
     /// Output TSV (header `word x y z cluster`), written atomically.

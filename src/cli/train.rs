@@ -77,7 +77,8 @@ pub struct TrainArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy_utf8: bool,
-    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (FILE: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip).
+    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (FILE: word2vec text or binary,
+    /// fastText .vec, GloVe text or Projector TSV, plain or gzip).
     #[arg(long, default_value = "random")]
     pub init: String,
     /// With --init pretrained:FILE, never update the pretrained rows.

@@ -9,9 +9,9 @@ pub struct ViewArgs {
     /// Without --corpus, --vectors or --timeline the bundled Chinese/English demo is used.
     #[arg(long, group = "data", value_name = "FILE")]
     pub corpus: Option<PathBuf>,
-    /// Explore these vectors (word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip)
-    /// without training. Given several times (another trainer's checkpoints, in order), the
-    /// files play as a timeline over the words they share.
+    /// Explore these vectors (word2vec text or binary, fastText .vec, GloVe text or Projector TSV,
+    /// plain or gzip) without training. Given several times (another trainer's checkpoints, in
+    /// order), the files play as a timeline over the words they share.
     #[arg(long, group = "data", value_name = "FILE")]
     pub vectors: Vec<PathBuf>,
     /// Replay a training timeline saved by `embedscape train --timeline`.
@@ -42,7 +42,8 @@ pub struct ViewArgs {
     #[arg(long)]
     pub pre_tokenized: bool,
     /// Run a scripted session (one step per line: train-until N|end, click-word W, click X Y,
-    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, record PATH.gif, dump PATH, quit) and exit when it quits.
+    /// key K, wait FRAMES, orbit FRAMES, screenshot PATH, record PATH.gif, dump PATH, quit) and
+    /// exit when it quits.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
     /// Interface language (default: from the system locale).

@@ -70,8 +70,10 @@ pub enum Problem {
     )]
     NewlineInWord { row: u64, word: String },
     #[error(
-        "the header says {header_dim} dimensions but the rows are {row_dim} floats wide (each \
-         word starts {row_dim} x 4 bytes after the previous one): fix the header's dimension"
+        "the header says {header_dim} dimensions but the rows are {row_dim} floats wide (the \
+         next word starts {} bytes after a word's space, not {}): fix the header's dimension",
+        .row_dim * 4,
+        .header_dim * 4
     )]
     HeaderWidthMismatch { header_dim: usize, row_dim: usize },
     #[error("an empty word")]

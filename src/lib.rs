@@ -7,6 +7,7 @@
 pub mod atomic_file;
 pub mod corpus;
 pub mod embeddings;
+pub mod numbers;
 pub mod space;
 pub mod train;
 pub mod vector_math;

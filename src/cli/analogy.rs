@@ -19,7 +19,7 @@ pub enum MethodArg {
 
 #[derive(clap::Args, Default)]
 pub struct AnalogyArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec, GloVe or Projector TSV, plain or
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
     /// gzip (detected from the content).
     #[arg(long)]
     pub vectors: PathBuf,

@@ -11,7 +11,8 @@ use std::time::Instant;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct ConvertArgs {
-    /// Vectors file to read (its format is detected from the content unless --from is given).
+    /// Vectors file to read: word2vec text or binary, fastText .vec, GloVe text or Projector TSV,
+    /// plain or gzip (detected from the content unless --from is given).
     pub input: PathBuf,
     /// File to write. Projector TSV also writes the labels to OUT_STEM_metadata.tsv beside it.
     pub output: PathBuf,

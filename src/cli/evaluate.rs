@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
+use embedscape::numbers::group_digits;
 use embedscape::space::NeighborIndex;
 use embedscape::space::evaluate::{
     AnalogyReport, EvalOptions, Malformed, PairsReport, SectionScore, evaluate_word_analogies,
@@ -14,23 +15,30 @@ use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct EvaluateArgs {
-    /// Vectors file (word2vec text or binary, fastText .vec, GloVe, Projector TSV; plain or
-    /// gzip); rows should be sorted by frequency.
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip (detected from the content); rows should be sorted by frequency.
     #[arg(long)]
     pub vectors: PathBuf,
-    /// Analogy questions (`: section` lines, then `a b c d`), e.g. questions-words.txt.
+    /// Analogy questions (`: section` lines, then `a b c d`), e.g. questions-words.txt; UTF-8.
     #[arg(long)]
     pub analogies: Option<PathBuf>,
-    /// Word pairs with gold scores (`w1<TAB>w2<TAB>score`, `#` comments), e.g. wordsim353.tsv.
+    /// Word pairs with gold scores (`w1<TAB>w2<TAB>score`, `#` comments), e.g. wordsim353.tsv;
+    /// UTF-8.
     #[arg(long)]
     pub pairs: Option<PathBuf>,
     /// Only the first N words count as vocabulary (questions using others are skipped).
     #[arg(long, default_value_t = 300_000)]
     pub restrict_vocab: usize,
-    /// Compare words case-insensitively (uppercased, like gensim).
+    /// Compare words with their exact case. By default words are compared case-insensitively
+    /// (uppercased, a word's most frequent casing standing for it), as gensim's
+    /// evaluate_word_analogies and evaluate_word_pairs do.
     #[arg(long)]
+    pub case_sensitive: bool,
+    /// The default now; accepted so that older command lines keep working.
+    #[arg(long, hide = true, conflicts_with = "case_sensitive")]
     pub case_insensitive: bool,
-    /// Replace invalid UTF-8 in the vectors file instead of failing.
+    /// Replace invalid UTF-8 in the vectors, analogies and pairs files with U+FFFD instead of
+    /// failing (words so decoded match nothing and count as out of vocabulary).
     #[arg(long)]
     pub lossy: bool,
 }
@@ -43,17 +51,19 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     let index = NeighborIndex::new(&emb);
     let opts = EvalOptions {
         restrict_vocab: args.restrict_vocab,
-        case_insensitive: args.case_insensitive,
+        case_insensitive: !args.case_sensitive,
+        lossy: args.lossy,
     };
+    let vocabulary = opts.describe_vocabulary(emb.len());
     if let Some(path) = &args.analogies {
         let report = evaluate_word_analogies(&index, emb.words(), path, &opts)?;
         warn_malformed(path, &report.malformed);
-        print!("{}", format_analogy_report(&report));
+        print!("{}", format_analogy_report(&report, &vocabulary));
     }
     if let Some(path) = &args.pairs {
         let report = evaluate_word_pairs(&index, emb.words(), path, &opts)?;
         warn_malformed(path, &report.malformed);
-        print!("{}", format_pairs_report(&report));
+        print!("{}", format_pairs_report(&report, &vocabulary));
     }
     Ok(())
 }
@@ -78,8 +88,10 @@ fn row(s: &SectionScore) -> String {
     )
 }
 
-/// The analogy table: one line per section, then semantic, syntactic, total and coverage.
-pub fn format_analogy_report(r: &AnalogyReport) -> String {
+/// The analogy table: one line per section, then semantic, syntactic, total, coverage and
+/// what was skipped; `vocabulary` says what counted as the vocabulary
+/// ([`EvalOptions::describe_vocabulary`]).
+pub fn format_analogy_report(r: &AnalogyReport, vocabulary: &str) -> String {
     let mut out = format!(
         "{:<36} {:>8} {:>8} {:>9}\n",
         "section", "correct", "asked", "accuracy"
@@ -96,18 +108,31 @@ pub fn format_analogy_report(r: &AnalogyReport) -> String {
         .coverage()
         .map_or_else(|| "-".to_owned(), |c| format!("{:.1}%", c * 100.0));
     out += &format!(
-        "coverage: {} of {} questions in vocabulary ({coverage}); {} skipped as OOV\n",
-        r.questions - r.oov,
-        r.questions,
-        r.oov
+        "coverage: {} of {} questions in vocabulary ({coverage})\n",
+        group_digits(r.questions - r.oov),
+        group_digits(r.questions),
     );
+    out += &skipped_line(r.oov, r.questions, "questions", vocabulary);
     out
 }
 
-/// The word-pair summary.
-pub fn format_pairs_report(r: &PairsReport) -> String {
-    let f = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.4}"));
+/// "9,962 of 19,544 questions skipped: a word not in the vocabulary (case-insensitive, first
+/// 300,000 words)", or nothing when none was.
+fn skipped_line(skipped: usize, of: usize, what: &str, vocabulary: &str) -> String {
+    if skipped == 0 {
+        return String::new();
+    }
     format!(
+        "{} of {} {what} skipped: a word not in the vocabulary ({vocabulary})\n",
+        group_digits(skipped),
+        group_digits(of)
+    )
+}
+
+/// The word-pair summary, then what was skipped (see [`format_analogy_report`]).
+pub fn format_pairs_report(r: &PairsReport, vocabulary: &str) -> String {
+    let f = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.4}"));
+    let summary = format!(
         "word pairs: {} used, {} OOV ({}); Pearson {}, Spearman {}\n",
         r.pairs_used,
         r.oov,
@@ -115,5 +140,70 @@ pub fn format_pairs_report(r: &PairsReport) -> String {
             .map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", v * 100.0)),
         f(r.pearson),
         f(r.spearman)
-    )
+    );
+    summary + &skipped_line(r.oov, r.pairs_used + r.oov, "pairs", vocabulary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: EvaluateArgs,
+    }
+
+    fn parse(argv: &[&str]) -> Result<EvaluateArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("evaluate").chain(argv.iter().copied())).map(|c| c.args)
+    }
+
+    #[test]
+    fn skipped_questions_are_counted_with_the_reason() {
+        let args = parse(&["--vectors", "v.txt"]).unwrap();
+        assert!(!args.case_sensitive);
+        assert!(parse(&["--vectors", "v.txt", "--case-insensitive"]).is_ok());
+        assert!(parse(&["--vectors", "v", "--case-sensitive", "--case-insensitive"]).is_err());
+        let section = SectionScore {
+            name: "capital-common-countries".into(),
+            correct: 9_000,
+            incorrect: 582,
+        };
+        let report = AnalogyReport {
+            sections: vec![section.clone()],
+            semantic: section.clone(),
+            syntactic: SectionScore::default(),
+            total: section,
+            questions: 19_544,
+            oov: 9_962,
+            malformed: Malformed::default(),
+        };
+        let vocabulary = EvalOptions::default().describe_vocabulary(400_000);
+        let text = format_analogy_report(&report, &vocabulary);
+        assert!(
+            text.contains(
+                "9,962 of 19,544 questions skipped: a word not in the vocabulary \
+                 (case-insensitive, first 300,000 words)"
+            ),
+            "{text}"
+        );
+        let pairs = PairsReport {
+            pearson: None,
+            spearman: None,
+            pairs_used: 350,
+            oov: 3,
+            malformed: Malformed::default(),
+        };
+        let text = format_pairs_report(&pairs, "case-sensitive, all 1,000 words");
+        assert!(
+            text.contains(
+                "3 of 353 pairs skipped: a word not in the vocabulary (case-sensitive, all \
+                 1,000 words)"
+            ),
+            "{text}"
+        );
+        let none_skipped = PairsReport { oov: 0, ..pairs };
+        assert!(!format_pairs_report(&none_skipped, "").contains("skipped"));
+    }
 }

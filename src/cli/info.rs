@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct InfoArgs {
-    /// Vectors file (word2vec text or binary, fastText .vec, GloVe, Projector TSV; plain or
-    /// gzip; detected from content). Pipes work: `cat v.txt | embedscape info /dev/stdin`.
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip (detected from the content). Pipes work: `cat v.txt | embedscape info /dev/stdin`.
     pub file: PathBuf,
     /// Replace invalid UTF-8 in words with U+FFFD instead of failing.
     #[arg(long)]

@@ -11,7 +11,7 @@ use super::load::load_vectors;
 
 #[derive(clap::Args, Default)]
 pub struct NeighborsArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec, GloVe or Projector TSV, plain or
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
     /// gzip (detected from the content); pipes such as /dev/stdin work too.
     #[arg(long)]
     pub vectors: PathBuf,

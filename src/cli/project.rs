@@ -29,7 +29,8 @@ pub enum Method {
 
 #[derive(clap::Args, Default)]
 pub struct ProjectArgs {
-    /// Vectors file (word2vec text or GloVe text).
+    /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip (detected from the content); pipes such as /dev/stdin work too.
     #[arg(long)]
     pub vectors: PathBuf,
     /// Output TSV (header `word x y z cluster`), written atomically.
@@ -38,8 +39,9 @@ pub struct ProjectArgs {
     /// Projection method.
     #[arg(long, value_enum, default_value_t = Method::Pca)]
     pub method: Method,
-    /// Semantic axes instead of PCA/UMAP: `X[,Y]`, each `WORD>WORD` (the direction from one
-    /// word to the other, e.g. `man>woman`) or the name of a relation set found in the
+    /// Semantic axes instead of PCA/UMAP: `X[,Y]`, each the direction from one word to another
+    /// (`man>woman`, `man->woman`, `man→woman` or `man:woman`; quote it in a shell, where an
+    /// unquoted `>` redirects: --axes 'man>woman') or the name of a relation set found in the
     /// vocabulary (its mean offset, e.g. `国家→首都`, `country→capital`); the remaining axes
     /// come from PCA with those directions removed.
     #[arg(long, value_name = "X[,Y]")]

@@ -17,7 +17,8 @@ pub struct RenderArgs {
     /// --vectors the bundled demo is trained and recorded.
     #[arg(long, group = "data", value_name = "FILE")]
     pub corpus: Option<PathBuf>,
-    /// Vector files played as a timeline, in order (another trainer's checkpoints).
+    /// Vector files played as a timeline, in order (another trainer's checkpoints): word2vec text
+    /// or binary, fastText .vec, GloVe text or Projector TSV, plain or gzip.
     #[arg(long, group = "data", value_name = "FILE")]
     pub vectors: Vec<PathBuf>,
     /// Output: a .gif, or numbered PNGs for ffmpeg with a pattern such as frames/%04d.png (or

@@ -23,8 +23,8 @@ pub enum TimelineCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
-    /// Vector files (word2vec text/binary, GloVe, fastText .vec, Projector TSV), oldest first.
-    /// Frames are named by file stem.
+    /// Vector files (word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
+    /// gzip), oldest first. Frames are named by file stem.
     #[arg(required = true, value_name = "CKPT")]
     pub checkpoints: Vec<PathBuf>,
     /// Where to write the timeline.

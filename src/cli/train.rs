@@ -77,7 +77,8 @@ pub struct TrainArgs {
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy_utf8: bool,
-    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (any vectors format).
+    /// Initial vectors: random, gaussian:STD, or pretrained:FILE (FILE: word2vec text or binary,
+    /// fastText .vec, GloVe text or Projector TSV, plain or gzip).
     #[arg(long, default_value = "random")]
     pub init: String,
     /// With --init pretrained:FILE, never update the pretrained rows.
@@ -122,6 +123,8 @@ impl TrainArgs {
             } else {
                 self.snapshot_words.min(1)
             },
+            // Without a timeline the snapshots are dropped as they arrive.
+            keep_snapshots: self.timeline.is_some(),
             freeze_pretrained: self.freeze_pretrained,
             lowercase: !self.no_lowercase,
             pre_tokenized: self.pre_tokenized,
@@ -318,6 +321,7 @@ mod tests {
         let args = parse(&["c.txt", "-o", "v.txt", "--dim", "100000"]).unwrap();
         let config = args.config();
         assert_eq!(config.snapshot_max_words, 1);
+        assert!(!config.keep_snapshots);
         config.validate().unwrap();
         let with_timeline = parse(&[
             "c.txt",
@@ -330,6 +334,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(with_timeline.config().snapshot_max_words, 500);
+        assert!(with_timeline.config().keep_snapshots);
     }
 
     #[test]
@@ -355,5 +360,68 @@ mod tests {
         run(args).unwrap();
         let written = std::fs::read_to_string(&output).unwrap();
         assert!(written.starts_with("8 100000\n"), "{}", &written[..20]);
+    }
+
+    /// Run by `a_run_too_large_for_the_address_space_is_refused_not_aborted` in a child
+    /// process under an address-space limit; ignored otherwise.
+    #[test]
+    #[ignore = "run in a child process under ulimit -v"]
+    fn child_trains_dim_100000_on_3000_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.txt");
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+        std::fs::write(&corpus, format!("{}\n", words.join(" "))).unwrap();
+        let output = dir.path().join("v.txt");
+        let args = parse(&[
+            corpus.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--dim",
+            "100000",
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .unwrap();
+        // 3000 x 100000 x 4 bytes = 1.2 GB a matrix, two of them: beyond a 1 GB limit.
+        let err = format!("{:#}", run(args).unwrap_err());
+        println!("refused: {err}");
+    }
+
+    #[test]
+    fn a_run_too_large_for_the_address_space_is_refused_not_aborted() {
+        let exe = std::env::current_exe().unwrap();
+        let child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1000000 && exec \"$0\" \"$@\"")
+            .arg(exe)
+            .args([
+                "--exact",
+                "cli::train::tests::child_trains_dim_100000_on_3000_words",
+                "--ignored",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&child.stdout);
+        let stderr = String::from_utf8_lossy(&child.stderr);
+        // Before: "memory allocation of … bytes failed" and SIGABRT.
+        assert!(
+            child.status.success(),
+            "{:?}\n{stdout}\n{stderr}",
+            child.status
+        );
+        assert!(stdout.contains("refused: training"), "{stdout}");
+        assert!(stdout.contains("needs about 2,4"), "{stdout}");
+        assert!(
+            stdout.contains("input vectors (3000 words x 100000 dimensions"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("ulimit -v"), "{stdout}");
     }
 }

@@ -29,9 +29,9 @@ pub struct ViewArgs {
     /// Without --corpus, --vectors or --timeline the bundled Chinese/English demo is used.
     #[arg(long, group = "data", value_name = "FILE")]
     pub corpus: Option<PathBuf>,
-    /// Explore these vectors (word2vec text/binary, GloVe, fastText .vec, Projector TSV, .gz)
-    /// without training. Given several times (another trainer's checkpoints, in order), the
-    /// files play as a timeline over the words they share.
+    /// Explore these vectors (word2vec text or binary, fastText .vec, GloVe text or Projector TSV,
+    /// plain or gzip) without training. Given several times (another trainer's checkpoints, in
+    /// order), the files play as a timeline over the words they share.
     #[arg(long, group = "data", value_name = "FILE")]
     pub vectors: Vec<PathBuf>,
     /// Replay a training timeline saved by `embedscape train --timeline`.

@@ -10,6 +10,11 @@
 //!   asked, the global scale `s` minimising `‖s·B·R − A‖` over the anchors, from the SVD of
 //!   `Bᵀ·A`. Vectors are neither centred nor normalised first: embedding spaces share an origin,
 //!   and a rotation cannot change a cosine.
+//! * Rare words move most by chance (few occurrences, noisy vectors), so only words within the
+//!   first [`CompareOptions::top_words`] rows of both files (frequency order in word2vec and
+//!   GloVe files) and, where a space carries counts, with at least
+//!   [`CompareOptions::min_count`] occurrences are anchors and compared; [`Comparison::excluded`]
+//!   says how many were left out.
 //! * Movement is the cosine distance between a word's vector in A and its aligned vector from
 //!   B; neighbourhood change is `1 − Jaccard` of its top-k cosine neighbours in A and in B,
 //!   both searched among the compared words (so a dictionary's pairs can be matched).
@@ -58,6 +63,10 @@ pub struct CompareOptions {
     /// Neighbourhood change is computed for the first N compared words (A's order; usually the
     /// most frequent). Cost grows with N², so the default keeps large vocabularies quick.
     pub neighbor_words: usize,
+    /// Only words within the first N rows of both spaces (`None`: all rows).
+    pub top_words: Option<usize>,
+    /// Only words seen at least this often, in each space that has counts (`None`: no limit).
+    pub min_count: Option<u64>,
 }
 
 impl Default for CompareOptions {
@@ -66,6 +75,8 @@ impl Default for CompareOptions {
             k: 10,
             with_scale: false,
             neighbor_words: 10_000,
+            top_words: None,
+            min_count: None,
         }
     }
 }
@@ -120,6 +131,18 @@ pub struct Comparison {
     pub b_aligned: Array2<f32>,
     /// Anchor pairs left out (a word missing from its space, or already paired).
     pub skipped_pairs: usize,
+    /// Matched words left out by [`CompareOptions::top_words`] and
+    /// [`CompareOptions::min_count`].
+    pub excluded: Excluded,
+}
+
+/// Words both spaces have (or pairs matched) but left out of a comparison.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Excluded {
+    /// Beyond the first `top_words` rows of A or of B.
+    pub beyond_top_words: usize,
+    /// Within them, but seen fewer than `min_count` times in a space that has counts.
+    pub below_min_count: usize,
 }
 
 impl Comparison {
@@ -305,6 +328,15 @@ pub fn compare_spaces(
         )));
     }
     let (rows, skipped_pairs) = matched_rows(a, b, anchors);
+    let (rows, excluded) = frequent_rows(rows, a, b, options);
+    if rows.is_empty() && excluded != Excluded::default() {
+        return Err(SpaceError::Invalid(format!(
+            "no word left to compare: {} beyond the first {} rows, {} below the minimum count",
+            excluded.beyond_top_words,
+            options.top_words.unwrap_or(usize::MAX),
+            excluded.below_min_count
+        )));
+    }
     if rows.is_empty() {
         return Err(SpaceError::Invalid(match anchors {
             Anchors::Shared => "the two spaces share no words".into(),
@@ -358,7 +390,42 @@ pub fn compare_spaces(
         a_vectors,
         b_aligned,
         skipped_pairs,
+        excluded,
     })
+}
+
+/// `rows` (pairs of A row, B row) without those [`CompareOptions::top_words`] or
+/// [`CompareOptions::min_count`] leave out, and how many each left out.
+fn frequent_rows(
+    rows: Vec<(usize, usize)>,
+    a: &Embeddings,
+    b: &Embeddings,
+    options: &CompareOptions,
+) -> (Vec<(usize, usize)>, Excluded) {
+    let top = options.top_words.unwrap_or(usize::MAX);
+    let min_count = options.min_count.unwrap_or(0);
+    let frequent = |space: &Embeddings, row: usize| {
+        space
+            .vocab()
+            .count(row)
+            .is_none_or(|count| count >= min_count)
+    };
+    let mut excluded = Excluded::default();
+    let kept = rows
+        .into_iter()
+        .filter(|&(ra, rb)| {
+            if ra >= top || rb >= top {
+                excluded.beyond_top_words += 1;
+                false
+            } else if !frequent(a, ra) || !frequent(b, rb) {
+                excluded.below_min_count += 1;
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    (kept, excluded)
 }
 
 /// `(row in a, row in b)` per compared word, and how many anchor pairs were left out.
@@ -554,6 +621,66 @@ mod tests {
         }
         let matrix = source.dot(q) * scale;
         Embeddings::from_words(a.words().to_vec(), matrix).unwrap()
+    }
+
+    #[test]
+    fn top_words_and_min_count_leave_rare_words_out_and_say_so() {
+        let a = clustered_space(200, 8, 1);
+        // Rows 150 and 190 (rare: late in the file) move onto other clusters.
+        let b = rotated_copy(&a, &random_orthogonal(8, 2), 1.0, &[(150, 1), (190, 2)]);
+        let all = compare_spaces(&a, &b, &Anchors::Shared, &CompareOptions::default()).unwrap();
+        let first = all.ranked_by_movement()[0];
+        assert!([150, 190].contains(&first), "{first}");
+        assert_eq!(all.excluded, Excluded::default());
+
+        let options = CompareOptions {
+            top_words: Some(100),
+            ..CompareOptions::default()
+        };
+        let top = compare_spaces(&a, &b, &Anchors::Shared, &options).unwrap();
+        assert_eq!(top.shifts.len(), 100);
+        assert!(
+            top.shifts
+                .iter()
+                .all(|s| s.a_word != "w150" && s.a_word != "w190")
+        );
+        assert_eq!(
+            top.excluded,
+            Excluded {
+                beyond_top_words: 100,
+                below_min_count: 0
+            }
+        );
+
+        // Counts in A: words 0..50 seen 100 times, the rest 3 times; B has none.
+        let (vocab, matrix) = a.clone().into_parts();
+        let counts = (0..200).map(|i| if i < 50 { 100 } else { 3 }).collect();
+        let counted = Embeddings::new(vocab.with_counts(counts).unwrap(), matrix).unwrap();
+        let options = CompareOptions {
+            top_words: Some(100),
+            min_count: Some(5),
+            ..CompareOptions::default()
+        };
+        let frequent = compare_spaces(&counted, &b, &Anchors::Shared, &options).unwrap();
+        assert_eq!(frequent.shifts.len(), 50);
+        assert_eq!(
+            frequent.excluded,
+            Excluded {
+                beyond_top_words: 100,
+                below_min_count: 50
+            }
+        );
+        let options = CompareOptions {
+            min_count: Some(1000),
+            ..CompareOptions::default()
+        };
+        let err = compare_spaces(&counted, &b, &Anchors::Shared, &options)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no word left") && err.contains("200 below"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,11 +7,17 @@
 //!   does not have exactly four words is skipped and not counted at all. The prediction is the
 //!   top 3CosAdd word among the restricted rows, excluding a, b, c (gensim takes the top 5 and
 //!   the first whose key is not one of the query keys). Sections named `gram*` are syntactic,
-//!   the rest semantic. `case_insensitive` uppercases file words and vocabulary, and a word's
-//!   vector is that of its most frequent (earliest) casing.
+//!   the rest semantic. `case_insensitive` (on by default, as in gensim) uppercases file words
+//!   and vocabulary, and a word's vector is that of its most frequent (earliest) casing: on
+//!   lowercase vectors such as GloVe's, `Paris France` then finds `paris france` instead of
+//!   skipping the capital, currency, city and nationality sections as out of vocabulary.
 //! * [`evaluate_word_pairs`] = `evaluate_word_pairs`: `w1<TAB>w2<TAB>score` lines, `#` comments;
 //!   pairs with an unknown word are skipped; Pearson and Spearman (average ranks for ties)
 //!   between gold scores and cosine similarities; OOV ratio = oov / (used + oov).
+//!
+//! Both files must be UTF-8 (gensim reads them as such); a line that is not is an error naming
+//! the file, line and byte, unless `lossy` replaces the bad bytes with U+FFFD, since a word
+//! decoded wrongly would silently become one more out-of-vocabulary question.
 //!
 //! Lines gensim skips are skipped here too (so the figures stay comparable) but never
 //! silently: each report counts them and keeps the first line numbers and problem, and a pairs
@@ -29,19 +35,42 @@ use std::path::Path;
 use super::SpaceError;
 use super::analogy::{AnalogyMethod, analogy};
 use super::neighbors::NeighborIndex;
+use crate::numbers::group_digits;
 
-/// Settings shared by both evaluations (gensim's defaults: 300,000 rows, case-sensitive).
+/// Settings shared by both evaluations. The defaults are gensim's: the first 300,000 rows,
+/// case-insensitive (`case_insensitive=True` in both `evaluate_word_analogies` and
+/// `evaluate_word_pairs`); strict UTF-8.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalOptions {
     pub restrict_vocab: usize,
     pub case_insensitive: bool,
+    /// Replace invalid UTF-8 in the evaluation file with U+FFFD instead of failing.
+    pub lossy: bool,
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
         Self {
             restrict_vocab: 300_000,
-            case_insensitive: false,
+            case_insensitive: true,
+            lossy: false,
+        }
+    }
+}
+
+impl EvalOptions {
+    /// What counts as the vocabulary of a space of `words` rows, for messages:
+    /// "case-insensitive, first 300,000 words" or "case-sensitive, all 1,234 words".
+    pub fn describe_vocabulary(&self, words: usize) -> String {
+        let case = if self.case_insensitive {
+            "case-insensitive"
+        } else {
+            "case-sensitive"
+        };
+        if self.restrict_vocab < words {
+            format!("{case}, first {} words", group_digits(self.restrict_vocab))
+        } else {
+            format!("{case}, all {} words", group_digits(words))
         }
     }
 }
@@ -183,12 +212,34 @@ fn key(word: &str, opts: &EvalOptions) -> String {
     }
 }
 
-fn read(path: &Path) -> Result<String, SpaceError> {
+/// The file as text: strict UTF-8 (an error naming the line and byte) unless `lossy`.
+fn read(path: &Path, lossy: bool) -> Result<String, SpaceError> {
     let bytes = std::fs::read(path).map_err(|source| SpaceError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(err) if lossy => Ok(String::from_utf8_lossy(err.as_bytes()).into_owned()),
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let bad = err.utf8_error().valid_up_to();
+            let line_start = bytes[..bad]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |newline| newline + 1);
+            let line = bytes[..bad].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(SpaceError::Parse {
+                path: path.to_path_buf(),
+                line,
+                message: format!(
+                    "not valid UTF-8 (byte {} of the line, byte offset {bad} of the file): \
+                     re-encode the file as UTF-8, or pass --lossy to replace bad bytes with U+FFFD (such words then match nothing)",
+                    bad - line_start + 1
+                ),
+            })
+        }
+    }
 }
 
 /// Runs an analogy file against `index` whose rows are `words`.
@@ -198,7 +249,7 @@ pub fn evaluate_word_analogies(
     path: &Path,
     opts: &EvalOptions,
 ) -> Result<AnalogyReport, SpaceError> {
-    evaluate_word_analogies_text(index, words, &read(path)?, path, opts)
+    evaluate_word_analogies_text(index, words, &read(path, opts.lossy)?, path, opts)
 }
 
 /// The vocabulary must label exactly the index's rows.
@@ -324,7 +375,7 @@ pub fn evaluate_word_pairs(
     path: &Path,
     opts: &EvalOptions,
 ) -> Result<PairsReport, SpaceError> {
-    evaluate_word_pairs_text(index, words, &read(path)?, path, opts)
+    evaluate_word_pairs_text(index, words, &read(path, opts.lossy)?, path, opts)
 }
 
 /// Longest quoted input in a message.
@@ -498,8 +549,11 @@ mod tests {
     fn analogies_match_hand_computation() {
         let (idx, words) = space();
         let p = Path::new("q.txt");
-        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &EvalOptions::default())
-            .unwrap();
+        let exact = EvalOptions {
+            case_insensitive: false,
+            ..Default::default()
+        };
+        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &exact).unwrap();
         // capital-common: 1 correct (queen), 1 incorrect (predicts queen, expected apple), 1 OOV.
         // gram1: 1 correct (king), MAN… OOV when case-sensitive. The 3-word line is not counted.
         assert_eq!(r.sections.len(), 2);
@@ -521,24 +575,116 @@ mod tests {
         assert_eq!(r.coverage(), Some(0.6)); // 3 of 5
         assert_eq!(r.total.accuracy(), Some(2.0 / 3.0));
 
-        let ci = EvalOptions {
-            case_insensitive: true,
-            ..Default::default()
-        };
-        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &ci).unwrap();
+        let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &EvalOptions::default())
+            .unwrap();
         assert_eq!((r.syntactic.correct, r.syntactic.incorrect), (2, 0));
         assert_eq!((r.total.correct, r.oov), (3, 1)); // 3 of 4 correct, only zebra OOV
 
         // Restricted to man, woman, king, queen: the apple question becomes OOV.
         let small = EvalOptions {
             restrict_vocab: 4,
-            ..Default::default()
+            ..exact
         };
         let r = evaluate_word_analogies_text(&idx, &words, ANALOGIES, p, &small).unwrap();
         assert_eq!((r.total.correct, r.total.incorrect, r.oov), (2, 0, 3));
 
         let err = evaluate_word_analogies_text(&idx, &words, "a b c d\n", p, &small).unwrap_err();
         assert!(matches!(err, SpaceError::Parse { line: 1, .. }));
+    }
+
+    /// [`space`] plus row 6 "Queen" pointing like apple: a later, rarer casing, which a
+    /// case-insensitive lookup must not take for QUEEN (gensim: the first occurrence wins).
+    fn space_with_late_casing() -> (NeighborIndex, Vec<String>) {
+        let (_, mut words) = space();
+        let m = array![
+            [0.0f32, 1.0, 0.2],
+            [0.0, -1.0, 0.2],
+            [1.0, 1.0, 0.2],
+            [1.0, -1.0, 0.2],
+            [-1.0, 0.0, -1.0],
+            [1.0, 0.3, 0.2],
+            [-1.0, 0.0, -1.0],
+        ];
+        words.push("Queen".into());
+        (NeighborIndex::from_matrix(m.view()), words)
+    }
+
+    #[test]
+    fn defaults_are_gensims_case_insensitive_evaluation() {
+        let (idx, words) = space_with_late_casing();
+        let p = Path::new("q.txt");
+        // gensim's default call (case_insensitive=True, restrict_vocab=300000) uppercases
+        // everything and maps QUEEN to row 3, the first casing:
+        // MAN:WOMAN::KING:? → queen (see above), correct, twice; ZEBRA is OOV;
+        // WOMAN:MAN::QUEEN:? → king, correct. With row 6 as QUEEN the query would be
+        // û(man) − û(woman) + û(−1,0,−1) = (−.7071, 1.9612, −.7071), nearest apple (1.0/|q|)
+        // before king (.779/|q|): wrong. So: 3 of 4 questions evaluated, 3 correct.
+        let text = ": capital-common\nMan Woman King Queen\nman woman KING queen\n\
+                    Man Woman King Zebra\n: gram1-adjective-to-adverb\nWoman Man Queen King\n";
+        let r =
+            evaluate_word_analogies_text(&idx, &words, text, p, &EvalOptions::default()).unwrap();
+        assert_eq!((r.questions, r.oov), (4, 1));
+        assert_eq!(r.coverage(), Some(0.75));
+        assert_eq!((r.total.correct, r.total.incorrect), (3, 0));
+        assert_eq!(r.total.accuracy(), Some(1.0));
+        // Exact case: every question has a capitalised word, all skipped.
+        let exact = EvalOptions {
+            case_insensitive: false,
+            ..Default::default()
+        };
+        let r = evaluate_word_analogies_text(&idx, &words, text, p, &exact).unwrap();
+        assert_eq!((r.questions, r.oov, r.total.evaluated()), (4, 4, 0));
+        assert_eq!(
+            EvalOptions::default().describe_vocabulary(7),
+            "case-insensitive, all 7 words"
+        );
+        assert_eq!(
+            exact.describe_vocabulary(1_234_567),
+            "case-sensitive, first 300,000 words"
+        );
+
+        // Word pairs too: the same three pairs as `pairs_match_hand_computation` in mixed case
+        // give the same figures only if Queen is row 3: king·row 6 = −.594 would change Pearson.
+        let pairs = "Man\twoman\t1.0\nMAN\tKing\t3.0\nking\tQueen\t2.0\n";
+        let r = evaluate_word_pairs_text(&idx, &words, pairs, p, &EvalOptions::default()).unwrap();
+        assert_eq!((r.pairs_used, r.oov), (3, 0));
+        assert!((r.spearman.unwrap() - 1.0).abs() < 1e-12);
+        assert!(
+            (r.pearson.unwrap() - 0.996188).abs() < 1e-5,
+            "{:?}",
+            r.pearson
+        );
+        // Exact case: only king·Queen (row 6) is found.
+        let r = evaluate_word_pairs_text(&idx, &words, pairs, p, &exact).unwrap();
+        assert_eq!((r.pairs_used, r.oov), (1, 2));
+    }
+
+    #[test]
+    fn non_utf8_evaluation_files_are_refused_with_the_line_unless_lossy() {
+        let (idx, words) = space();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin1.txt");
+        // "café" in Latin-1 on line 3.
+        std::fs::write(
+            &path,
+            b": s\nman woman king queen\ncaf\xe9 man king queen\n",
+        )
+        .unwrap();
+        for result in [
+            evaluate_word_analogies(&idx, &words, &path, &EvalOptions::default()).map(|_| ()),
+            evaluate_word_pairs(&idx, &words, &path, &EvalOptions::default()).map(|_| ()),
+        ] {
+            let err = result.unwrap_err().to_string();
+            assert!(err.contains("latin1.txt:3:"), "{err}");
+            assert!(err.contains("not valid UTF-8") && err.contains("byte 4 of the line"));
+            assert!(err.contains("--lossy"), "{err}");
+        }
+        let lossy = EvalOptions {
+            lossy: true,
+            ..Default::default()
+        };
+        let r = evaluate_word_analogies(&idx, &words, &path, &lossy).unwrap();
+        assert_eq!((r.questions, r.oov), (2, 1));
     }
 
     #[test]

@@ -30,7 +30,8 @@ use super::{
     AxisDirection, FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex,
     PcaOptions, PcaSolver, ProjectionMode, ProjectionQuality, QualityOptions, RelationPair,
     RelationScore, SpaceError, UmapOptions, UmapProgress, kmeans_clusters_of_unit_rows,
-    match_clusters, on_screen_parallelism, projection_quality, score_relations_with_index, umap_3d,
+    match_clusters, on_screen_parallelism, projection_quality, score_relations_with_index,
+    split_axis_words, umap_3d,
 };
 
 /// Most words per snapshot UMAP lays out (see the module docs).
@@ -464,7 +465,7 @@ impl FrameAnalyzer {
     }
 }
 
-/// Semantic axes from a spec `X[,Y]`: each `WORD>WORD` (or `WORD->WORD`) or the name of a
+/// Semantic axes from a spec `X[,Y]`: each `WORD>WORD` (or `->`, `→`, `:`) or the name of a
 /// relation with at least two pairs found. `None` when an axis cannot be resolved (the view
 /// falls back to PCA; the panel says which words are unknown).
 fn semantic_kind(
@@ -474,15 +475,14 @@ fn semantic_kind(
 ) -> Option<LensKind> {
     let axis = |part: &str| -> Option<AxisDirection> {
         let part = part.trim();
-        if let Some((from, to)) = part.split_once("->").or_else(|| part.split_once('>')) {
-            let from = *word_rows.get(from.trim())?;
-            let to = *word_rows.get(to.trim())?;
-            return (from != to).then_some(AxisDirection::Words { from, to });
+        // Relation names first: they may hold `→`, one of the word separators.
+        if let Some((_, pairs)) = relation_rows.iter().find(|(name, _)| name == part) {
+            return (pairs.len() >= 2).then(|| AxisDirection::Relation(pairs.clone()));
         }
-        relation_rows
-            .iter()
-            .find(|(name, pairs)| name == part && pairs.len() >= 2)
-            .map(|(_, pairs)| AxisDirection::Relation(pairs.clone()))
+        let (from, to) = split_axis_words(part)?;
+        let from = *word_rows.get(from)?;
+        let to = *word_rows.get(to)?;
+        (from != to).then_some(AxisDirection::Words { from, to })
     };
     let mut parts = spec.split(',');
     let x = axis(parts.next()?)?;

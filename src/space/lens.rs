@@ -118,6 +118,22 @@ pub enum AxisDirection {
     Relation(Vec<(usize, usize)>),
 }
 
+/// The ways a user may write "the direction from word A to word B" in an axis spec, in the
+/// order they are tried: `man->woman`, `man→woman`, `man>woman` (which a shell takes for a
+/// redirect unless quoted) and `man:woman`.
+pub const AXIS_WORD_SEPARATORS: [&str; 4] = ["->", "→", ">", ":"];
+
+/// Splits a `WORD>WORD` axis (any of [`AXIS_WORD_SEPARATORS`]) into its two words, trimmed;
+/// `None` when `spec` holds no separator or a side is empty. A relation set whose name holds
+/// `→` (`国家→首都`) is matched by name before this is tried.
+pub fn split_axis_words(spec: &str) -> Option<(&str, &str)> {
+    AXIS_WORD_SEPARATORS.iter().find_map(|separator| {
+        let (from, to) = spec.split_once(separator)?;
+        let (from, to) = (from.trim(), to.trim());
+        (!from.is_empty() && !to.is_empty()).then_some((from, to))
+    })
+}
+
 /// The relation lens of `matrix` (rows = words) for `pairs` of (head row, tail row); see the
 /// module docs. The centre is the mean of the relation's words. Errors on no pairs, rows out of
 /// range, non-finite values, or offsets that cancel out (mean offset zero).
@@ -555,6 +571,25 @@ fn sample_rows(data: ArrayView2<f32>, opts: &PcaOptions) -> Array2<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_words_accept_every_separator() {
+        for spec in [
+            "man>woman",
+            "man->woman",
+            "man→woman",
+            "man:woman",
+            " man > woman ",
+        ] {
+            assert_eq!(split_axis_words(spec), Some(("man", "woman")), "{spec}");
+        }
+        assert_eq!(split_axis_words("法国→巴黎"), Some(("法国", "巴黎")));
+        // `->` is tried before `>`, so the arrow is not split in the middle.
+        assert_eq!(split_axis_words("a->b"), Some(("a", "b")));
+        for spec in ["man", "man>", ">woman", "", "country capital"] {
+            assert_eq!(split_axis_words(spec), None, "{spec:?}");
+        }
+    }
     use crate::space::project::fit_pca3;
     use ndarray::{Array, ArrayView1};
     use rand::Rng;

@@ -31,7 +31,7 @@ pub use clusters::{
     kmeans_clusters_of_unit_rows, match_clusters,
 };
 pub use compare::{
-    AnchorPair, Anchors, CompareOptions, Comparison, compare_spaces, read_anchor_pairs,
+    AnchorPair, Anchors, CompareOptions, Comparison, Excluded, compare_spaces, read_anchor_pairs,
     write_comparison_tsv,
 };
 pub use error::SpaceError;
@@ -41,8 +41,8 @@ pub use frame_analysis::{
     ProjectionMethod, QUALITY_K, UMAP_MAX_ROWS,
 };
 pub use lens::{
-    AxisDirection, LensBasis, LensKind, LensProjector, full_space_consistency,
-    on_screen_parallelism, relation_lens, semantic_axes,
+    AXIS_WORD_SEPARATORS, AxisDirection, LensBasis, LensKind, LensProjector,
+    full_space_consistency, on_screen_parallelism, relation_lens, semantic_axes, split_axis_words,
 };
 pub use neighbors::{Neighbor, Neighbor3d, NeighborIndex, top_k_3d};
 pub use one_hot::{OneHotNumbers, one_hot_numbers, one_hot_sphere};

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::SpaceError;
-use super::lens::AxisDirection;
+use super::lens::{AxisDirection, split_axis_words};
 use super::relations::{RelationPair, parse_relations};
 use crate::embeddings::Vocab;
 
@@ -295,23 +295,43 @@ pub fn relation_sets_for_vocab(
 }
 
 /// Resolves one semantic axis as a user writes it (`project --axes`, the viewer's axis fields):
-/// `A>B` or `A->B` is the direction from word A to word B (`man>woman`, `法国>巴黎`), looked up
-/// like the relation sets (exact, then case-insensitive); anything else must be the name of one
-/// of `sets` (`国家→首都`), whose mean offset is the direction. Errors name the spec and the
-/// unknown word or set.
+/// the name of one of `sets` (`国家→首都`), whose mean offset is the direction, or `A>B` (also
+/// `A->B`, `A→B`, `A:B`, see [`split_axis_words`]) for the direction from word A to word B
+/// (`man>woman`, `法国>巴黎`), looked up like the relation sets (exact, then
+/// case-insensitive). Set names are tried first, since they may hold `→`. Errors name the
+/// spec and the unknown word or set.
 pub fn resolve_axis(
     spec: &str,
     vocab: &Vocab,
     sets: &[MatchedRelationSet],
 ) -> Result<AxisDirection, SpaceError> {
     let spec = spec.trim();
-    let words = spec.split_once("->").or_else(|| spec.split_once('>'));
-    if let Some((from, to)) = words {
+    match sets.iter().find(|s| s.name == spec) {
+        Some(set) if !set.found.is_empty() => {
+            return Ok(AxisDirection::Relation(set.row_pairs()));
+        }
+        Some(_) => {
+            return Err(SpaceError::Invalid(format!(
+                "axis {spec:?}: no pair of this relation is in the vocabulary"
+            )));
+        }
+        None => {}
+    }
+    let known = || {
+        sets.iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some((from, to)) = split_axis_words(spec) {
         let matcher = VocabMatcher::new(vocab);
         let row = |word: &str| {
-            let word = word.trim();
             matcher.row(word).ok_or_else(|| {
-                SpaceError::Invalid(format!("axis {spec:?}: {word:?} is not in the vocabulary"))
+                SpaceError::Invalid(format!(
+                    "axis {spec:?}: {word:?} is not in the vocabulary, and no loaded relation \
+                     has this name (known: {})",
+                    known()
+                ))
             })
         };
         return Ok(AxisDirection::Words {
@@ -319,19 +339,11 @@ pub fn resolve_axis(
             to: row(to)?,
         });
     }
-    match sets.iter().find(|s| s.name == spec) {
-        Some(set) if !set.found.is_empty() => Ok(AxisDirection::Relation(set.row_pairs())),
-        Some(_) => Err(SpaceError::Invalid(format!(
-            "axis {spec:?}: no pair of this relation is in the vocabulary"
-        ))),
-        None => Err(SpaceError::Invalid(format!(
-            "axis {spec:?} is neither WORD>WORD nor a loaded relation (known: {})",
-            sets.iter()
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
+    Err(SpaceError::Invalid(format!(
+        "axis {spec:?} is neither WORD>WORD (or WORD->WORD, WORD→WORD, WORD:WORD) nor a loaded \
+         relation (known: {})",
+        known()
+    )))
 }
 
 /// Resolves `X[,Y]` (e.g. `man>woman,国家→首都`): the X axis and, when given, the Y axis of
@@ -515,6 +527,13 @@ mod tests {
             resolve_axis(" 法国 -> 巴黎 ", &v, &sets).unwrap(),
             AxisDirection::Words { from: 0, to: 1 }
         );
+        for spec in ["king→queen", "king:queen", "king->queen"] {
+            assert_eq!(
+                resolve_axis(spec, &v, &sets).unwrap(),
+                AxisDirection::Words { from: 8, to: 9 },
+                "{spec}"
+            );
+        }
         assert_eq!(
             resolve_axis("国家→首都", &v, &sets).unwrap(),
             AxisDirection::Relation(vec![(0, 1), (2, 3), (4, 5)])

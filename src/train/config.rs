@@ -42,6 +42,10 @@ pub struct TrainConfig {
     pub snapshot_every_words: u64,
     /// Snapshots hold the vectors of at most this many (most frequent) words.
     pub snapshot_max_words: usize,
+    /// Whether the caller keeps every snapshot (the viewer, a timeline file): their memory is
+    /// then part of the run's estimate and bounded. `false` (the command line without
+    /// `--timeline`) counts only the one being handed over.
+    pub keep_snapshots: bool,
     /// With `Init::Pretrained`, never update rows that came from the pretrained vectors.
     pub freeze_pretrained: bool,
     /// Lowercase tokens.
@@ -78,6 +82,7 @@ impl Default for TrainConfig {
             shared_negatives: true,
             snapshot_every_words: 0,
             snapshot_max_words: DEFAULT_SNAPSHOT_MAX_WORDS,
+            keep_snapshots: true,
             freeze_pretrained: false,
             lowercase: true,
             pre_tokenized: false,

@@ -25,6 +25,18 @@ pub enum TrainError {
         rows: usize,
         dim: usize,
     },
+    #[error(
+        "training needs about {needed} bytes ({parts}) but only {available} bytes are left \
+         under {limit}: lower --dim, or the vocabulary (--min-count, --max-vocab)"
+    )]
+    OutOfMemory {
+        needed: String,
+        parts: String,
+        available: String,
+        limit: &'static str,
+    },
+    #[error("cannot allocate {bytes} bytes for the {what}: out of memory")]
+    Allocation { what: String, bytes: String },
     #[error("training diverged: {0}")]
     Diverged(String),
     #[error("training thread failed: {0}")]

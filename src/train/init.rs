@@ -6,6 +6,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::error::TrainError;
+use super::memory::try_filled;
 use crate::embeddings::{Embeddings, Vocab};
 
 /// How input vectors start. Output vectors always start at zero (as in word2vec).
@@ -32,9 +33,9 @@ pub fn initial_vectors(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let n = vocab.len();
     let half = 0.5 / dim as f32;
-    let mut uniform = || Array2::from_shape_simple_fn((n, dim), || rng.gen_range(-half..half));
+    let mut uniform = || filled_matrix(n, dim, || rng.gen_range(-half..half));
     match init {
-        Init::Random => Ok((uniform(), vec![false; n])),
+        Init::Random => Ok((uniform()?, vec![false; n])),
         Init::Gaussian { std } => {
             if !(std.is_finite() && *std >= 0.0) {
                 return Err(TrainError::InvalidConfig {
@@ -43,7 +44,7 @@ pub fn initial_vectors(
                 });
             }
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let m = Array2::from_shape_simple_fn((n, dim), || gaussian(&mut rng) * std);
+            let m = filled_matrix(n, dim, || gaussian(&mut rng) * std)?;
             Ok((m, vec![false; n]))
         }
         Init::Pretrained(pre) => {
@@ -53,7 +54,7 @@ pub fn initial_vectors(
                     found: pre.dim(),
                 });
             }
-            let mut m = uniform();
+            let mut m = uniform()?;
             let mut copied = vec![false; n];
             for (row, word) in vocab.words().iter().enumerate() {
                 if let Some(src) = pre.index_of(word) {
@@ -64,6 +65,19 @@ pub fn initial_vectors(
             Ok((m, copied))
         }
     }
+}
+
+/// An `n x dim` matrix of `fill()` values in row-major order, allocated fallibly (an
+/// allocation failure is an error, not an abort).
+fn filled_matrix(
+    n: usize,
+    dim: usize,
+    mut fill: impl FnMut() -> f32,
+) -> Result<Array2<f32>, TrainError> {
+    let mut values = try_filled(n.saturating_mul(dim), 0.0, "input vectors")?;
+    values.iter_mut().for_each(|v| *v = fill());
+    Array2::from_shape_vec((n, dim), values)
+        .map_err(|e| TrainError::Thread(format!("internal shape error: {e}")))
 }
 
 /// Box–Muller: avoids a dependency on rand_distr for one distribution.

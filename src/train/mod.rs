@@ -23,6 +23,7 @@ mod hogwild;
 mod init;
 mod kernels;
 mod loss;
+pub mod memory;
 pub mod negative_table;
 mod progress;
 mod rng;

@@ -26,6 +26,7 @@ use super::hogwild::HogwildMatrix;
 use super::init::{Init, initial_vectors};
 use super::kernels::SigmoidTable;
 use super::loss::{LossMarks, LossTotals, WorkerStats};
+use super::memory::{MemoryEstimate, RunShape, available_memory, try_filled};
 use super::negative_table::NegativeTable;
 use super::progress::{ProgressReporter, RunCounters};
 use super::schedule::Schedule;
@@ -175,7 +176,7 @@ impl Trainer {
         let snapshot_row_count = vocab_len.min(config.snapshot_max_words);
         let snapshots = schedule.max_snapshots();
         let bytes = snapshots as f64 * snapshot_row_count as f64 * dim as f64 * 4.0;
-        if bytes > MAX_SNAPSHOT_BYTES {
+        if config.keep_snapshots && bytes > MAX_SNAPSHOT_BYTES {
             return Err(TrainError::SnapshotMemory {
                 gib: bytes / (1u64 << 30) as f64,
                 snapshots,
@@ -183,6 +184,15 @@ impl Trainer {
                 dim,
             });
         }
+        let threads = config.effective_threads().max(1);
+        MemoryEstimate::for_run(&RunShape {
+            vocab_words: vocab_len,
+            dim,
+            threads,
+            snapshot_rows: snapshot_row_count,
+            snapshots_kept: if config.keep_snapshots { snapshots } else { 0 },
+        })
+        .check(available_memory())?;
         let (matrix, copied) = initial_vectors(&corpus.vocab, dim, init, config.seed)?;
         let frozen = if config.freeze_pretrained {
             copied
@@ -195,7 +205,6 @@ impl Trainer {
             keep: keep_probabilities(&counts, config.sample),
             sigmoid: SigmoidTable::new(),
         };
-        let threads = config.effective_threads().max(1);
         let blocks = split_blocks(&corpus.tokens, BLOCK_TOKENS);
         let workers: Vec<Worker> = (0..threads.min(blocks.len()).max(1))
             .map(|i| Worker::new(i, config.seed, dim))
@@ -204,7 +213,7 @@ impl Trainer {
         Ok(Self {
             weights: Weights {
                 syn0: matrix.into_raw_vec_and_offset().0,
-                syn1: vec![0.0; vocab_len * dim],
+                syn1: try_filled(vocab_len * dim, 0.0, "output weights")?,
                 frozen,
             },
             tables,
@@ -274,12 +283,13 @@ impl Trainer {
             self.control.snapshot_taken();
         }
         self.emit_progress(self.current_epoch(), on_event);
-        let embeddings = self.into_embeddings()?;
+        let embeddings = Arc::new(self.into_embeddings()?);
         on_event(TrainEvent::Finished {
-            embeddings: Arc::new(embeddings.clone()),
+            embeddings: Arc::clone(&embeddings),
             cancelled,
         });
-        Ok(embeddings)
+        // No copy unless the caller kept the event's vectors (the command line does not).
+        Ok(Arc::unwrap_or_clone(embeddings))
     }
 
     fn words_done(&self) -> u64 {

@@ -10,7 +10,7 @@
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
 use super::source::Input;
-use super::text::{check_header_plausible, parse_header};
+use super::text::{check_header_plausible, parse_header, shorten};
 use super::{Format, FormatError, LoadOptions, Loaded};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -54,6 +54,17 @@ pub(crate) fn load(
     let header = parse_header(path, &header_line)?;
     check_header_plausible(path, &header)?;
     let dim = header.dim;
+    let sample = reader.fill_buf().map_err(read_error)?;
+    if let Some(row_dim) = real_row_width(sample, dim, header.rows) {
+        return Err(FormatError::parse(
+            path,
+            Location::Line(1),
+            Problem::HeaderWidthMismatch {
+                header_dim: dim,
+                row_dim,
+            },
+        ));
+    }
     let row_value_bytes = dim as u64 * 4;
     let min_bytes = header
         .rows
@@ -120,6 +131,16 @@ pub(crate) fn load(
                 ));
             }
             return Err(plausibility.explain(path, truncated(offset, row)));
+        }
+        if let Some(newline) = memchr::memchr(b'\n', &word_bytes) {
+            return Err(FormatError::parse(
+                path,
+                Location::Offset(offset + newline as u64),
+                Problem::NewlineInWord {
+                    row: row as u64 + 1,
+                    word: shorten(&word_bytes),
+                },
+            ));
         }
         if word_bytes.is_empty() {
             return Err(FormatError::parse(
@@ -264,6 +285,79 @@ impl Plausibility {
     }
 }
 
+/// Rows looked at to check the header's dimension against the data.
+const WIDTH_CHECK_ROWS: u64 = 32;
+
+/// The width the rows really have, when `sample` (the bytes right after the header) shows that
+/// the header's `dim` does not fit them and another width does: after a row's `dim` values the
+/// next word must start (after optional newlines) with word bytes and end at a space. With
+/// the wrong dimension the reader lands inside packed floats, and would report a "word" that
+/// is not UTF-8, or empty, or holds a newline. `None` when the header fits, or when no width
+/// explains the data better (the reader then reports what it finds).
+fn real_row_width(sample: &[u8], dim: usize, rows: u64) -> Option<usize> {
+    if rows_fitting(sample, dim, rows).is_some() {
+        return None;
+    }
+    // A width must line at least one following word up and never misfit; the width that
+    // lines up the most rows wins (a short file can line up two rows by chance).
+    let widest = (sample.len() / 4).min(super::text::MAX_DIM);
+    let (rows_lined_up, width) = (1..=widest)
+        .filter(|&width| width != dim)
+        .filter_map(|width| Some((rows_fitting(sample, width, rows)?, width)))
+        .max_by_key(|&(lined_up, width)| (lined_up, std::cmp::Reverse(width)))?;
+    // Twice the header's width with implausible values is float64 data, which the
+    // plausibility check names better.
+    let float64 = width == 2 * dim && {
+        let mut plausibility = Plausibility::default();
+        let values_start = memchr::memchr(b' ', sample).map_or(0, |space| space + 1);
+        let values = &sample[values_start..(values_start + width * 4).min(sample.len())];
+        let floats: Vec<f32> = values
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        plausibility.add(&floats);
+        plausibility.is_suspect()
+    };
+    (rows_lined_up >= 2 && !float64).then_some(width)
+}
+
+/// Longest word the width check looks at; a longer one leaves the question open.
+const WIDTH_CHECK_WORD_BYTES: usize = 4096;
+
+/// How many of the first rows in `sample` read cleanly as word, space, `dim` finite values
+/// (stopping at the end of the sample or after [`WIDTH_CHECK_ROWS`]); `None` if one does not.
+/// Words are checked before values, so a wrong width is usually refused after a few bytes.
+fn rows_fitting(sample: &[u8], dim: usize, rows: u64) -> Option<u64> {
+    let mut pos = 0;
+    let mut value_ranges = Vec::new();
+    while (value_ranges.len() as u64) < rows.min(WIDTH_CHECK_ROWS) {
+        pos += sample[pos..].iter().take_while(|&&b| b == b'\n').count();
+        let rest = &sample[pos..];
+        let scanned = &rest[..rest.len().min(WIDTH_CHECK_WORD_BYTES)];
+        let word_end = scanned
+            .iter()
+            .position(|&b| b == b' ' || (b < 0x20 && b != b'\t') || b == 0x7f);
+        let Some(word_end) = word_end else {
+            break; // the word runs past what we look at: nothing against it so far
+        };
+        if rest[word_end] != b' ' || word_end == 0 {
+            return None; // a control byte in the word, or an empty word
+        }
+        let values = pos + word_end + 1;
+        if sample.len() < values + dim * 4 {
+            break;
+        }
+        value_ranges.push(values..values + dim * 4);
+        pos = values + dim * 4;
+    }
+    let finite = value_ranges.iter().all(|range| {
+        sample[range.clone()]
+            .chunks_exact(4)
+            .all(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite())
+    });
+    finite.then_some(value_ranges.len() as u64)
+}
+
 /// Consumes `\n` bytes; returns how many.
 fn skip_newlines(reader: &mut impl BufRead) -> io::Result<u64> {
     let mut skipped = 0;
@@ -399,6 +493,88 @@ mod tests {
             "{:?}",
             loaded.warnings
         );
+    }
+
+    #[test]
+    fn a_newline_inside_a_word_is_named_by_row_and_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = |word: &[u8]| {
+            let mut bytes = word.to_vec();
+            bytes.push(b' ');
+            for v in [0.5f32, -0.25, 0.125] {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
+            bytes.push(b'\n');
+            bytes
+        };
+        // In the first row (detection must still say binary) and in a later one.
+        for (rows, newline_at, row_number) in [
+            ([&b"foo\nbar"[..], b"baz"], 7, "row 1 "),
+            ([&b"foo"[..], b"ba\nz"], 23, "row 2 "),
+        ] {
+            let mut bytes = b"2 3\n".to_vec();
+            for word in rows {
+                bytes.extend(row(word));
+            }
+            let path = fixture(dir.path(), "nl.bin", bytes);
+            for opts in [LoadOptions::default(), binary()] {
+                let err = expect_error(
+                    &path,
+                    &opts,
+                    &[&format!("byte offset {newline_at}:"), row_number, "newline"],
+                );
+                assert!(
+                    !err.contains("wrong width") && !err.contains("line 2"),
+                    "{err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_header_dimension_that_does_not_fit_the_rows_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let values: Vec<Vec<f32>> = (0..4)
+            .map(|r| {
+                (0..4)
+                    .map(|c| 0.1 + r as f32 * 0.37 - c as f32 * 0.21)
+                    .collect()
+            })
+            .collect();
+        for newline in [true, false] {
+            let rows: Vec<(&[u8], &[f32])> = vec![
+                (b"king", &values[0]),
+                (b"queen", &values[1]),
+                (b"man", &values[2]),
+                (b"woman", &values[3]),
+            ];
+            for header_dim in [3, 5, 2] {
+                let bytes = binary_file(&format!("4 {header_dim}\n"), &rows, newline);
+                let path = fixture(dir.path(), "w.bin", bytes);
+                let lossy = LoadOptions {
+                    lossy: true,
+                    ..binary()
+                };
+                for opts in [LoadOptions::default(), binary(), lossy] {
+                    let err = expect_error(
+                        &path,
+                        &opts,
+                        &[
+                            "line 1",
+                            &format!("header says {header_dim} dimensions"),
+                            "rows are 4 floats wide",
+                        ],
+                    );
+                    assert!(
+                        !err.contains("UTF-8") && !err.contains("empty word"),
+                        "{err}"
+                    );
+                }
+            }
+            // The right header still loads.
+            let path = fixture(dir.path(), "ok.bin", binary_file("4 4\n", &rows, newline));
+            assert_eq!(load(&path, &binary()).unwrap().embeddings.len(), 4);
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use super::error::{Location, Problem};
 use super::float::parse_f32;
 use super::source::Input;
-use super::text::{MAX_DIM, MAX_LINE_BYTES, count_tokens, shorten};
+use super::text::{MAX_DIM, MAX_LINE_BYTES, count_tokens, is_signed_header, shorten};
 use super::{Format, FormatError};
 use std::path::Path;
 
@@ -41,6 +41,15 @@ pub(crate) fn detect_input(path: &Path, input: &mut Input) -> Result<Format, For
     if let Some(dim) = count_header_dim(first) {
         let body = (first_end + 1).min(input.head().len());
         return detect_after_header(path, input, body, dim);
+    }
+    if is_signed_header(first) {
+        return Err(FormatError::parse(
+            path,
+            Location::Line(1),
+            Problem::NegativeHeader {
+                header: shorten(first),
+            },
+        ));
     }
     if !looks_textual(first) {
         return Err(unrecognised(path, "the first line is not text"));
@@ -133,7 +142,18 @@ fn text_or_binary(rest: &[u8], value_bytes: usize, eof: bool) -> Option<Format> 
         return eof.then_some(Format::Word2VecText);
     };
     if row[word_end] == b'\n' {
-        return Some(Format::Word2VecText); // a word alone on its line: text (and an error)
+        // A word alone on its line: text (and an error the text reader names by line), unless
+        // packed floats follow the next space: a binary word with a newline in it, which the
+        // binary reader names by row and offset.
+        let Some(space) = memchr::memchr(b' ', row) else {
+            return eof.then_some(Format::Word2VecText);
+        };
+        let after = &row[space + 1..];
+        let region = &after[..after.len().min(value_bytes)];
+        if !looks_textual(region) {
+            return Some(Format::Word2VecBinary);
+        }
+        return (region.len() == value_bytes || eof).then_some(Format::Word2VecText);
     }
     let after = &row[word_end + 1..];
     if let Some(line_len) = memchr::memchr(b'\n', after) {

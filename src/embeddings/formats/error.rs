@@ -43,6 +43,11 @@ pub enum Problem {
     Unrecognised(String),
     #[error("bad header {header:?}: expected two integers `ROWS DIMENSION`")]
     BadHeader { header: String },
+    #[error(
+        "bad header {header:?}: a negative number (expected two non-negative integers \
+         `ROWS DIMENSION`)"
+    )]
+    NegativeHeader { header: String },
     #[error("absurd header: {rows} rows x {dim} dimensions {reason}")]
     AbsurdHeader { rows: u64, dim: u64, reason: String },
     #[error("truncated: the header promises {expected} rows but the file has only {found}")]
@@ -59,6 +64,18 @@ pub enum Problem {
     InvalidUtf8,
     #[error("empty line")]
     EmptyLine,
+    #[error(
+        "the word of row {row} ({word:?}) holds a newline: word2vec binary words end at a space \
+         and never hold one (a corrupt file, or a header whose dimension is wrong)"
+    )]
+    NewlineInWord { row: u64, word: String },
+    #[error(
+        "the header says {header_dim} dimensions but the rows are {row_dim} floats wide (the \
+         next word starts {} bytes after a word's space, not {}): fix the header's dimension",
+        .row_dim * 4,
+        .header_dim * 4
+    )]
+    HeaderWidthMismatch { header_dim: usize, row_dim: usize },
     #[error("an empty word")]
     EmptyWord,
     #[error(

@@ -99,6 +99,27 @@ fn mistyped_headers_are_named_on_line_1() {
 }
 
 #[test]
+fn negative_headers_are_bad_headers_not_glove_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rows as wide as the header line: only the sign can tell a header from a GloVe row.
+    for header in ["-2 3", "2 -3", "-2 -3"] {
+        let path = fixture(dir.path(), "neg.txt", format!("{header}\na 1\nb 2\n"));
+        for opts in [LoadOptions::default(), forced(Format::Word2VecText)] {
+            let err = expect_error(&path, &opts, &["line 1: bad header", "negative"]);
+            assert!(err.contains(header), "{err}");
+        }
+    }
+    let mut binary = b"2 -3\na ".to_vec();
+    binary.extend_from_slice(&1.0f32.to_le_bytes());
+    let path = fixture(dir.path(), "neg.bin", binary);
+    expect_error(
+        &path,
+        &forced(Format::Word2VecBinary),
+        &["line 1: bad header", "negative"],
+    );
+}
+
+#[test]
 fn gzip_files_load_directly() {
     let dir = tempfile::tempdir().unwrap();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());

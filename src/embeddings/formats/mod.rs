@@ -25,6 +25,7 @@ pub use detect::detect;
 pub use error::{FormatError, Location, Problem};
 pub use float::parse_f32;
 pub use tsv::{LABEL_COLUMN, Metadata, metadata_path_for};
+pub use write::batch_text_bytes;
 
 use crate::embeddings::Embeddings;
 use std::fmt;

@@ -302,6 +302,15 @@ pub(crate) fn parse_header(path: &Path, data: &[u8]) -> Result<Header, FormatErr
             },
         )
     };
+    if is_signed_header(line) {
+        return Err(FormatError::parse(
+            path,
+            Location::Line(1),
+            Problem::NegativeHeader {
+                header: shorten(line),
+            },
+        ));
+    }
     let text = std::str::from_utf8(line).map_err(|_| bad())?;
     let mut fields = text.split_ascii_whitespace();
     let (Some(rows), Some(dim), None) = (fields.next(), fields.next(), fields.next()) else {
@@ -330,6 +339,26 @@ pub(crate) fn parse_header(path: &Path, data: &[u8]) -> Result<Header, FormatErr
         dim,
         line_bytes,
     })
+}
+
+/// Exactly two integers, at least one of them negative (`-2 3`, `2 -3`): a `ROWS DIM` header
+/// gone wrong, never a GloVe row (that would be a one-dimensional space whose first word is a
+/// number).
+pub(crate) fn is_signed_header(line: &[u8]) -> bool {
+    if line.contains(&b'\t') {
+        return false;
+    }
+    let fields: Vec<&[u8]> = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|f| !f.is_empty())
+        .collect();
+    let is_integer = |f: &[u8]| {
+        let digits = f.strip_prefix(b"-").unwrap_or(f);
+        !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+    };
+    fields.len() == 2
+        && fields.iter().all(|f| is_integer(f))
+        && fields.iter().any(|f| f.starts_with(b"-"))
 }
 
 /// Rejects a header whose matrix could not exist: more than [`MAX_DIM`] dimensions or more

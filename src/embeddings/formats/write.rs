@@ -15,9 +15,29 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Rows formatted per parallel task, and tasks per write batch (bounds memory use).
-const ROWS_PER_TASK: usize = 256;
-const TASKS_PER_BATCH: usize = 64;
+/// Formatted text per parallel task and per write batch: a batch holds about 64 MiB of text
+/// (one row at least) whatever the dimension. A row of 100,000 values is 1.2 MB of text, so a
+/// fixed number of rows per task would reserve gigabytes.
+const TASK_TEXT_BYTES: usize = 1 << 20;
+const BATCH_TEXT_BYTES: usize = 64 << 20;
+/// Text reserved per value (sign, digits, separator: `-0.12345678 ` and the like).
+const TEXT_BYTES_PER_VALUE: usize = 12;
+
+/// Rows formatted per parallel task for rows of `dim` values: at least one.
+fn rows_per_task(dim: usize) -> usize {
+    (TASK_TEXT_BYTES / (dim.max(1) * TEXT_BYTES_PER_VALUE)).max(1)
+}
+
+/// Rows per write batch: whole tasks, at least one.
+fn rows_per_batch(dim: usize) -> usize {
+    let task_bytes = rows_per_task(dim) * dim.max(1) * TEXT_BYTES_PER_VALUE;
+    (BATCH_TEXT_BYTES / task_bytes).max(1) * rows_per_task(dim)
+}
+
+/// The most text a write batch of rows of `dim` values holds at once, in bytes.
+pub fn batch_text_bytes(dim: usize) -> u64 {
+    (rows_per_batch(dim) * dim.max(1) * TEXT_BYTES_PER_VALUE) as u64
+}
 
 pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatError> {
     if emb.dim() == 0 {
@@ -104,15 +124,16 @@ fn write_text(
         writeln!(w, "{} {}", emb.len(), emb.dim())?;
     }
     let with_words = separator == ' ';
-    let rows_per_batch = ROWS_PER_TASK * TASKS_PER_BATCH;
+    let rows_per_task = rows_per_task(emb.dim());
+    let rows_per_batch = rows_per_batch(emb.dim());
     for batch_start in (0..emb.len()).step_by(rows_per_batch) {
         let batch_end = (batch_start + rows_per_batch).min(emb.len());
         let texts: Vec<String> = (batch_start..batch_end)
-            .step_by(ROWS_PER_TASK)
+            .step_by(rows_per_task)
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|start| {
-                let end = (start + ROWS_PER_TASK).min(batch_end);
+                let end = (start + rows_per_task).min(batch_end);
                 format_rows(emb, start..end, with_words, separator)
             })
             .collect();
@@ -129,7 +150,7 @@ fn format_rows(
     with_words: bool,
     separator: char,
 ) -> String {
-    let mut out = String::with_capacity(rows.len() * emb.dim() * 12);
+    let mut out = String::with_capacity(rows.len() * emb.dim() * TEXT_BYTES_PER_VALUE);
     for row in rows {
         let values = emb.row(row);
         let mut first = true;
@@ -164,4 +185,27 @@ fn write_binary(emb: &Embeddings, w: &mut impl Write) -> io::Result<()> {
         w.write_all(b"\n")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_batches_are_bounded_by_bytes_not_rows() {
+        // 256 rows a task reserved 256 x 100,000 x 12 = 307,200,000 bytes per task.
+        for dim in [1, 100, 300, 100_000, 1 << 20] {
+            let row_bytes = (dim * TEXT_BYTES_PER_VALUE) as u64;
+            let batch = batch_text_bytes(dim);
+            assert!(
+                batch <= (BATCH_TEXT_BYTES as u64).max(row_bytes),
+                "{dim}: {batch}"
+            );
+            assert!(batch >= row_bytes, "{dim}: {batch}");
+            assert!(
+                rows_per_task(dim) * dim * TEXT_BYTES_PER_VALUE <= TASK_TEXT_BYTES.max(dim * 12)
+            );
+        }
+        assert_eq!(rows_per_task(100_000), 1);
+    }
 }

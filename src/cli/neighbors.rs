@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use embedscape::embeddings::Embeddings;
 use embedscape::space::NeighborIndex;
 
-use super::load::load_vectors;
+use super::load::{TableArgs, load_vectors};
 
 #[derive(clap::Args, Default)]
 pub struct NeighborsArgs {
@@ -23,10 +23,12 @@ pub struct NeighborsArgs {
     /// Replace invalid UTF-8 in the file instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: NeighborsArgs) -> anyhow::Result<()> {
-    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let emb = load_vectors(&args.vectors, args.table.options(args.lossy))?;
     let row = word_row(&emb, &args.word)?;
     let index = NeighborIndex::new(&emb);
     // More than the vocabulary cannot be shown; clamping keeps `-k 1e18` from allocating.
@@ -135,6 +137,7 @@ mod tests {
                 word: "a".into(),
                 k,
                 lossy: false,
+                table: TableArgs::default(),
             })
             .unwrap();
         }

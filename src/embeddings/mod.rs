@@ -5,8 +5,10 @@
 //! drops the cache.
 
 pub mod formats;
+mod metadata;
 mod vocab;
 
+pub use metadata::{Column, Joined, Metadata, MetadataError, Value, Values};
 pub use vocab::{DuplicateWord, Vocab};
 
 use ndarray::{Array2, ArrayView1};

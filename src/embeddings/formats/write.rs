@@ -20,7 +20,7 @@ const ROWS_PER_TASK: usize = 256;
 const TASKS_PER_BATCH: usize = 64;
 
 pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatError> {
-    if emb.dim() == 0 {
+    if emb.dim() == 0 && format.is_writable() {
         return Err(FormatError::parse(
             path,
             Location::File,
@@ -62,6 +62,13 @@ pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), 
                 .map_err(write_error(&meta))?;
             batch.commit().map_err(write_error(path))
         }
+        table => Err(FormatError::parse(
+            path,
+            Location::File,
+            Problem::Table(format!(
+                "{table} files are read, not written: write w2v-text, glove, w2v-binary or tsv"
+            )),
+        )),
     }
 }
 

@@ -280,4 +280,6 @@ mod hardening_tests;
 #[cfg(test)]
 mod roundtrip_tests;
 #[cfg(test)]
+mod table_tests;
+#[cfg(test)]
 mod test_util;

@@ -144,6 +144,40 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_npy_with_labels_through_the_shared_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }".to_owned();
+        while (10 + dict.len() + 1) % 64 != 0 {
+            dict.push(' ');
+        }
+        dict.push('\n');
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend((dict.len() as u16).to_le_bytes());
+        bytes.extend(dict.as_bytes());
+        for v in [1.0f32, 0.0, 0.0, 1.0, 1.0, 1.0] {
+            bytes.extend(v.to_le_bytes());
+        }
+        let vectors = dir.path().join("v.npy");
+        std::fs::write(&vectors, bytes).unwrap();
+        let labels = dir.path().join("words.txt");
+        std::fs::write(&labels, "a\nb\nc\n").unwrap();
+        let table = TableArgs {
+            labels: Some(labels),
+            ..TableArgs::default()
+        };
+        let emb = load_vectors(&vectors, table.options(false)).unwrap();
+        assert_eq!(emb.words(), ["a", "b", "c"]);
+        run(NeighborsArgs {
+            vectors,
+            word: "c".into(),
+            k: 2,
+            lossy: false,
+            table,
+        })
+        .unwrap();
+    }
+
+    #[test]
     fn suggests_close_words() {
         let words = ["paris", "Paris", "berlin", "parish", "tokyo"].map(String::from);
         let got = close_spellings(&words, "pariss", 3);

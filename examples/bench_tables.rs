@@ -151,7 +151,7 @@ fn values(rows: usize, dim: usize, seed: u64) -> Vec<f32> {
 fn write_npy(path: &Path, rows: usize, dim: usize) -> anyhow::Result<()> {
     let mut dict =
         format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {dim}), }}");
-    while (10 + dict.len() + 1) % 64 != 0 {
+    while !(10 + dict.len() + 1).is_multiple_of(64) {
         dict.push(' ');
     }
     dict.push('\n');

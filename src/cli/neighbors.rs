@@ -147,7 +147,7 @@ mod tests {
     fn reads_a_npy_with_labels_through_the_shared_flags() {
         let dir = tempfile::tempdir().unwrap();
         let mut dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }".to_owned();
-        while (10 + dict.len() + 1) % 64 != 0 {
+        while !(10 + dict.len() + 1).is_multiple_of(64) {
             dict.push(' ');
         }
         dict.push('\n');

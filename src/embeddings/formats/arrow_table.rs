@@ -352,11 +352,11 @@ fn append_vectors(
         }
     }
     let span = first_start..ranges.last().map_or(first_start, |r| r.1);
-    if child.null_count() > 0 {
-        if let Some(index) = span.clone().find(|&i| child.is_null(i)) {
-            let row = ranges.partition_point(|r| r.1 <= index);
-            return Err(FormatError::parse(path, cell(row), Problem::NullValue));
-        }
+    if child.null_count() > 0
+        && let Some(index) = span.clone().find(|&i| child.is_null(i))
+    {
+        let row = ranges.partition_point(|r| r.1 <= index);
+        return Err(FormatError::parse(path, cell(row), Problem::NullValue));
     }
     let before = out.len();
     match child.data_type() {

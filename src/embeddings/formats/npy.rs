@@ -504,7 +504,7 @@ pub(crate) fn npy_bytes(descr: &str, fortran: bool, shape: &[usize], data: &[u8]
         "{{'descr': '{descr}', 'fortran_order': {}, 'shape': {shape_text}, }}",
         if fortran { "True" } else { "False" }
     );
-    while (10 + dict.len() + 1) % 64 != 0 {
+    while !(10 + dict.len() + 1).is_multiple_of(64) {
         dict.push(' ');
     }
     dict.push('\n');

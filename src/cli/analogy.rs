@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use embedscape::space::{AnalogyMethod, NeighborIndex, analogy};
 
-use super::load::load_vectors;
+use super::load::{TableArgs, load_vectors};
 use super::neighbors::word_row;
 
 /// Scoring method on the command line.
@@ -41,10 +41,12 @@ pub struct AnalogyArgs {
     /// Replace invalid UTF-8 in the file instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: AnalogyArgs) -> anyhow::Result<()> {
-    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let emb = load_vectors(&args.vectors, args.table.options(args.lossy))?;
     let (a, b, c) = (
         word_row(&emb, &args.a)?,
         word_row(&emb, &args.b)?,

@@ -13,7 +13,7 @@ use embedscape::space::{
 };
 use embedscape::train::{CheckpointFrame, Precision, frame_name, named_frames_timeline};
 
-use super::load::load_vectors;
+use super::load::{TableArgs, load_vectors};
 
 /// `--top-words` by default: the frequent part of a large vocabulary, all of a small one.
 const DEFAULT_TOP_WORDS: usize = 50_000;
@@ -59,6 +59,8 @@ pub struct CompareArgs {
     /// Replace invalid UTF-8 in words with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
@@ -66,8 +68,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         Some(path) => Anchors::Pairs(read_anchor_pairs(path)?),
         None => Anchors::Shared,
     };
-    let a = load_vectors(&args.a, args.lossy)?;
-    let b = load_vectors(&args.b, args.lossy)?;
+    let a = load_vectors(&args.a, args.table.options(args.lossy))?;
+    let b = load_vectors(&args.b, args.table.options(args.lossy))?;
     let options = CompareOptions {
         k: args.k,
         with_scale: args.scale,

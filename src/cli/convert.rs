@@ -3,9 +3,9 @@
 //! The output format comes from `--to` or, failing that, OUT's extension, so the common cases
 //! (`.bin`, `.tsv`, `.txt`/`.vec`) need no flag.
 
-use super::load::load_with_options;
+use super::load::{TableArgs, load_with_options};
 use anyhow::{Context, bail};
-use embedscape::embeddings::formats::{Format, LoadOptions, metadata_path_for, save};
+use embedscape::embeddings::formats::{Format, metadata_path_for, save};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,10 +26,10 @@ pub struct ConvertArgs {
     /// Replace invalid UTF-8 in words with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy: bool,
-    /// Projector TSV input only: the metadata (labels) file, if not IN_STEM_metadata.tsv or
-    /// metadata.tsv beside IN.
-    #[arg(long, value_name = "FILE")]
-    pub metadata: Option<PathBuf>,
+    // Tables and labels; `--metadata` is, for Projector TSV input, the labels file if not
+    // IN_STEM_metadata.tsv or metadata.tsv beside IN.
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
@@ -37,11 +37,9 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let loaded = load_with_options(
         &args.input,
-        LoadOptions {
-            lossy: args.lossy,
+        embedscape::embeddings::formats::LoadOptions {
             format: args.from,
-            metadata: args.metadata,
-            progress: None,
+            ..args.table.options(args.lossy)
         },
     )?;
     let emb = &loaded.embeddings;

@@ -11,7 +11,7 @@ use embedscape::space::evaluate::{
     evaluate_word_pairs,
 };
 
-use super::load::load_vectors;
+use super::load::{TableArgs, load_vectors};
 
 #[derive(clap::Args, Default)]
 pub struct EvaluateArgs {
@@ -41,13 +41,15 @@ pub struct EvaluateArgs {
     /// failing (words so decoded match nothing and count as out of vocabulary).
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     if args.analogies.is_none() && args.pairs.is_none() {
         bail!("nothing to evaluate: give --analogies FILE and/or --pairs FILE");
     }
-    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let emb = load_vectors(&args.vectors, args.table.options(args.lossy))?;
     let index = NeighborIndex::new(&emb);
     let opts = EvalOptions {
         restrict_vocab: args.restrict_vocab,

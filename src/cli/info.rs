@@ -1,7 +1,7 @@
 //! `embedscape info FILE`: what is in a vectors file — rows, dimension, detected format, the
 //! spread of vector lengths and how many rows are all zero (untrained or padding rows).
 
-use super::load::load_with_progress;
+use super::load::{TableArgs, load_with_options};
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -9,11 +9,14 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug, Default)]
 pub struct InfoArgs {
     /// Vectors file: word2vec text or binary, fastText .vec, GloVe text or Projector TSV, plain or
-    /// gzip (detected from the content). Pipes work: `cat v.txt | embedscape info /dev/stdin`.
+    /// gzip (detected from the content); .npy, .npz, Parquet or Arrow (by extension). Pipes work:
+    /// `cat v.txt | embedscape info /dev/stdin`.
     pub file: PathBuf,
     /// Replace invalid UTF-8 in words with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 /// Summary of the rows' L2 norms.
@@ -27,7 +30,7 @@ pub struct NormStats {
 }
 
 pub fn run(args: InfoArgs) -> anyhow::Result<()> {
-    let loaded = load_with_progress(&args.file, args.lossy)?;
+    let loaded = load_with_options(&args.file, args.table.options(args.lossy))?;
     let emb = &loaded.embeddings;
     println!("file:       {}", args.file.display());
     println!("format:     {}", loaded.format);
@@ -44,11 +47,15 @@ pub fn run(args: InfoArgs) -> anyhow::Result<()> {
         None => println!("L2 norm:    (no rows)"),
     }
     if let Some(meta) = &loaded.metadata {
-        println!(
-            "metadata:   {} (columns: {})",
-            meta.path.display(),
-            meta.columns.join(", ")
-        );
+        let columns: Vec<String> = meta
+            .columns()
+            .iter()
+            .map(|c| {
+                let kind = if c.is_numeric() { "numbers" } else { "text" };
+                format!("{} ({kind})", c.name)
+            })
+            .collect();
+        println!("metadata:   {}", columns.join(", "));
     }
     println!("warnings:   {}", loaded.warnings.len());
     Ok(())
@@ -108,6 +115,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("v.txt");
         std::fs::write(&file, "a 1 0\nb 0 0\n").unwrap();
-        run(InfoArgs { file, lossy: false }).unwrap();
+        run(InfoArgs {
+            file,
+            ..InfoArgs::default()
+        })
+        .unwrap();
     }
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use embedscape::embeddings::Embeddings;
 use embedscape::space::NeighborIndex;
 
-use super::load::load_vectors;
+use super::load::{TableArgs, load_vectors};
 
 #[derive(clap::Args, Default)]
 pub struct NeighborsArgs {
@@ -23,10 +23,12 @@ pub struct NeighborsArgs {
     /// Replace invalid UTF-8 in the file instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: NeighborsArgs) -> anyhow::Result<()> {
-    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let emb = load_vectors(&args.vectors, args.table.options(args.lossy))?;
     let row = word_row(&emb, &args.word)?;
     let index = NeighborIndex::new(&emb);
     // More than the vocabulary cannot be shown; clamping keeps `-k 1e18` from allocating.
@@ -135,9 +137,44 @@ mod tests {
                 word: "a".into(),
                 k,
                 lossy: false,
+                table: TableArgs::default(),
             })
             .unwrap();
         }
+    }
+
+    #[test]
+    fn reads_a_npy_with_labels_through_the_shared_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }".to_owned();
+        while !(10 + dict.len() + 1).is_multiple_of(64) {
+            dict.push(' ');
+        }
+        dict.push('\n');
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend((dict.len() as u16).to_le_bytes());
+        bytes.extend(dict.as_bytes());
+        for v in [1.0f32, 0.0, 0.0, 1.0, 1.0, 1.0] {
+            bytes.extend(v.to_le_bytes());
+        }
+        let vectors = dir.path().join("v.npy");
+        std::fs::write(&vectors, bytes).unwrap();
+        let labels = dir.path().join("words.txt");
+        std::fs::write(&labels, "a\nb\nc\n").unwrap();
+        let table = TableArgs {
+            labels: Some(labels),
+            ..TableArgs::default()
+        };
+        let emb = load_vectors(&vectors, table.options(false)).unwrap();
+        assert_eq!(emb.words(), ["a", "b", "c"]);
+        run(NeighborsArgs {
+            vectors,
+            word: "c".into(),
+            k: 2,
+            lossy: false,
+            table,
+        })
+        .unwrap();
     }
 
     #[test]

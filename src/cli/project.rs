@@ -15,7 +15,7 @@ use embedscape::space::{
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array2;
 
-use super::load::load_vectors;
+use super::load::{TableArgs, load_vectors};
 
 /// Projection method.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -73,10 +73,12 @@ pub struct ProjectArgs {
     /// Replace invalid UTF-8 in the file instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: ProjectArgs) -> anyhow::Result<()> {
-    let emb = load_vectors(&args.vectors, args.lossy)?;
+    let emb = load_vectors(&args.vectors, args.table.options(args.lossy))?;
     let matrix = emb.matrix().view();
     let (coords_3d, summary) = match (&args.axes, args.method) {
         (Some(spec), _) => axes(&args, &emb, spec)?,

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use embedscape::embeddings::formats::LoadOptions;
 use embedscape::train::{CheckpointOptions, Precision, timeline_from_checkpoints};
+
+use super::load::TableArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct TimelineArgs {
@@ -39,6 +40,8 @@ pub struct BuildArgs {
     /// Replace invalid UTF-8 in words with U+FFFD instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
@@ -51,10 +54,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.words != Some(0), "--words must be at least 1");
     let options = CheckpointOptions {
         max_words: args.words,
-        load: LoadOptions {
-            lossy: args.lossy,
-            ..LoadOptions::default()
-        },
+        load: args.table.options(args.lossy),
     };
     eprintln!("reading {} checkpoints…", args.checkpoints.len());
     let built = timeline_from_checkpoints(&args.checkpoints, &options)

@@ -272,7 +272,10 @@ fn parse_init(spec: &str) -> anyhow::Result<Init> {
         return Ok(Init::Gaussian { std });
     }
     if let Some(file) = spec.strip_prefix("pretrained:") {
-        return Ok(Init::Pretrained(load_vectors(Path::new(file), false)?));
+        return Ok(Init::Pretrained(load_vectors(
+            Path::new(file),
+            Default::default(),
+        )?));
     }
     bail!("--init must be random, gaussian:STD or pretrained:FILE, got {spec:?}")
 }

@@ -22,6 +22,8 @@ const SCRIPT_HELP: &str =
   method pca|umap        choose the projection method (waits until every frame is redone)
   quit                   close the window";
 
+use super::load::TableArgs;
+
 #[derive(clap::Args, Debug, Default)]
 #[command(group = clap::ArgGroup::new("data").multiple(false))]
 pub struct ViewArgs {
@@ -30,8 +32,8 @@ pub struct ViewArgs {
     #[arg(long, group = "data", value_name = "FILE")]
     pub corpus: Option<PathBuf>,
     /// Explore these vectors (word2vec text or binary, fastText .vec, GloVe text or Projector TSV,
-    /// plain or gzip) without training. Given several times (another trainer's checkpoints, in
-    /// order), the files play as a timeline over the words they share.
+    /// plain or gzip; .npy, .npz, Parquet, Arrow) without training. Given several times (another
+    /// trainer's checkpoints, in order), the files play as a timeline over the words they share.
     #[arg(long, group = "data", value_name = "FILE")]
     pub vectors: Vec<PathBuf>,
     /// Replay a training timeline saved by `embedscape train --timeline`.
@@ -40,9 +42,10 @@ pub struct ViewArgs {
     /// Relation pairs to draw as arrows and score: TSV of head, tail, relation.
     #[arg(long, value_name = "FILE")]
     pub relations: Option<PathBuf>,
-    /// Word categories for colouring: TSV of word, category.
-    #[arg(long, value_name = "FILE")]
-    pub metadata: Option<PathBuf>,
+    // `--metadata FILE`: word categories for colouring (TSV of word, category); the other
+    // table flags are refused until the viewer takes load options.
+    #[command(flatten)]
+    pub table: TableArgs,
     /// Initialise training from these pretrained vectors instead of random ones.
     #[arg(long, value_name = "FILE")]
     pub pretrained: Option<PathBuf>,
@@ -136,11 +139,12 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     }
     train.pre_tokenized |= args.pre_tokenized;
     train.validate()?;
+    check_table_flags(&args.table)?;
     for path in [
         &args.corpus,
         &args.timeline,
         &args.relations,
-        &args.metadata,
+        &args.table.metadata,
     ]
     .into_iter()
     .flatten()
@@ -152,7 +156,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     viewer::run(ViewerOptions {
         source,
         relations: args.relations,
-        metadata: args.metadata,
+        metadata: args.table.metadata,
         script: args.script,
         lang: args.lang.map(LangArg::to_lang),
         pretrained: args.pretrained,
@@ -165,8 +169,28 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The viewer opens tables by extension (rows named as the file names them), but does not take
+/// load options yet: refuse the flags rather than ignore them.
+pub fn check_table_flags(table: &TableArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !table.any_table_flag(),
+        "the viewer does not take --labels, --label-column, --vector-column or --array yet: \
+         convert the table first (`embedscape convert X.npy --labels L x.bin`) and view that"
+    );
+    let metadata_is_table = table.metadata.as_deref().is_some_and(|path| {
+        embedscape::embeddings::formats::Format::table_from_extension(path).is_some()
+    });
+    anyhow::ensure!(
+        !metadata_is_table,
+        "the viewer reads --metadata as a word<TAB>category TSV; a Parquet or Arrow metadata \
+         table is not shown yet"
+    );
+    Ok(())
+}
+
 #[cfg(not(feature = "viewer"))]
-pub fn run(_args: ViewArgs) -> anyhow::Result<()> {
+pub fn run(args: ViewArgs) -> anyhow::Result<()> {
+    check_table_flags(&args.table)?;
     anyhow::bail!(
         "this embedscape was built without the viewer (the `viewer` cargo feature); \
          rebuild with default features to open the window"

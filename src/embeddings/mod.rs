@@ -6,8 +6,10 @@
 
 pub mod formats;
 pub mod synthetic;
+mod metadata;
 mod vocab;
 
+pub use metadata::{Column, Joined, Metadata, MetadataError, Value, Values};
 pub use vocab::{DuplicateWord, Vocab};
 
 use ndarray::{Array2, ArrayView1};

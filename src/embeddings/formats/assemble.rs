@@ -3,9 +3,12 @@
 //! Real-world files (GloVe's Common Crawl sets, fastText dumps) do contain repeated words.
 //! Refusing them would make those files unusable, so every reader keeps the first occurrence
 //! and records a warning instead; the matrix is compacted in place, without a second copy.
+//! A `--metadata` file is attached here too: row by row before duplicates are dropped when its
+//! row count is the file's, joined on the final labels otherwise.
 
-use super::{Format, FormatError, Loaded, Location, Metadata, Problem};
-use crate::embeddings::Embeddings;
+use super::side_table::{Pending, join_on_labels, merge, read_metadata_file};
+use super::{Format, FormatError, LoadOptions, Loaded, Location, Problem};
+use crate::embeddings::{Embeddings, Metadata};
 use ndarray::Array2;
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,7 +24,8 @@ pub(crate) struct Parsed {
 }
 
 /// Builds the [`Loaded`] result. `describe_row` turns a row index into "line 7" or
-/// "byte offset 123" for warnings.
+/// "byte offset 123" for warnings. `opts.metadata` is attached for every format but Projector
+/// TSV (whose reader takes it as its labels file).
 pub(crate) fn assemble(
     path: &Path,
     format: Format,
@@ -29,7 +33,15 @@ pub(crate) fn assemble(
     describe_row: impl Fn(usize) -> String,
     mut metadata: Option<Metadata>,
     mut warnings: Vec<String>,
+    opts: &LoadOptions,
 ) -> Result<Loaded, FormatError> {
+    let mut pending = None;
+    if format != Format::ProjectorTsv {
+        match read_metadata_file(parsed.words.len(), opts, &mut warnings)? {
+            Some(Pending::ByRow(extra)) => metadata = merge(path, metadata, extra)?,
+            by_label => pending = by_label,
+        }
+    }
     let duplicates = find_duplicates(&parsed.words);
     if !duplicates.is_empty() {
         for &(row, first) in duplicates.iter().take(DUPLICATES_LISTED) {
@@ -53,6 +65,10 @@ pub(crate) fn assemble(
         if let Some(meta) = metadata.as_mut() {
             meta.retain_rows(&dropped);
         }
+    }
+    if let Some(pending) = pending {
+        let joined = join_on_labels(pending, &parsed.words, &mut warnings)?;
+        metadata = merge(path, metadata, joined)?;
     }
     let rows = parsed.words.len();
     let matrix = Array2::from_shape_vec((rows, parsed.dim), parsed.values).map_err(|e| {
@@ -123,6 +139,7 @@ mod tests {
             |row| format!("line {}", row + 1),
             None,
             Vec::new(),
+            &LoadOptions::default(),
         )
         .unwrap();
         assert_eq!(loaded.embeddings.words(), ["a", "b", "c"]);

@@ -225,6 +225,7 @@ pub(crate) fn load(
         |row| format!("byte offset {}", row_offsets.get(row).copied().unwrap_or(0)),
         None,
         warnings,
+        opts,
     )
 }
 

@@ -20,8 +20,36 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Detects the format of the file at `path` from its content.
 pub fn detect(path: &Path) -> Result<Format, FormatError> {
+    if let Some(table) = Format::table_from_extension(path) {
+        return Ok(table);
+    }
     let mut input = Input::open(path)?;
+    if let Some(table) = detect_table(&mut input)? {
+        return Ok(table);
+    }
     detect_input(path, &mut input)
+}
+
+/// The table format a regular, uncompressed file's signature shows (`\x93NUMPY`, a zip,
+/// `PAR1`, `ARROW1`), whatever its name; `None` for anything else (text, word2vec binary).
+pub(crate) fn detect_table(input: &mut Input) -> Result<Option<Format>, FormatError> {
+    if input.content_bytes.is_none() {
+        return Ok(None);
+    }
+    input.fill_to(8)?;
+    let head = input.head();
+    let table = if head.starts_with(b"\x93NUMPY") {
+        Some(Format::Npy)
+    } else if head.starts_with(b"PK\x03\x04") {
+        Some(Format::Npz)
+    } else if head.starts_with(b"PAR1") {
+        Some(Format::Parquet)
+    } else if head.starts_with(b"ARROW1") {
+        Some(Format::ArrowIpc)
+    } else {
+        None
+    };
+    Ok(table)
 }
 
 /// [`detect`] on an opened input; what it reads stays in `input` for the reader.

@@ -8,7 +8,7 @@ use std::io;
 use std::path::PathBuf;
 
 /// Where in a file a problem was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     /// The file as a whole (size, header vs. content, ...).
     File,
@@ -18,6 +18,12 @@ pub enum Location {
     LineOffset { line: u64, offset: u64 },
     /// A byte offset (binary files).
     Offset(u64),
+    /// A 0-based row of an array or table (the number unlabelled rows are named by).
+    Row(u64),
+    /// A named column of a table or an array in an archive.
+    Column(String),
+    /// A row of a named column.
+    Cell { column: String, row: u64 },
 }
 
 impl fmt::Display for Location {
@@ -30,6 +36,9 @@ impl fmt::Display for Location {
                 write!(f, "line {line} (byte offset {offset}): ")
             }
             Location::Offset(offset) => write!(f, "byte offset {offset}: "),
+            Location::Row(row) => write!(f, "row {row}: "),
+            Location::Column(name) => write!(f, "column {name:?}: "),
+            Location::Cell { column, row } => write!(f, "column {column:?}, row {row}: "),
         }
     }
 }
@@ -97,6 +106,44 @@ pub enum Problem {
         metadata_rows: usize,
         vector_rows: usize,
     },
+    #[error(
+        "the file is not {expected}: it does not start (or end) with {expected}'s signature \
+         (its extension says what it should be)"
+    )]
+    NotThisFormat { expected: &'static str },
+    #[error("expected a 2-D array (rows x dimensions), found {ndim}-D of shape {shape:?}")]
+    NotTwoDimensional { ndim: usize, shape: Vec<u64> },
+    #[error(
+        "the array holds Python objects (dtype 'O'), which cannot be read without Python: save \
+         a float32 or float64 array (labels as a unicode '<U' array or a separate file)"
+    )]
+    ObjectArray,
+    #[error("unsupported dtype {dtype:?}: {expected}")]
+    UnsupportedDtype {
+        dtype: String,
+        expected: &'static str,
+    },
+    #[error("bad header: {0}")]
+    BadArrayHeader(String),
+    #[error("no column named {name:?} (columns: {available})")]
+    MissingColumn { name: String, available: String },
+    #[error("{0}")]
+    NoSuitableColumn(String),
+    #[error(
+        "a vector of {found} values where the rows before have {expected}: every row needs the \
+         same dimension"
+    )]
+    VectorLength { expected: usize, found: usize },
+    #[error("a missing (null) vector")]
+    NullVector,
+    #[error("a missing (null) value inside the vector")]
+    NullValue,
+    #[error("{labels} labels for {rows} rows: there must be one label per row")]
+    LabelCount { labels: usize, rows: usize },
+    #[error("a missing (null or empty) label")]
+    MissingLabel,
+    #[error("{0}")]
+    Table(String),
     #[error("the word {word:?} cannot be written in this format ({reason})")]
     UnwritableWord { word: String, reason: &'static str },
 }
@@ -116,7 +163,10 @@ pub enum FormatError {
         location: Location,
         problem: Problem,
     },
-    #[error("unknown format {0:?} (expected one of: w2v-text, glove, w2v-binary, tsv)")]
+    #[error(
+        "unknown format {0:?} (expected one of: w2v-text, glove, w2v-binary, tsv, npy, npz, \
+         parquet, arrow)"
+    )]
     UnknownFormat(String),
 }
 

@@ -64,6 +64,7 @@ pub(crate) fn load(
         |row| format!("line {}", row as u64 + first_line),
         None,
         Vec::new(),
+        opts,
     )
 }
 

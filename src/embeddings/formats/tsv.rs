@@ -5,62 +5,18 @@
 //! several columns the first row names them. The label (word) is the first column. The
 //! metadata file for `dir/NAME.tsv` is `dir/NAME_metadata.tsv` (what [`super::save`]
 //! writes) or, for `dir/vectors.tsv`, also `dir/metadata.tsv` (what the Projector exports).
+//! The other columns become [`Metadata`](crate::embeddings::Metadata).
 
 use super::assemble::{Parsed, assemble};
 use super::error::{Location, Problem};
+use super::side_table::read_delimited;
 use super::source::Input;
 use super::text::{Layout, read_rows};
 use super::{Format, FormatError, LoadOptions, Loaded};
 use std::path::{Path, PathBuf};
 
 /// Column name used for single-column metadata, which has no header row.
-pub const LABEL_COLUMN: &str = "label";
-
-/// The metadata columns of a Projector TSV file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Metadata {
-    /// The file the metadata came from.
-    pub path: PathBuf,
-    /// Column names (`["label"]` for single-column files, which have no header).
-    pub columns: Vec<String>,
-    /// One entry per vector row, each with one value per column.
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Metadata {
-    /// The label column (the first), one value per row.
-    pub fn labels(&self) -> Vec<&str> {
-        self.rows
-            .iter()
-            .map(|row| row.first().map_or("", String::as_str))
-            .collect()
-    }
-
-    /// The values of the named column, one per row.
-    pub fn column(&self, name: &str) -> Option<Vec<&str>> {
-        let index = self.columns.iter().position(|c| c == name)?;
-        Some(
-            self.rows
-                .iter()
-                .map(|row| row.get(index).map_or("", String::as_str))
-                .collect(),
-        )
-    }
-
-    /// Drops the rows listed in `dropped` (sorted ascending), mirroring duplicate removal.
-    pub(crate) fn retain_rows(&mut self, dropped: &[usize]) {
-        let mut next = dropped.iter().peekable();
-        let mut row = 0;
-        self.rows.retain(|_| {
-            let drop = next.peek() == Some(&&row);
-            if drop {
-                next.next();
-            }
-            row += 1;
-            !drop
-        });
-    }
-}
+pub const LABEL_COLUMN: &str = super::side_table::SINGLE_COLUMN;
 
 /// Where the labels for the vectors file `vectors` are written: `<stem>_metadata.tsv` next to
 /// it (`vectors.tsv` → `vectors_metadata.tsv`).
@@ -93,23 +49,20 @@ pub(crate) fn load(path: &Path, input: Input, opts: &LoadOptions) -> Result<Load
     };
     let metadata = match metadata_path {
         Some(meta_path) => {
-            let metadata = read_metadata(&meta_path, opts.lossy)?;
-            if metadata.rows.len() != rows {
+            let (mut table, first_line) = read_delimited(&meta_path, b'\t', opts.lossy)?;
+            if table.rows != rows {
                 return Err(FormatError::parse(
                     &meta_path,
                     Location::File,
                     Problem::MetadataRows {
-                        metadata_rows: metadata.rows.len(),
+                        metadata_rows: table.rows,
                         vector_rows: rows,
                     },
                 ));
             }
-            parsed.words = metadata
-                .rows
-                .iter()
-                .map(|row| row.first().cloned().unwrap_or_default())
-                .collect();
-            Some(metadata)
+            parsed.words = table.take_labels(&meta_path, 0, first_line)?;
+            let metadata = table.into_metadata();
+            (!metadata.is_empty()).then_some(metadata)
         }
         None => {
             warnings.push(format!(
@@ -136,86 +89,14 @@ pub(crate) fn load(path: &Path, input: Input, opts: &LoadOptions) -> Result<Load
         |row| format!("row {} (line {})", row + 1, row + 1),
         metadata,
         warnings,
+        opts,
     )
-}
-
-/// Reads a metadata TSV (see the module docs for the header convention).
-pub(crate) fn read_metadata(path: &Path, lossy: bool) -> Result<Metadata, FormatError> {
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
-        path: path.to_path_buf(),
-        error: source,
-    })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) if lossy => String::from_utf8_lossy(err.as_bytes()).into_owned(),
-        Err(err) => {
-            let offset = err.utf8_error().valid_up_to();
-            let line = 1 + memchr::memchr_iter(b'\n', &err.as_bytes()[..offset]).count();
-            return Err(FormatError::parse(
-                path,
-                Location::LineOffset {
-                    line: line as u64,
-                    offset: offset as u64,
-                },
-                Problem::InvalidUtf8,
-            ));
-        }
-    };
-    // One terminating newline is not an extra (empty) row.
-    let body = text.strip_suffix('\n').unwrap_or(&text);
-    let mut lines = body
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line));
-    let first = lines.next().unwrap_or("");
-    let empty_label =
-        |line: usize| FormatError::parse(path, Location::Line(line as u64), Problem::EmptyWord);
-    if !first.contains('\t') {
-        let mut rows = Vec::new();
-        if !body.is_empty() {
-            for (index, label) in std::iter::once(first).chain(lines).enumerate() {
-                if label.is_empty() {
-                    return Err(empty_label(index + 1));
-                }
-                rows.push(vec![label.to_owned()]);
-            }
-        }
-        return Ok(Metadata {
-            path: path.to_path_buf(),
-            columns: vec![LABEL_COLUMN.to_owned()],
-            rows,
-        });
-    }
-    let columns: Vec<String> = first.split('\t').map(str::to_owned).collect();
-    let mut rows = Vec::new();
-    for (index, line) in lines.enumerate() {
-        let fields: Vec<String> = line.split('\t').map(str::to_owned).collect();
-        if fields.len() != columns.len() {
-            return Err(FormatError::parse(
-                path,
-                Location::Line(index as u64 + 2),
-                Problem::WrongWidth {
-                    expected: columns.len(),
-                    found: fields.len(),
-                },
-            ));
-        }
-        if fields[0].is_empty() {
-            return Err(empty_label(index + 2));
-        }
-        rows.push(fields);
-    }
-    Ok(Metadata {
-        path: path.to_path_buf(),
-        columns,
-        rows,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{expect_error, fixture, load_default};
     use super::super::{Format, LoadOptions, load};
-    use super::*;
 
     #[test]
     fn single_column_metadata_has_no_header() {
@@ -225,9 +106,8 @@ mod tests {
         let loaded = load_default(&vectors).unwrap();
         assert_eq!(loaded.format, Format::ProjectorTsv);
         assert_eq!(loaded.embeddings.words(), ["巴黎", "king"]);
-        let meta = loaded.metadata.unwrap();
-        assert_eq!(meta.columns, [LABEL_COLUMN]);
-        assert_eq!(meta.column("label").unwrap(), ["巴黎", "king"]);
+        // The one column is the labels: no metadata is left.
+        assert!(loaded.metadata.is_none());
     }
 
     #[test]
@@ -244,9 +124,8 @@ mod tests {
         assert_eq!(loaded.embeddings.words(), ["а", "b"]);
         assert_eq!(loaded.warnings.len(), 1);
         let meta = loaded.metadata.unwrap();
-        assert_eq!(meta.columns, ["word", "count"]);
-        assert_eq!(meta.column("count").unwrap(), ["10", "5"]);
-        assert_eq!(meta.labels(), ["а", "b"]);
+        assert_eq!(meta.names(), ["count"]);
+        assert_eq!(meta.numbers("count").unwrap(), [Some(10.0), Some(5.0)]);
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn batch_text_bytes(dim: usize) -> u64 {
 }
 
 pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatError> {
-    if emb.dim() == 0 {
+    if emb.dim() == 0 && format.is_writable() {
         return Err(FormatError::parse(
             path,
             Location::File,
@@ -82,6 +82,13 @@ pub(crate) fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), 
                 .map_err(write_error(&meta))?;
             batch.commit().map_err(write_error(path))
         }
+        table => Err(FormatError::parse(
+            path,
+            Location::File,
+            Problem::Table(format!(
+                "{table} files are read, not written: write w2v-text, glove, w2v-binary or tsv"
+            )),
+        )),
     }
 }
 

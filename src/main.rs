@@ -21,7 +21,10 @@ struct Cli {
 }
 
 // Parsed once per process: the size difference between subcommands' arguments does not matter.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process: the size difference between subcommands does not matter"
+)]
 #[derive(Subcommand)]
 enum Command {
     /// Open the viewer (default) on a corpus, vectors or a saved training timeline.

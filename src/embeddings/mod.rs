@@ -5,8 +5,8 @@
 //! drops the cache.
 
 pub mod formats;
-pub mod synthetic;
 mod metadata;
+pub mod synthetic;
 mod vocab;
 
 pub use metadata::{Column, Joined, Metadata, MetadataError, Value, Values};

@@ -152,6 +152,8 @@ pub struct AnalyzedFrame {
 pub struct FrameAnalyzer {
     settings: AnalysisSettings,
     word_rows: Arc<HashMap<String, usize>>,
+    /// Per row, whether its word reads as a word ([`super::is_word_like`]), for cluster names.
+    word_like: Vec<bool>,
     relations: Arc<Vec<RelationPair>>,
     /// Row pairs of each relation, in order of first appearance.
     relation_rows: Vec<(String, Vec<(usize, usize)>)>,
@@ -262,6 +264,7 @@ impl FrameAnalyzer {
         };
         Self {
             settings,
+            word_like: word_like_rows(&word_rows),
             word_rows,
             relations,
             relation_rows,
@@ -405,7 +408,8 @@ impl FrameAnalyzer {
             })
             .collect();
         let k = clusters.iter().copied().max().map_or(0, |m| m + 1);
-        let (cluster_label_rows, cluster_centres_3d) = cluster_summary(&clusters, &coords_3d, k);
+        let (cluster_label_rows, cluster_centres_3d) =
+            cluster_summary(&clusters, &coords_3d, k, &self.word_like);
         let bounds = self.bounds_of(&coords_3d);
         // Too few words to measure (k neighbours need k + 1 rows) leaves the figure empty.
         let quality = self.quality(vectors, coords_3d.view());
@@ -515,13 +519,18 @@ fn relation_rows(
     grouped
 }
 
-/// The first (most frequent) row of each cluster and each cluster's 3D mean.
+/// Per cluster: the row that names it and the mean 3D position of its members. The name is a
+/// frequent, central, word-like member: of its first [`NAME_CANDIDATES`] word-like rows (rows
+/// are in frequency order), the one nearest the cluster's centre; the most frequent member
+/// when none is word-like.
 fn cluster_summary(
     clusters: &[usize],
     coords_3d: &Array2<f32>,
     k: usize,
+    word_like: &[bool],
 ) -> (Vec<Option<usize>>, Vec<[f32; 3]>) {
     let mut first = vec![None; k];
+    let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); k];
     let mut sums = vec![[0.0f64; 3]; k];
     let mut counts = vec![0usize; k];
     for (row, &label) in clusters.iter().enumerate() {
@@ -529,12 +538,16 @@ fn cluster_summary(
             continue;
         }
         first[label].get_or_insert(row);
+        if word_like.get(row).copied().unwrap_or(false) && candidates[label].len() < NAME_CANDIDATES
+        {
+            candidates[label].push(row);
+        }
         for (axis, sum) in sums[label].iter_mut().enumerate() {
             *sum += f64::from(coords_3d[[row, axis]]);
         }
         counts[label] += 1;
     }
-    let centres = sums
+    let centres: Vec<[f32; 3]> = sums
         .iter()
         .zip(&counts)
         .map(|(s, &n)| {
@@ -542,8 +555,37 @@ fn cluster_summary(
             [(s[0] / n) as f32, (s[1] / n) as f32, (s[2] / n) as f32]
         })
         .collect();
-    (first, centres)
+    let distance = |row: usize, centre: &[f32; 3]| -> f32 {
+        (0..3)
+            .map(|a| (coords_3d[[row, a]] - centre[a]).powi(2))
+            .sum()
+    };
+    let names = candidates
+        .iter()
+        .zip(&centres)
+        .zip(first)
+        .map(|((rows, centre), first)| {
+            rows.iter()
+                .copied()
+                .min_by(|&a, &b| distance(a, centre).total_cmp(&distance(b, centre)))
+                .or(first)
+        })
+        .collect();
+    (names, centres)
 }
+
+/// Per row, whether its word reads as a word.
+fn word_like_rows(word_rows: &HashMap<String, usize>) -> Vec<bool> {
+    let rows = word_rows.values().max().map_or(0, |m| m + 1);
+    let mut word_like = vec![false; rows];
+    for (word, &row) in word_rows {
+        word_like[row] = super::is_word_like(word);
+    }
+    word_like
+}
+
+/// Word-like members considered for a cluster's name.
+const NAME_CANDIDATES: usize = 10;
 
 /// Share of the points the robust radius holds.
 const BOUNDS_PERCENTILE: usize = 98;

@@ -20,8 +20,10 @@ pub mod project;
 pub mod quality;
 pub mod relation_sets;
 pub mod relations;
+mod spelling;
 mod top_k;
 pub mod umap;
+mod word_like;
 
 pub use align::{FrameProjector, ProjectionMode, procrustes_rotation};
 pub use analogy::{AnalogyMethod, analogy};
@@ -61,3 +63,6 @@ pub use relations::{
     score_relations_with_index,
 };
 pub use umap::{UmapLayout, UmapOptions, UmapProgress, UmapStage, umap_3d};
+
+pub use spelling::close_spellings;
+pub use word_like::is_word_like;

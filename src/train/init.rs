@@ -11,7 +11,10 @@ use crate::embeddings::{Embeddings, Vocab};
 
 /// How input vectors start. Output vectors always start at zero (as in word2vec).
 // One `Init` exists per run, so boxing the large variant would only complicate the API.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "built once per run; boxing the pretrained vectors would only add an indirection"
+)]
 #[derive(Debug, Clone, Default)]
 pub enum Init {
     /// Uniform in `[-0.5/dim, 0.5/dim)`, as word2vec and gensim.

@@ -104,19 +104,23 @@ impl Kernels for Avx2Fma {
     // (`detect`), and the handles are valid for their lengths (their invariant).
     #[inline(always)]
     fn dot(self, a: RowRef<'_>, b: RowRef<'_>) -> f32 {
+        // SAFETY: see above (AVX2 + FMA present, handles valid for their lengths).
         unsafe { avx2::dot(a.as_ptr(), b.as_ptr(), a.len().min(b.len())) }
     }
     #[inline(always)]
     fn axpy(self, a: f32, x: RowRef<'_>, y: RowMut<'_>) {
+        // SAFETY: see above (AVX2 + FMA present, handles valid for their lengths).
         unsafe { avx2::axpy(a, x.as_ptr(), y.as_ptr(), x.len().min(y.len())) }
     }
     #[inline(always)]
     fn update(self, g: f32, l1: RowRef<'_>, l2: RowMut<'_>, work: RowMut<'_>) {
         let n = l1.len().min(l2.len()).min(work.len());
+        // SAFETY: see above (AVX2 + FMA present, handles valid for their lengths).
         unsafe { avx2::update(g, l1.as_ptr(), l2.as_ptr(), work.as_ptr(), n) }
     }
     #[inline(always)]
     fn add_and_clear(self, x: RowMut<'_>, y: RowMut<'_>) {
+        // SAFETY: see above (AVX2 + FMA present, handles valid for their lengths).
         unsafe { avx2::add_and_clear(x.as_ptr(), y.as_ptr(), x.len().min(y.len())) }
     }
 }

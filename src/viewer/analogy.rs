@@ -58,9 +58,15 @@ impl AnalogyState {
         let rows: Vec<usize> = words
             .iter()
             .map(|w| {
-                model
-                    .row_of(w.trim())
-                    .ok_or_else(|| format!("unknown word {:?}", w.trim()))
+                let w = w.trim();
+                model.row_of(w).ok_or_else(|| {
+                    let close = space::close_spellings(&model.words, w, 3);
+                    if close.is_empty() {
+                        format!("unknown word {w:?}")
+                    } else {
+                        format!("unknown word {w:?}; did you mean {}?", close.join(", "))
+                    }
+                })
             })
             .collect::<Result<_, _>>()?;
         let frame = model.frames.get(frame).ok_or("no snapshot yet")?;

@@ -94,6 +94,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Language", "语言"),
     // Training panel
     ("state: {}", "状态：{}"),
+    ("details", "详情"),
     (
         "loss {} (mean over the last ~{} words) · lr {}",
         "损失 {}（最近约 {} 个词的平均）· 学习率 {}",
@@ -236,8 +237,8 @@ pub const ZH: &[(&str, &str)] = &[
     ("consistency {} (start {})", "一致性 {}（开始时 {}）"),
     ("on screen {}", "屏幕上 {}"),
     (
-        "{} pairs found, {} missing · analogy top-1 {}",
-        "找到 {} 对，缺 {} 对 · 类比首位正确率 {}",
+        "{} pairs scored, {} without both words among the snapshot's · analogy top-1 {}",
+        "计分 {} 对，{} 对的词不全在快照中 · 类比首位正确率 {}",
     ),
     ("pairs of {}", "{} 的词对"),
     ("Show with the lens", "用透镜查看"),
@@ -249,8 +250,8 @@ pub const ZH: &[(&str, &str)] = &[
     ("built-in", "内置"),
     ("your file", "你的文件"),
     (
-        "{}: {} pairs found, {} missing ({})",
-        "{}：找到 {} 对，缺 {} 对（{}）",
+        "{}: {} of the set's pairs in this vocabulary, {} not ({})",
+        "{}：集合中 {} 对在词表里，{} 对不在（{}）",
     ),
     // Analogy panel
     ("Solve", "求解"),

@@ -171,7 +171,12 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
         if ordinary >= budget {
             break;
         }
-        if seen.insert(row)
+        // Punctuation runs and numbers are frequent in real vocabularies and say nothing.
+        if model
+            .words
+            .get(row)
+            .is_some_and(|w| crate::space::is_word_like(w))
+            && seen.insert(row)
             && let Some(candidate) = word_candidate(row, LabelKind::Ordinary)
         {
             candidates.push(candidate);

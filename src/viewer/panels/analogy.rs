@@ -10,24 +10,25 @@ use crate::space::AnalogyMethod;
 use crate::viewer::analogy::AnalogyState;
 use crate::viewer::selection::SelectWord;
 
+#[derive(Default)]
 pub struct AnalogyPanel {
     words: [String; 3],
     method: AnalogyMethod,
     error: Option<String>,
-}
-
-impl Default for AnalogyPanel {
-    fn default() -> Self {
-        Self {
-            words: ["男人".into(), "国王".into(), "女人".into()],
-            method: AnalogyMethod::CosAdd,
-            error: None,
-        }
-    }
+    /// The words the fields were filled for, so a new space gets words of its own.
+    filled_for: Option<(usize, Option<String>)>,
 }
 
 impl AnalogyPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        // Start from a classic analogy the loaded vocabulary has, in its language.
+        let space = (cx.model.words.len(), cx.model.words.first().cloned());
+        if self.filled_for.as_ref() != Some(&space) {
+            self.filled_for = Some(space);
+            if let Some(words) = crate::viewer::tour::analogy_words(cx.model, cx.lang) {
+                self.words = [words[0], words[1], words[2]].map(str::to_owned);
+            }
+        }
         ui.horizontal(|ui| {
             for (i, word) in self.words.iter_mut().enumerate() {
                 ui.add(egui::TextEdit::singleline(word).desired_width(56.0));

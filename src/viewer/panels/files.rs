@@ -195,7 +195,10 @@ fn open_dropped_files(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a bevy system: each argument is one resource or message it uses"
+)]
 fn run_exports(
     mut requests: MessageReader<ExportRequest>,
     mut commands: Commands,

@@ -144,7 +144,10 @@ impl Plugin for PanelsPlugin {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a bevy system: each argument is one resource or message it uses"
+)]
 fn panels_system(
     mut contexts: EguiContexts,
     mut panels: ResMut<Panels>,
@@ -275,12 +278,12 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) ->
                 egui::CollapsingHeader::new(cx.lang.tr("Word"))
                     .default_open(true)
                     .show(ui, |ui| panels.search.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Relations"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.relations.ui(ui, cx));
                 egui::CollapsingHeader::new(cx.lang.tr("Analogy"))
                     .default_open(true)
                     .show(ui, |ui| panels.analogy.ui(ui, cx));
+                egui::CollapsingHeader::new(cx.lang.tr("Relations"))
+                    .default_open(true)
+                    .show(ui, |ui| panels.relations.ui(ui, cx));
             });
         })
         .response

@@ -39,7 +39,7 @@ impl RelationsPanel {
                     lang.tr("your file")
                 };
                 ui.label(fill(
-                    lang.tr("{}: {} pairs found, {} missing ({})"),
+                    lang.tr("{}: {} of the set's pairs in this vocabulary, {} not ({})"),
                     &[&set.name, &set.pairs_found, &set.pairs_missing, &origin],
                 ));
             }
@@ -84,40 +84,46 @@ impl RelationsPanel {
                     cx.model_requests.write(ModelRequest::SetSettings(settings));
                 }
             });
-            let accuracy = score
-                .analogy_accuracy
-                .map_or("–".to_owned(), |a| format!("{:.0}%", a * 100.0));
-            ui.weak(fill(
-                lang.tr("{} pairs found, {} missing · analogy top-1 {}"),
-                &[&score.pairs_found, &score.pairs_missing, &accuracy],
-            ));
-            let series: PlotPoints = cx
-                .model
-                .frames
-                .iter()
-                .enumerate()
-                .filter_map(|(f, frame)| {
-                    let c = frame.relation_scores.get(i)?.consistency?;
-                    Some([f as f64, f64::from(c)])
-                })
-                .collect();
-            // One snapshot has no history to chart: its figures are the numbers above.
-            if frame_count < 2 {
-                pairs_ui(ui, cx, &score.relation, i);
-                continue;
-            }
-            Plot::new(("relation-curve", i))
-                .height(60.0)
-                .allow_drag(false)
-                .allow_scroll(false)
-                .allow_zoom(false)
-                .show_axes([false, true])
-                .include_y(0.0)
-                .include_y(1.0)
-                .show(ui, |plot| {
-                    plot.line(Line::new(score.relation.clone(), series))
+            // Details folded: eleven relation sets must not push the analogy panel out of reach.
+            egui::CollapsingHeader::new(lang.tr("details"))
+                .id_salt(("relation-details", i))
+                .default_open(false)
+                .show(ui, |ui| {
+                    let accuracy = score
+                        .analogy_accuracy
+                        .map_or("–".to_owned(), |a| format!("{:.0}%", a * 100.0));
+                    ui.weak(fill(
+                        lang.tr("{} pairs scored, {} without both words among the snapshot's · analogy top-1 {}"),
+                        &[&score.pairs_found, &score.pairs_missing, &accuracy],
+                    ));
+                    let series: PlotPoints = cx
+                        .model
+                        .frames
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(f, frame)| {
+                            let c = frame.relation_scores.get(i)?.consistency?;
+                            Some([f as f64, f64::from(c)])
+                        })
+                        .collect();
+                    // One snapshot has no history to chart: its figures are the numbers above.
+                    if frame_count < 2 {
+                        pairs_ui(ui, cx, &score.relation, i);
+                        return;
+                    }
+                    Plot::new(("relation-curve", i))
+                        .height(60.0)
+                        .allow_drag(false)
+                        .allow_scroll(false)
+                        .allow_zoom(false)
+                        .show_axes([false, true])
+                        .include_y(0.0)
+                        .include_y(1.0)
+                        .show(ui, |plot| {
+                            plot.line(Line::new(score.relation.clone(), series))
+                        });
+                    pairs_ui(ui, cx, &score.relation, i);
                 });
-            pairs_ui(ui, cx, &score.relation, i);
         }
     }
 }

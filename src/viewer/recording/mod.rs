@@ -175,7 +175,10 @@ impl Plugin for RecordingPlugin {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a bevy system: each argument is one resource or message it uses"
+)]
 fn drive_recording(
     mut commands: Commands,
     mut recorder: ResMut<Recorder>,

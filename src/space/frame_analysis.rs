@@ -663,11 +663,10 @@ mod tests {
         assert_eq!(frame.clusters.len(), 5);
         assert_eq!(frame.relation_scores.len(), 1);
         assert_eq!(frame.neighbor_index.len(), 5);
-        // Each cluster is named by its lowest (most frequent) row.
+        // Each cluster is named by one of its own word-like members (all five are words).
         for (label, row) in frame.cluster_label_rows.iter().enumerate() {
             if let Some(row) = row {
                 assert_eq!(frame.clusters[*row], label);
-                assert!(frame.clusters[..*row].iter().all(|&l| l != label));
             }
         }
         let second = analyzer.analyze(vectors.view()).unwrap();
@@ -831,6 +830,25 @@ mod tests {
         };
         let fallback = FrameAnalyzer::new(unknown, words, Arc::new(Vec::new()));
         assert!(!fallback.uses_lens(), "an unknown word falls back to PCA");
+    }
+
+    #[test]
+    fn clusters_are_named_by_a_central_word_not_a_symbol() {
+        // Rows in frequency order: the cluster's most frequent token is punctuation and the
+        // next is a word far from the centre; the name is the central word.
+        let coords = ndarray::array![
+            [0.0f32, 0.0, 0.0],
+            [5.0, 0.0, 0.0],
+            [1.0, 0.0, 0.0],
+            [1.1, 0.0, 0.0]
+        ];
+        let word_like = [false, true, true, true];
+        let (names, centres) = cluster_summary(&[0, 0, 0, 0], &coords, 1, &word_like);
+        assert!((centres[0][0] - 1.775).abs() < 1e-4);
+        assert_eq!(names, vec![Some(3)]);
+        // No word-like member: the most frequent row.
+        let (names, _) = cluster_summary(&[0, 0, 0, 0], &coords, 1, &[false; 4]);
+        assert_eq!(names, vec![Some(0)]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use embedscape::atomic_file::write_atomically;
 use embedscape::space::{
-    KMeansOptions, PcaOptions, PcaSolver, QualityOptions, UmapOptions, UmapStage, fit_pca3,
+    KMeansOptions, NeighborSearch, PcaOptions, PcaSolver, QualityOptions, UmapOptions, UmapStage, fit_pca3,
     kmeans_clusters, projection_quality, relation_sets_for_vocab, resolve_axes, semantic_axes,
     umap_3d, write_coords_tsv,
 };
@@ -28,6 +28,15 @@ pub enum Method {
     Pca,
     /// UMAP on the cosine 15-NN graph (non-linear; keeps neighbourhoods).
     Umap,
+}
+
+/// UMAP's neighbour graph (mirrors the library's `NeighborSearch`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GraphChoice {
+    #[default]
+    Auto,
+    Exact,
+    Approximate,
 }
 
 #[derive(clap::Args, Default)]
@@ -65,6 +74,10 @@ pub struct ProjectArgs {
     /// UMAP: optimisation epochs (default 500 up to 10,000 words, 200 above).
     #[arg(long)]
     pub epochs: Option<usize>,
+    /// UMAP: neighbour graph, exact (O(n²)) or approximate (NN-descent); `auto` is exact below
+    /// 10,000 words.
+    #[arg(long, value_enum, default_value_t = GraphChoice::Auto)]
+    pub neighbor_graph: GraphChoice,
     /// Seed for the PCA row sample, UMAP and k-means.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -210,6 +223,11 @@ fn umap(
         n_neighbors: args.neighbors,
         min_dist: args.min_dist,
         n_epochs: args.epochs,
+        neighbor_search: match args.neighbor_graph {
+            GraphChoice::Auto => NeighborSearch::Auto,
+            GraphChoice::Exact => NeighborSearch::Exact,
+            GraphChoice::Approximate => NeighborSearch::Approximate,
+        },
         seed: args.seed,
         ..Default::default()
     };

@@ -60,4 +60,7 @@ pub use relations::{
     RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,
     score_relations_with_index,
 };
-pub use umap::{UmapLayout, UmapOptions, UmapProgress, UmapStage, umap_3d};
+pub use umap::{
+    APPROXIMATE_KNN_MIN_ROWS, NeighborSearch, UmapLayout, UmapOptions, UmapProgress, UmapStage,
+    cosine_knn_graph, umap_3d,
+};

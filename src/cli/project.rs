@@ -11,9 +11,9 @@ use std::time::Instant;
 use anyhow::Context;
 use embedscape::atomic_file::write_atomically;
 use embedscape::space::{
-    KMeansOptions, NeighborSearch, PcaOptions, PcaSolver, QualityOptions, UmapOptions, UmapStage, fit_pca3,
-    kmeans_clusters, projection_quality, relation_sets_for_vocab, resolve_axes, semantic_axes,
-    umap_3d, write_coords_tsv,
+    KMeansOptions, NeighborSearch, PcaOptions, PcaSolver, QualityOptions, UmapOptions, UmapStage,
+    fit_pca3, kmeans_clusters, projection_quality, relation_sets_for_vocab, resolve_axes,
+    semantic_axes, umap_3d, write_coords_tsv,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array2;
@@ -237,10 +237,15 @@ fn umap(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let never = AtomicBool::new(false);
+    let started = Instant::now();
+    let mut graph_secs = None;
     let layout = umap_3d(matrix, &opts, None, &never, &mut |p| {
         let message = match p.stage {
             UmapStage::Neighbors => "neighbours",
-            UmapStage::Layout => "layout",
+            UmapStage::Layout => {
+                graph_secs.get_or_insert_with(|| started.elapsed().as_secs_f64());
+                "layout"
+            }
         };
         bar.set_message(message);
         bar.set_length(p.total as u64);
@@ -249,8 +254,11 @@ fn umap(
     .context("UMAP")?;
     bar.finish_and_clear();
     let summary = format!(
-        "UMAP ({} neighbours, min_dist {}, {} epochs)",
-        args.neighbors, args.min_dist, layout.epochs_run
+        "UMAP ({} neighbours, min_dist {}, {} epochs; neighbour graph {:.1} s)",
+        args.neighbors,
+        args.min_dist,
+        layout.epochs_run,
+        graph_secs.unwrap_or_default()
     );
     Ok((layout.coords, summary))
 }

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::vector_math::dot;
 
 /// Random-projection trees in the initial forest.
-const TREES: usize = 6;
+const TREES: usize = 8;
 /// Largest leaf of a tree.
 const LEAF_ROWS: usize = 32;
 /// NN-descent stops when fewer than this share of the n·k links changed in an iteration.
@@ -78,26 +78,36 @@ pub(crate) fn approximate_cosine_knn(
         let changes: usize = next
             .lists_mut()
             .enumerate()
-            .map(|(p, (ids, sims, new))| {
-                // Start from this row's own list, every link now old.
-                let (own_ids, own_sims) = graph.list(p);
-                ids.copy_from_slice(own_ids);
-                sims.copy_from_slice(own_sims);
-                new.fill(false);
-                let mut changed = 0;
-                for &(u, pu_new) in joins.of(p) {
-                    for &(c, uc_new) in joins.of(u as usize) {
-                        if (!pu_new && !uc_new) || c as usize == p {
-                            continue;
-                        }
-                        let sim = dot(row(p), row(c as usize));
-                        if insert(ids, sims, new, c, sim) {
-                            changed += 1;
+            .map_init(
+                || vec![u32::MAX; n],
+                |seen, (p, (ids, sims, new))| {
+                    // Start from this row's own list, every link now old.
+                    let (own_ids, own_sims) = graph.list(p);
+                    ids.copy_from_slice(own_ids);
+                    sims.copy_from_slice(own_sims);
+                    new.fill(false);
+                    // `seen[c] == p`: c already compared with p (or listed) in this pass;
+                    // neighbourhoods overlap, so most candidates come through several rows.
+                    for &c in own_ids.iter().filter(|&&c| c != EMPTY) {
+                        seen[c as usize] = p as u32;
+                    }
+                    seen[p] = p as u32;
+                    let mut changed = 0;
+                    for &(u, pu_new) in joins.of(p) {
+                        for &(c, uc_new) in joins.of(u as usize) {
+                            if (!pu_new && !uc_new) || seen[c as usize] == p as u32 {
+                                continue;
+                            }
+                            seen[c as usize] = p as u32;
+                            let sim = dot(row(p), row(c as usize));
+                            if insert(ids, sims, new, c, sim) {
+                                changed += 1;
+                            }
                         }
                     }
-                }
-                changed
-            })
+                    changed
+                },
+            )
             .sum();
         graph = next;
         progress(2 + iteration, total_steps);
@@ -192,13 +202,15 @@ fn forest_graph<'a>(
         .map(|t| Tree::build(n, seed.wrapping_add(t as u64 * 0x9E37_79B9), row))
         .collect();
     let mut graph = Graph::empty(n, k);
-    graph
-        .lists_mut()
-        .enumerate()
-        .for_each(|(p, (ids, sims, new))| {
+    graph.lists_mut().enumerate().for_each_init(
+        || vec![u32::MAX; n],
+        |seen, (p, (ids, sims, new))| {
+            seen[p] = p as u32;
             for tree in &trees {
                 for &c in tree.leaf_of(p) {
-                    if c as usize != p {
+                    // Rows that share leaves in several trees are compared once.
+                    if seen[c as usize] != p as u32 {
+                        seen[c as usize] = p as u32;
                         insert(ids, sims, new, c, dot(row(p), row(c as usize)));
                     }
                 }
@@ -210,7 +222,8 @@ fn forest_graph<'a>(
                 insert(ids, sims, new, c as u32, dot(row(p), row(c)));
             }
             new.fill(true);
-        });
+        },
+    );
     graph
 }
 

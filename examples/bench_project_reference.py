@@ -6,6 +6,9 @@
                  epochs, parallel) on FILE, its numba code warmed up on 2,000 rows first;
                  writes `word x y z` TSV to OUT for `examples/score_layout.rs` to score.
 
+  tsne FILE OUT  scikit-learn's Barnes-Hut t-SNE to 3D (cosine, init="pca", default 1000
+                 iterations, all cores) on FILE; writes `word x y z` TSV to OUT.
+
 FILE is a word2vec text file (header line `N D`, then `word v1 ... vD`).
 """
 import sys
@@ -48,6 +51,26 @@ def pca(paths):
               f"median {np.median(times):.3f} s (runs {', '.join(f'{t:.3f}' for t in times)})")
 
 
+def write_layout(out, words, coords):
+    with open(out, "w") as f:
+        f.write("word\tx\ty\tz\n")
+        for word, (a, b, c) in zip(words, coords):
+            f.write(f"{word}\t{a}\t{b}\t{c}\n")
+
+
+def tsne_layout(path, out):
+    import sklearn
+    from sklearn.manifold import TSNE
+
+    print("scikit-learn", sklearn.__version__)
+    words, x = load_w2v(path)
+    t = time.perf_counter()
+    coords = TSNE(n_components=3, metric="cosine", init="pca", n_jobs=-1,
+                  random_state=0).fit_transform(x)
+    print(f"{path}: sklearn t-SNE {x.shape[0]} x {x.shape[1]} in {time.perf_counter() - t:.1f} s")
+    write_layout(out, words, coords)
+
+
 def umap_layout(path, out):
     import umap
 
@@ -58,10 +81,7 @@ def umap_layout(path, out):
     coords = umap.UMAP(n_components=3, metric="cosine", n_neighbors=15,
                        min_dist=0.1).fit_transform(x)
     print(f"{path}: umap-learn {x.shape[0]} x {x.shape[1]} in {time.perf_counter() - t:.1f} s")
-    with open(out, "w") as f:
-        f.write("word\tx\ty\tz\n")
-        for word, (a, b, c) in zip(words, coords):
-            f.write(f"{word}\t{a}\t{b}\t{c}\n")
+    write_layout(out, words, coords)
 
 
 if __name__ == "__main__":
@@ -69,5 +89,7 @@ if __name__ == "__main__":
         pca(sys.argv[2:])
     elif sys.argv[1] == "umap":
         umap_layout(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "tsne":
+        tsne_layout(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

@@ -71,7 +71,7 @@ pub struct ProjectArgs {
     /// UMAP: how tightly points may pack.
     #[arg(long, default_value_t = 0.1)]
     pub min_dist: f32,
-    /// UMAP: optimisation epochs (default 500 up to 10,000 words, 200 above).
+    /// UMAP: optimisation epochs (default 500 up to 10,000 words, 200 up to 200,000, 100 above).
     #[arg(long)]
     pub epochs: Option<usize>,
     /// UMAP: neighbour graph, exact (O(n²)) or approximate (NN-descent); `auto` is exact below

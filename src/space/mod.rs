@@ -61,6 +61,6 @@ pub use relations::{
     score_relations_with_index,
 };
 pub use umap::{
-    APPROXIMATE_KNN_MIN_ROWS, NeighborSearch, UmapLayout, UmapOptions, UmapProgress, UmapStage,
-    cosine_knn_graph, umap_3d,
+    APPROXIMATE_KNN_MIN_ROWS, FEWER_EPOCHS_ROWS, NeighborSearch, UmapLayout, UmapOptions,
+    UmapProgress, UmapStage, cosine_knn_graph, umap_3d,
 };

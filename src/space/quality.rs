@@ -154,11 +154,11 @@ pub fn projection_quality(
             // A target counts with its own similarity from the 3D pass (the product here may
             // round a hair above it, which would count it as more similar than itself).
             let mut sim_for_rank = sim;
-            if let Some(&(target_row, own)) = state.targets_by_row.get(state.next_target) {
-                if target_row == row {
-                    state.next_target += 1;
-                    sim_for_rank = own;
-                }
+            if let Some(&(target_row, own)) = state.targets_by_row.get(state.next_target)
+                && target_row == row
+            {
+                state.next_target += 1;
+                sim_for_rank = own;
             }
             // Most similarities are below both thresholds: skip them cheaply.
             if sim > state.top.threshold() {

@@ -176,7 +176,8 @@ impl Graph {
 /// then marked new). Rows already in the list are not added twice.
 fn insert(ids: &mut [u32], sims: &mut [f32], new: &mut [bool], c: u32, sim: f32) -> bool {
     let k = ids.len();
-    if !(sim > sims[k - 1]) || ids.contains(&c) {
+    // Written so that a NaN similarity never enters.
+    if sim.partial_cmp(&sims[k - 1]) != Some(std::cmp::Ordering::Greater) || ids.contains(&c) {
         return false;
     }
     let pos = sims.partition_point(|&s| s >= sim);

@@ -62,7 +62,10 @@ pub use relations::{
     RelationPair, RelationScore, parse_relations, read_relations_tsv, score_relations,
     score_relations_with_index,
 };
-pub use umap::{UmapLayout, UmapOptions, UmapProgress, UmapStage, umap_3d};
+pub use umap::{
+    APPROXIMATE_KNN_MIN_ROWS, FEWER_EPOCHS_ROWS, NeighborSearch, UmapLayout, UmapOptions,
+    UmapProgress, UmapStage, cosine_knn_graph, umap_3d,
+};
 
 pub use spelling::close_spellings;
 pub use word_like::is_word_like;

@@ -1,24 +1,26 @@
 //! PCA to 3D: the basis that turns D-dimensional vectors into viewer coordinates.
 //!
-//! The fit is `linfa_reduction::Pca` (LOBPCG truncated SVD, see `project/linfa_fit.rs` for why
-//! it failed before and how it is made reliable): the centred rows (a seeded sample of at most
-//! `max_fit_rows` for large sets) are divided by their Frobenius norm first, the result is
-//! checked (orthonormal basis, small eigen-residuals, Rayleigh quotients equal to the returned
-//! variances), and each axis's share of the TOTAL variance is computed here — linfa's own
-//! `explained_variance()` divides by (k − 1) and its ratio is normalised over the kept
-//! components only. Any panic in the dependency is caught.
+//! The fit is `linfa_reduction::Pca` (LOBPCG truncated SVD), but not on the rows: the D x D
+//! scatter matrix of the centred rows (a seeded sample of at most `max_fit_rows` for large sets)
+//! is computed once — row blocks in parallel, each block `Xᵀ·X` in f32, blocks summed in f64 —
+//! and `Pca` is fitted on the rows of its Cholesky factor, which have the same principal axes
+//! (see `project/linfa_fit.rs`). LOBPCG then costs O(D²) per iteration instead of O(N·D), so
+//! flat spectra (isotropic data), which need many iterations, no longer cost a pass over the
+//! data each. The result is checked (orthonormal basis, small eigen-residuals, Rayleigh
+//! quotients equal to the returned variances), and each axis's share of the TOTAL variance is
+//! computed here — linfa's own `explained_variance()` divides by (k − 1) and its ratio is
+//! normalised over the kept components only. Any panic in the dependency is caught.
 //!
 //! Root cause of the old failures ("NaN values in array" panics, silently wrong bases):
 //! linfa-linalg 0.2.1's LOBPCG, which `Pca` calls with precision 1e-5, uses an ABSOLUTE
-//! tolerance of 1e-10 on the eigenvalues of XcᵀXc; those grow with rows x scale, so past ~1e5
+//! tolerance of 1e-10 on the eigenvalues; unscaled they grow with rows x scale, so past ~1e5
 //! nothing converges and the iteration blows up (linfa-linalg issue #12, unfixed). Scaling the
-//! data to unit Frobenius norm makes the eigenvalues sum to 1; details in `project/linfa_fit.rs`.
+//! scatter matrix to unit trace makes the eigenvalues sum to 1.
 //!
-//! The exact path — the D x D covariance (row blocks in parallel, each block `Xᵀ·X` in f32,
-//! blocks summed in f64) and its symmetric eigendecomposition with `linfa_linalg::eigh` — is used
-//! below [`LOBPCG_MIN_DIMS`] dimensions (where LOBPCG can stop unconverged without an error),
-//! as the fallback when the LOBPCG fit fails its check (logged on stderr and reported in
-//! [`Pca3::solver`]), and as the test oracle.
+//! The exact path — the same scatter matrix and its symmetric eigendecomposition with
+//! `linfa_linalg::eigh` — is used below [`LOBPCG_MIN_DIMS`] dimensions (where LOBPCG can stop
+//! unconverged without an error), as the fallback when the LOBPCG fit fails its check (logged on
+//! stderr and reported in [`Pca3::solver`]), and as the test oracle.
 //!
 //! Very large sets are fitted on a seeded random sample of at most `max_fit_rows` rows; the basis
 //! is then applied to every row.
@@ -130,21 +132,22 @@ pub fn fit_pca3_with(
         PcaSolverChoice::Exact => false,
         PcaSolverChoice::Lobpcg => d > 3 && fit.nrows() > 3,
     };
+    let cov = covariance(fit, &mean_f64);
     let (vectors, shares, solver) = if try_lobpcg {
-        match linfa_fit::fit_lobpcg(fit, &mean_f64, 3) {
+        match linfa_fit::fit_scatter(&cov, 3) {
             Ok(Some(lobpcg)) => (lobpcg.basis, lobpcg.shares, PcaSolver::Lobpcg),
             Ok(None) => {
-                let (vectors, shares) = exact_fit(fit, &mean_f64)?;
+                let (vectors, shares) = exact_fit(cov)?;
                 (vectors, shares, PcaSolver::Exact)
             }
             Err(reason) => {
                 eprintln!("PCA: {reason}; using the exact eigendecomposition instead");
-                let (vectors, shares) = exact_fit(fit, &mean_f64)?;
+                let (vectors, shares) = exact_fit(cov)?;
                 (vectors, shares, PcaSolver::ExactFallback)
             }
         }
     } else {
-        let (vectors, shares) = exact_fit(fit, &mean_f64)?;
+        let (vectors, shares) = exact_fit(cov)?;
         (vectors, shares, PcaSolver::Exact)
     };
     let mut basis = Array2::<f32>::zeros((d, 3));
@@ -173,11 +176,7 @@ pub fn fit_pca3_with(
 
 /// The exact path: eigenvectors (columns, decreasing eigenvalue) of the covariance and each
 /// one's share of the total variance (its trace).
-fn exact_fit(
-    fit: ArrayView2<f32>,
-    mean: &Array1<f64>,
-) -> Result<(Array2<f64>, Vec<f64>), SpaceError> {
-    let cov = covariance(fit, mean);
+fn exact_fit(cov: Array2<f64>) -> Result<(Array2<f64>, Vec<f64>), SpaceError> {
     let total_variance: f64 = cov.diag().sum();
     let (values, vectors) = eigh_desc(cov)?;
     let shares = values
@@ -443,6 +442,51 @@ mod tests {
     }
 
     #[test]
+    fn lobpcg_fit_matches_the_exact_basis_on_isotropic_data() {
+        // A flat spectrum (iid values): the case where LOBPCG on the rows needed many passes.
+        // Tiny eigenvalue gaps make single axes sensitive, but the solver works on the same
+        // scatter matrix as the exact path, so it must land on the same axes.
+        let opts = PcaOptions::default();
+        for seed in 0..2 {
+            let data = random_matrix(20_000, 300, 40 + seed);
+            let lobpcg = fit_pca3(data.view(), &opts).unwrap();
+            let exact = fit_pca3_with(data.view(), &opts, PcaSolverChoice::Exact).unwrap();
+            assert_eq!(lobpcg.solver, PcaSolver::Lobpcg, "seed {seed}");
+            let angle = subspace_angle_deg(&lobpcg.basis, &exact.basis);
+            assert!(angle < 0.01, "seed {seed}: subspace {angle} degrees off");
+            for axis in 0..3 {
+                let cos = lobpcg.basis.column(axis).dot(&exact.basis.column(axis));
+                assert!(cos > 0.9999, "seed {seed} axis {axis}: cos {cos}");
+                let (a, b) = (
+                    lobpcg.explained_variance_ratio[axis],
+                    exact.explained_variance_ratio[axis],
+                );
+                assert!((a - b).abs() < 1e-5, "seed {seed} axis {axis}: {a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_singular_scatter_matrix_still_fits_through_linfa() {
+        // Constant columns and fewer rows than dimensions: no Cholesky factor without the
+        // diagonal shift, which must not move the axes or the shares.
+        let mut data = structured(100, 300, 9);
+        data.column_mut(7).fill(2.5);
+        let opts = PcaOptions::default();
+        let lobpcg = fit_pca3(data.view(), &opts).unwrap();
+        let exact = fit_pca3_with(data.view(), &opts, PcaSolverChoice::Exact).unwrap();
+        assert_eq!(lobpcg.solver, PcaSolver::Lobpcg);
+        assert!(subspace_angle_deg(&lobpcg.basis, &exact.basis) < 0.01);
+        for axis in 0..3 {
+            let (a, b) = (
+                lobpcg.explained_variance_ratio[axis],
+                exact.explained_variance_ratio[axis],
+            );
+            assert!((a - b).abs() < 1e-5, "axis {axis}: {a} vs {b}");
+        }
+    }
+
+    #[test]
     fn few_dimensions_use_the_exact_path() {
         let data = structured(2_000, 8, 5);
         let pca = fit_pca3(data.view(), &PcaOptions::default()).unwrap();
@@ -457,6 +501,7 @@ mod tests {
         let mean = data.mean_axis(Axis(0)).unwrap();
         let centred = &data - &mean;
         let outcome = linfa_fit::fit_prepared(centred, 3);
+        // (The app never fits rows like this: it fits the unit-trace Cholesky factor.)
         assert!(outcome.is_err(), "unscaled fit passed the check");
     }
 

@@ -111,14 +111,22 @@ pub fn projection_quality(
         })
         .collect();
 
-    /// Per sampled word: its full-space top k, and for each 3D neighbour the number of words
-    /// more similar to it than that neighbour (its full-space rank − 1).
+    /// Per sampled word: its full-space top k, and what trustworthiness needs: for each 3D
+    /// neighbour ("target") the number of words more similar to the query than it is. Rows
+    /// above the least similar target fall into a bucket by how many targets they beat (a
+    /// binary search over the target similarities, not one comparison per target: with a poor
+    /// view most rows beat some target); suffix sums of the buckets give the counts.
     struct State {
         query: usize,
         top: TopK,
-        targets: Vec<(usize, f32)>,
-        lowest_target: f32,
-        more_similar: Vec<usize>,
+        /// Targets as (row, similarity), by row: rows arrive in increasing order, so one cursor
+        /// recognises them.
+        targets_by_row: Vec<(usize, f32)>,
+        next_target: usize,
+        /// Target similarities, ascending.
+        thresholds: Vec<f32>,
+        /// `beats[j]`: rows more similar than exactly the `j` least similar targets.
+        beats: Vec<usize>,
     }
     let never = AtomicBool::new(false);
     let states = scan_similarities(
@@ -126,36 +134,39 @@ pub fn projection_quality(
         &sample,
         &never,
         |p| {
-            let targets = near_3d[p].clone();
-            let lowest_target = targets
-                .iter()
-                .map(|&(_, s)| s)
-                .fold(f32::INFINITY, f32::min);
+            let mut targets_by_row = near_3d[p].clone();
+            targets_by_row.sort_unstable_by_key(|&(row, _)| row);
+            let mut thresholds: Vec<f32> = targets_by_row.iter().map(|&(_, s)| s).collect();
+            thresholds.sort_unstable_by(f32::total_cmp);
             State {
                 query: sample[p],
                 top: TopK::new(k),
-                more_similar: vec![0; targets.len()],
-                targets,
-                lowest_target,
+                beats: vec![0; thresholds.len() + 1],
+                targets_by_row,
+                next_target: 0,
+                thresholds,
             }
         },
         |state, row, sim| {
             if row == state.query {
                 return;
             }
+            // A target counts with its own similarity from the 3D pass (the product here may
+            // round a hair above it, which would count it as more similar than itself).
+            let mut sim_for_rank = sim;
+            if let Some(&(target_row, own)) = state.targets_by_row.get(state.next_target)
+                && target_row == row
+            {
+                state.next_target += 1;
+                sim_for_rank = own;
+            }
             // Most similarities are below both thresholds: skip them cheaply.
             if sim > state.top.threshold() {
                 state.top.offer(row, sim);
             }
-            if sim > state.lowest_target {
-                for (count, &(target_row, target)) in
-                    state.more_similar.iter_mut().zip(&state.targets)
-                {
-                    // The target itself may round a hair above its own similarity.
-                    if sim > target && row != target_row {
-                        *count += 1;
-                    }
-                }
+            if state.thresholds.first().is_some_and(|&t| sim_for_rank > t) {
+                let beaten = state.thresholds.partition_point(|&t| t < sim_for_rank);
+                state.beats[beaten] += 1;
             }
         },
     )
@@ -165,10 +176,19 @@ pub fn projection_quality(
     let mut rank_excess = 0.0f64;
     for state in &states {
         let full: Vec<usize> = state.top.items().iter().map(|&(r, _)| r).collect();
-        for (&(row, _), &more) in state.targets.iter().zip(&state.more_similar) {
+        // more_similar[i]: rows beating the i-th least similar target = rows in buckets > i.
+        let mut more_similar = vec![0usize; state.thresholds.len()];
+        let mut suffix = 0usize;
+        for i in (0..state.thresholds.len()).rev() {
+            suffix += state.beats[i + 1];
+            more_similar[i] = suffix;
+        }
+        for &(row, sim) in &state.targets_by_row {
             if full.contains(&row) {
                 preserved += 1;
             } else {
+                let position = state.thresholds.partition_point(|&t| t < sim);
+                let more = more_similar[position.min(more_similar.len() - 1)];
                 // Rank 1 = nearest; only ranks beyond k count (scikit-learn's definition).
                 rank_excess += (more + 1).saturating_sub(k) as f64;
             }

@@ -1,25 +1,36 @@
-//! The 3-component PCA fit through `linfa_reduction::Pca`, made safe to call from the app.
+//! The 3-component PCA fit through `linfa_reduction::Pca`, made fast and safe to call from the app.
 //!
-//! Root cause of the failures this file works around: `Pca` (f64 only) runs linfa-linalg 0.2.1's
-//! LOBPCG `TruncatedSvd` with a fixed precision of 1e-5, which it squares into an ABSOLUTE
-//! tolerance of 1e-10 on the eigenvalues of XcᵀXc (Xc = centred data). Those eigenvalues grow
-//! with rows x scale; past ~1e5 the tolerance is below f64 rounding, nothing converges, the Gram
-//! matrix of the search space turns singular, spurious eigenvalues grow to inf/NaN and
-//! `sort_eig` panics ("NaN values in array") — linfa-linalg issue #12, no upstream fix. Dividing
-//! the centred data by its Frobenius norm makes the eigenvalues sum to 1 (and the tolerance
-//! relative), after which it converges in ~15 iterations. Below ~15 dimensions it can still
-//! stop at `maxiter = min(10·d, …)` and return an unconverged basis WITHOUT an error, so every
-//! result is checked here (orthonormality, eigen-residuals, Rayleigh quotients against the
+//! Fast: `Pca` runs LOBPCG on the rows it is given, one pass over them per iteration, and LOBPCG
+//! needs many iterations on flat spectra (isotropic data, a training run's first snapshots).
+//! The principal axes of the centred rows Xc are those of ANY matrix F with FᵀF = XcᵀXc, so the
+//! caller computes the D x D scatter matrix once (one GEMM) and `Pca` is fitted on the D rows of
+//! its Cholesky factor instead of the N rows of data: each iteration then costs O(D²·k) whatever N
+//! is. `Pca` centres what it is given, so it gets the rows of F and of −F (mean exactly zero,
+//! scatter 2FᵀF, the same axes), scaled by 1/√2.
+//!
+//! Safe: `Pca` (f64 only) runs linfa-linalg 0.2.1's LOBPCG `TruncatedSvd` with a fixed precision
+//! of 1e-5, which it squares into an ABSOLUTE tolerance of 1e-10 on the eigenvalues of the
+//! operator. Unscaled, those grow with rows x scale; past ~1e5 the tolerance is below f64
+//! rounding, nothing converges, the Gram matrix of the search space turns singular, spurious
+//! eigenvalues grow to inf/NaN and `sort_eig` panics ("NaN values in array") — linfa-linalg issue
+//! #12, no upstream fix. Dividing the scatter matrix by its trace (the factor then has unit
+//! Frobenius norm, the eigenvalues sum to 1) makes the tolerance relative. Below ~15 dimensions
+//! it can still stop at its iteration cap and return an unconverged basis WITHOUT an error, so
+//! every result is checked here (orthonormality, eigen-residuals, Rayleigh quotients against the
 //! returned singular values) and the caller falls back to the exact path when the check fails.
 //! A panic inside the dependency is caught with `catch_unwind` and reported as a failure.
+//!
+//! A singular scatter matrix (constant columns, fewer rows than dimensions) has no Cholesky
+//! factor — computed from f32 rows, its zero eigenvalues come out as ±1e-7 of the trace — so a
+//! small multiple of the identity is added then, which shifts every eigenvalue by the same
+//! amount and leaves the eigenvectors unchanged (the shares are corrected for it).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use linfa::DatasetBase;
 use linfa::traits::Fit;
 use linfa_reduction::Pca;
-use ndarray::parallel::prelude::*;
-use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 /// Largest allowed deviation of VᵀV from the identity.
 const ORTHONORMAL_TOL: f64 = 1e-6;
@@ -38,18 +49,50 @@ pub(super) struct LobpcgFit {
     pub shares: Vec<f64>,
 }
 
-/// Fits `k` components on `rows` (already sampled) centred on `mean`, scaled to unit Frobenius
-/// norm. `Ok(None)` when all rows are equal (nothing to fit: not a failure); `Err` carries a
-/// one-line reason (panic message, solver error or failed check).
-pub(super) fn fit_lobpcg(
-    rows: ArrayView2<f32>,
-    mean: &Array1<f64>,
-    k: usize,
-) -> Result<Option<LobpcgFit>, String> {
-    match centred_unit_frobenius(rows, mean)? {
-        Some(scaled) => fit_prepared(scaled, k).map(Some),
-        None => Ok(None),
+/// Fits `k` components from the D x D scatter matrix `scatter` = XcᵀXc of centred rows (any
+/// positive multiple of it, e.g. the covariance). `Ok(None)` when it is zero (all rows equal:
+/// nothing to fit, not a failure); `Err` carries a one-line reason (panic message, solver
+/// error, no factor or failed check).
+pub(super) fn fit_scatter(scatter: &Array2<f64>, k: usize) -> Result<Option<LobpcgFit>, String> {
+    let trace: f64 = scatter.diag().sum();
+    if trace == 0.0 {
+        return Ok(None);
     }
+    if !trace.is_finite() {
+        return Err(format!("scatter matrix has trace {trace}"));
+    }
+    let unit_trace = scatter / trace;
+    let (factor, jitter) = cholesky_factor(&unit_trace)?;
+    let mut fit = fit_prepared(factor, k)?;
+    // The factor's operator is the unit-trace matrix plus `jitter`·I: every Rayleigh quotient
+    // (hence share) is `jitter` too large, and the trace is larger by D·`jitter`.
+    let total = 1.0 + jitter * scatter.nrows() as f64;
+    for share in &mut fit.shares {
+        *share = (*share * total - jitter).max(0.0);
+    }
+    Ok(Some(fit))
+}
+
+/// The rows of Fᵀ and −Fᵀ (2D x D, divided by √2) for the lower Cholesky factor F of
+/// `unit_trace` + `jitter`·I, so that their scatter is exactly that matrix and their mean zero;
+/// the smallest jitter (from none) that lets the factorisation through.
+fn cholesky_factor(unit_trace: &Array2<f64>) -> Result<(Array2<f64>, f64), String> {
+    use linfa_linalg::cholesky::Cholesky;
+    let d = unit_trace.nrows();
+    for jitter in [0.0, 1e-9, 1e-7, 1e-5, 1e-3] {
+        let mut shifted = unit_trace.clone();
+        shifted.diag_mut().mapv_inplace(|v| v + jitter);
+        let Ok(lower) = shifted.cholesky() else {
+            continue;
+        };
+        let upper = lower.t().mapv(|v| v * std::f64::consts::FRAC_1_SQRT_2);
+        let mut rows = Array2::<f64>::zeros((2 * d, d));
+        rows.slice_mut(ndarray::s![..d, ..]).assign(&upper);
+        rows.slice_mut(ndarray::s![d.., ..])
+            .assign(&upper.mapv(|v| -v));
+        return Ok((rows, jitter));
+    }
+    Err("scatter matrix has no Cholesky factor (not positive semi-definite)".into())
 }
 
 /// The fit on data that is already centred and scaled (separate so tests can feed it unscaled
@@ -72,31 +115,6 @@ pub(super) fn fit_prepared(scaled: Array2<f64>, k: usize) -> Result<LobpcgFit, S
     let components = pca.components().t().to_owned(); // D x k
     let sigma_squared = pca.singular_values().mapv(|s| s * s);
     check_eigenpairs(dataset.records().view(), components, &sigma_squared)
-}
-
-/// (rows − mean) / ‖rows − mean‖_F in f64; `None` when all rows are equal.
-fn centred_unit_frobenius(
-    rows: ArrayView2<f32>,
-    mean: &Array1<f64>,
-) -> Result<Option<Array2<f64>>, String> {
-    let mut centred = Array2::<f64>::zeros(rows.dim());
-    Zip::from(centred.rows_mut())
-        .and(rows.rows())
-        .par_for_each(|mut out, row| {
-            Zip::from(&mut out)
-                .and(&row)
-                .and(mean)
-                .for_each(|o, &v, &m| *o = f64::from(v) - m);
-        });
-    let norm = centred.par_iter().map(|v| v * v).sum::<f64>().sqrt();
-    if norm == 0.0 {
-        return Ok(None);
-    }
-    if !norm.is_finite() {
-        return Err(format!("centred data has Frobenius norm {norm}"));
-    }
-    centred.par_mapv_inplace(|v| v / norm);
-    Ok(Some(centred))
 }
 
 /// Checks that the columns of `basis` are orthonormal eigenvectors of AᵀA (A = `scaled`) with

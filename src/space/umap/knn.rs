@@ -18,7 +18,7 @@ const COLUMN_BLOCK: usize = 4096;
 
 /// Runs `visit(state, column_row, similarity)` for every (query, row) pair, query itself
 /// included (visitors skip it when they must), with one state per query made by
-/// `init(query_position)`. Returns the states in query order. Rows of `unit` must be unit
+/// `init(query_position)`. Each query sees the rows in increasing order. Returns the states in query order. Rows of `unit` must be unit
 /// length (or zero). `None` when `cancel` was set (checked between query blocks).
 pub(crate) fn scan_similarities<S, I, V>(
     unit: ArrayView2<f32>,

@@ -5,7 +5,7 @@
 // interpolates between the snapshots, expands the corner in screen space and fades far points,
 // so orbiting and scrubbing cost the CPU nothing per point.
 // Kept in step with `viewer/playback.rs` (`shader_position`) and `viewer/points/buffers.rs`
-// (`STYLE_SCALE_MAX`).
+// (`STYLE_SCALE_MAX`, `EMPHASIS_MIN_SCALE`, `EMPHASIS_DEPTH_FACTOR`).
 
 #import bevy_pbr::mesh_view_bindings::view
 #import bevy_pbr::mesh_functions::get_world_from_local
@@ -39,6 +39,8 @@ struct VertexOutput {
 
 // Size factors are stored as alpha / 255 * STYLE_SCALE_MAX.
 const STYLE_SCALE_MAX: f32 = 4.0;
+const EMPHASIS_MIN_SCALE: f32 = 1.25;
+const EMPHASIS_DEPTH_FACTOR: f32 = 4.0;
 
 fn corner_of(vertex_index: u32) -> vec2<f32> {
     switch vertex_index % 4u {
@@ -56,7 +58,13 @@ fn vertex(v: Vertex) -> VertexOutput {
     let world = get_world_from_local(v.instance_index) * vec4<f32>(centre, 1.0);
     var clip = view.clip_from_world * world;
     let corner = corner_of(v.vertex_index);
-    let radius_px = params.radius_px * v.style.a * STYLE_SCALE_MAX;
+    let scale = v.style.a * STYLE_SCALE_MAX;
+    let radius_px = params.radius_px * scale;
+    // Emphasised points (selection, neighbours, relation words) are drawn in front of the
+    // cloud: reverse z, so a larger depth is nearer (EMPHASIS_* in buffers.rs).
+    if scale >= EMPHASIS_MIN_SCALE {
+        clip.z = min(clip.z * EMPHASIS_DEPTH_FACTOR, clip.w * 0.999);
+    }
     // Offset in clip space so the disc keeps its pixel size at any distance.
     clip.x += corner.x * radius_px * 2.0 / view.viewport.z * clip.w;
     clip.y += corner.y * radius_px * 2.0 / view.viewport.w * clip.w;

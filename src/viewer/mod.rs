@@ -72,6 +72,8 @@ pub enum ViewerError {
     },
     #[error("the animation was not saved (see the log above)")]
     Recording,
+    #[error("the script failed (see the log above)")]
+    ScriptFailed,
 }
 
 /// Opens the window and runs until it is closed (or a script says `quit`).
@@ -112,11 +114,14 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
         app.add_plugins(script::ScriptPlugin::new(script));
     }
     let recording = options.recording.is_some();
+    let scripted = options.script.is_some();
     let exit = app.run();
-    if recording && exit.is_error() {
-        return Err(ViewerError::Recording);
+    match (exit.is_error(), recording, scripted) {
+        (true, true, _) => Err(ViewerError::Recording),
+        // A failed step must fail the command, or a test reading its files sees stale ones.
+        (true, false, true) => Err(ViewerError::ScriptFailed),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The window's size; a recording's frames are exactly that many pixels, whatever the screen's

@@ -12,6 +12,7 @@ use bevy_egui::input::EguiWantsInput;
 use super::camera::FocusWord;
 use super::model::SpaceModel;
 use super::playback::DisplayedCloud;
+use super::points::PointStyles;
 use super::screen::{ScreenGrid, ScreenProjection};
 use super::selection::SelectWord;
 
@@ -99,7 +100,7 @@ fn detect_clicks(
 /// The grid and the inputs it was built from.
 #[derive(Default)]
 struct GridCache {
-    key: Option<(u64, u32, Mat4, Rect)>,
+    key: Option<(u64, u32, Mat4, Rect, u64)>,
     grid: ScreenGrid,
 }
 
@@ -108,6 +109,7 @@ fn pick_on_click(
     model: Res<SpaceModel>,
     cloud: Res<DisplayedCloud>,
     screen: Res<ScreenProjection>,
+    styles: Option<Res<PointStyles>>,
     mut cache: Local<GridCache>,
     mut select: MessageWriter<SelectWord>,
     mut focus: MessageWriter<FocusWord>,
@@ -121,9 +123,11 @@ fn pick_on_click(
             cloud.t.to_bits(),
             screen.clip_from_world,
             screen.viewport,
+            styles.as_ref().map_or(0, |s| s.generation),
         );
         if cache.key != Some(key) {
-            cache.grid = ScreenGrid::of_cloud(&model, &cloud, &screen);
+            let styles = styles.as_ref().map_or(&[][..], |s| &s.styles[..]);
+            cache.grid = ScreenGrid::of_cloud(&model, &cloud, &screen, styles);
             cache.key = Some(key);
         }
         let picked = cache

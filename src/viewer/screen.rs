@@ -10,6 +10,7 @@ use bevy::prelude::*;
 use super::camera::MainCamera;
 use super::model::SpaceModel;
 use super::playback::DisplayedCloud;
+use super::points::{EMPHASIS_DEPTH_FACTOR, is_emphasised};
 
 /// The main camera's projection, for projecting points on demand.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -74,11 +75,23 @@ impl ScreenGrid {
         Self { cells }
     }
 
-    /// Every projected point of the displayed cloud.
-    pub fn of_cloud(model: &SpaceModel, cloud: &DisplayedCloud, screen: &ScreenProjection) -> Self {
+    /// Every projected point of the displayed cloud, emphasised points (`styles`) as near as
+    /// the point shader draws them.
+    pub fn of_cloud(
+        model: &SpaceModel,
+        cloud: &DisplayedCloud,
+        screen: &ScreenProjection,
+        styles: &[[u8; 4]],
+    ) -> Self {
         Self::build((0..cloud.len).filter_map(|row| {
             let world = cloud.position(model, row)?;
             let (position, depth) = screen.project(world)?;
+            let depth = if styles.get(row).is_some_and(|s| is_emphasised(*s)) {
+                // The shader's depth bias, in "smaller is nearer" units (depth = 1 - ndc z).
+                1.0 - ((1.0 - depth) * EMPHASIS_DEPTH_FACTOR).min(0.999)
+            } else {
+                depth
+            };
             Some((row, position, depth))
         }))
     }

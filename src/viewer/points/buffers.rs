@@ -34,6 +34,18 @@ const RELATION_SCALE: f32 = 1.6;
 const NORMAL_SCALE: f32 = 1.0;
 const DIMMED_SCALE: f32 = 0.9;
 
+/// Points drawn at least this much larger than normal (the selection, its neighbours, the
+/// words of shown relations) are drawn in front of the cloud and win clicks near their centre,
+/// as their labels promise (same constants in `points.wgsl`).
+pub const EMPHASIS_MIN_SCALE: f32 = 1.25;
+/// How much nearer an emphasised point counts in the depth test (reverse z: depth × factor).
+pub const EMPHASIS_DEPTH_FACTOR: f32 = 4.0;
+
+/// Whether a style is emphasised (see [`EMPHASIS_MIN_SCALE`]).
+pub fn is_emphasised(style: [u8; 4]) -> bool {
+    f32::from(style[3]) / 255.0 * STYLE_SCALE_MAX >= EMPHASIS_MIN_SCALE
+}
+
 /// Packs an sRGB colour (0..1) and a size factor into one vertex style.
 pub fn encode_style(srgb: [f32; 3], scale: f32) -> [u8; 4] {
     let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;

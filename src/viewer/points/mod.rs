@@ -13,8 +13,8 @@ mod buffers;
 mod material;
 
 pub use buffers::{
-    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, STYLE_SCALE_MAX, encode_style, point_mesh,
-    point_styles, radius_px_for,
+    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, EMPHASIS_DEPTH_FACTOR, STYLE_SCALE_MAX, encode_style,
+    is_emphasised, point_mesh, point_styles, radius_px_for,
 };
 pub use material::{PointCloudMaterial, PointParams};
 

@@ -20,11 +20,6 @@ struct Cli {
     command: Option<Command>,
 }
 
-// Parsed once per process: the size difference between subcommands' arguments does not matter.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once per process: the size difference between subcommands does not matter"
-)]
 #[derive(Subcommand)]
 enum Command {
     /// Open the viewer (default) on a corpus, vectors or a saved training timeline.

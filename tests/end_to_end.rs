@@ -97,7 +97,7 @@ mod viewer {
         let out = |name: &str| dir.path().join(name);
         let script = format!(
             "wait 30\nscreenshot {play_a}\ndump {play_a_json}\nwait 10\nscreenshot {play_b}\n\
-             dump {play_b_json}\n\
+             dump {play_b_json}\nwait 10\nscreenshot {play_c}\ndump {play_c_json}\n\
              train-until 1\nscreenshot {start}\ntrain-until end\nclick-word 法国\nwait 10\n\
              dump {dump}\nscreenshot {end}\nkey Escape\nwait 10\ndump {esc_dump}\n\
              screenshot {esc}\nquit\n",
@@ -105,6 +105,8 @@ mod viewer {
             play_a_json = out("playing-a.json").display(),
             play_b = out("playing-b.png").display(),
             play_b_json = out("playing-b.json").display(),
+            play_c = out("playing-c.png").display(),
+            play_c_json = out("playing-c.json").display(),
             start = out("start.png").display(),
             dump = out("state.json").display(),
             end = out("selected.png").display(),
@@ -157,20 +159,35 @@ mod viewer {
             "consistency {first} -> {last} did not rise"
         );
 
-        // The demo opens playing its drift from the random start.
-        let (a, b) = (
-            read_json(&out("playing-a.json")),
-            read_json(&out("playing-b.json")),
+        // The demo opens playing its drift from the random start: three moments, three views.
+        let moments = ["a", "b", "c"];
+        let dumps: Vec<serde_json::Value> = moments
+            .iter()
+            .map(|m| read_json(&out(&format!("playing-{m}.json"))))
+            .collect();
+        assert_eq!(
+            dumps[0]["playing"], true,
+            "not playing at launch: {:#}",
+            dumps[0]
         );
-        assert_eq!(a["playing"], true, "not playing at launch: {a:#}");
-        let (pa, pb) = (
-            a["playhead_position"].as_f64().unwrap(),
-            b["playhead_position"].as_f64().unwrap(),
+        let positions: Vec<f64> = dumps
+            .iter()
+            .map(|d| d["playhead_position"].as_f64().unwrap())
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[1] > w[0]),
+            "the playhead did not move on: {positions:?}"
         );
-        assert!(pb > pa, "the playhead did not move: {pa} then {pb}");
-        assert_ne!(
-            image::open(out("playing-a.png")).unwrap().to_rgb8(),
-            image::open(out("playing-b.png")).unwrap().to_rgb8(),
+        let shots: Vec<image::RgbImage> = moments
+            .iter()
+            .map(|m| {
+                image::open(out(&format!("playing-{m}.png")))
+                    .unwrap()
+                    .to_rgb8()
+            })
+            .collect();
+        assert!(
+            shots[0] != shots[1] && shots[1] != shots[2],
             "the cloud did not move while playing"
         );
         let (varied, colours) = image_variety(&out("start.png"));
@@ -194,7 +211,7 @@ mod viewer {
         }
         std::fs::write(dir.join("session.txt"), script).unwrap();
         let mut all: Vec<&std::ffi::OsStr> = vec!["view".as_ref()];
-        all.extend(args.iter().map(|a| std::ffi::OsStr::new(a)));
+        all.extend(args.iter().map(std::ffi::OsStr::new));
         all.push("--script".as_ref());
         let script_path = dir.join("session.txt");
         all.push(script_path.as_os_str());
@@ -817,7 +834,7 @@ mod render {
 
     fn render_under_xvfb(dir: &Path, args: &[&str]) -> Output {
         let mut all: Vec<&std::ffi::OsStr> = vec!["render".as_ref()];
-        all.extend(args.iter().map(|a| std::ffi::OsStr::new(a)));
+        all.extend(args.iter().map(std::ffi::OsStr::new));
         window::run(dir, &all)
     }
 

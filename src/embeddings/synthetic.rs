@@ -122,7 +122,7 @@ pub fn glove_like(rows: usize, dim: usize, seed: u64) -> Result<Embeddings, Embe
                 let topic = &topics[row % TOPICS];
                 let strength = 0.4 + tail_scale * 0.2;
                 let direction = &tails[row % TAIL_DIRECTIONS];
-                let sign = if (row / TAIL_DIRECTIONS) % 2 == 0 {
+                let sign = if (row / TAIL_DIRECTIONS).is_multiple_of(2) {
                     1.0
                 } else {
                     -0.3

@@ -11,9 +11,10 @@
 //! neighbours (preservation and trustworthiness on a sample), so the user sees whether the
 //! view shows what the space holds.
 //!
-//! UMAP refuses snapshots of more than [`UMAP_MAX_ROWS`] words with an error the viewer shows:
-//! its exact kNN graph is O(N²·D) per frame, and a layout of a sample would leave the other
-//! words without a place on screen.
+//! UMAP refuses snapshots of more than [`UMAP_MAX_ROWS`] words with an error the viewer shows
+//! (a layout of a sample would leave the other words without a place on screen); from 10,000
+//! words on its neighbour graph is approximate (NN-descent), so a GloVe-size file takes a few
+//! minutes, with progress on the status line, cancellable.
 //!
 //! A [`FrameAnalyzer`] carries what links consecutive frames (the projector's previous basis,
 //! the previous clusters), so frames must be fed in order. It has no bevy in it: the viewer runs
@@ -34,8 +35,8 @@ use super::{
     split_axis_words, umap_3d,
 };
 
-/// Most words per snapshot UMAP lays out (see the module docs).
-pub const UMAP_MAX_ROWS: usize = 50_000;
+/// Most words per snapshot UMAP lays out (see the module docs): a GloVe-size file (400,000).
+pub const UMAP_MAX_ROWS: usize = 500_000;
 /// UMAP's `min_dist` in the viewer: umap-learn's 0.1 packs a trained cluster's words into one
 /// blob where their points and labels overlap; 0.5 keeps them apart enough to click.
 const UMAP_MIN_DIST: f32 = 0.5;

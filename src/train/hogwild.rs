@@ -48,6 +48,7 @@ pub struct HogwildMatrix<'a> {
 // access them through raw pointers: the concurrent access is the hogwild race documented in the
 // module docs (plain `f32` values, in bounds; no references to shared memory are formed).
 unsafe impl Send for HogwildMatrix<'_> {}
+// SAFETY: as for `Send` above.
 unsafe impl Sync for HogwildMatrix<'_> {}
 
 impl<'a> HogwildMatrix<'a> {

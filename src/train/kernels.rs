@@ -138,7 +138,7 @@ mod avx2 {
         let mut acc0 = _mm256_setzero_ps();
         let mut acc1 = _mm256_setzero_ps();
         let mut i = 0;
-        // SAFETY (all loads): every index read is below `n`, within both buffers.
+        // SAFETY: (all loads) every index read is below `n`, within both buffers.
         unsafe {
             while i + 16 <= n {
                 acc0 =

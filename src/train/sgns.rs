@@ -258,10 +258,6 @@ fn draw_noise_ahead(
 /// One skip-gram pair: the input vector of `input` (a context word) predicts `target`.
 /// Returns the pair's loss.
 #[inline(always)]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the hot loop's kernel: plain arguments stay in registers; a struct adds loads"
-)]
 fn sg_pair<K: Kernels>(
     sh: &PhaseContext<'_>,
     k: K,

@@ -95,6 +95,23 @@ pub const ZH: &[(&str, &str)] = &[
     // Training panel
     ("state: {}", "状态：{}"),
     ("details", "详情"),
+    ("Mouse and keys", "鼠标与按键"),
+    (
+        "left drag: orbit · right or middle drag: pan · wheel: zoom",
+        "左键拖动：旋转 · 右键或中键拖动：平移 · 滚轮：缩放",
+    ),
+    (
+        "click a point: its nearest neighbours · double-click: fly to it",
+        "单击一个点：看它的近邻 · 双击：飞到它那里",
+    ),
+    (
+        "Esc: clear the selection · Display ▸ Reset view: frame everything",
+        "Esc：清除选择 · 显示 ▸ 重置视角：显示全部",
+    ),
+    (
+        "drop a file on the window to open it",
+        "把文件拖到窗口上即可打开",
+    ),
     (
         "loss {} (mean over the last ~{} words) · lr {}",
         "损失 {}（最近约 {} 个词的平均）· 学习率 {}",

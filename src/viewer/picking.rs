@@ -5,6 +5,7 @@
 //! selections with a [`ScreenGrid`] of the projected points, rebuilt only when a click comes
 //! after the camera or the cloud moved. Headless tests drive the second half directly.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
@@ -104,16 +105,28 @@ struct GridCache {
     grid: ScreenGrid,
 }
 
+/// What a click is picked against: the cloud as drawn now.
+#[derive(SystemParam)]
+struct PickSources<'w> {
+    model: Res<'w, SpaceModel>,
+    cloud: Res<'w, DisplayedCloud>,
+    screen: Res<'w, ScreenProjection>,
+    styles: Option<Res<'w, PointStyles>>,
+}
+
 fn pick_on_click(
     mut clicks: MessageReader<PointerClick>,
-    model: Res<SpaceModel>,
-    cloud: Res<DisplayedCloud>,
-    screen: Res<ScreenProjection>,
-    styles: Option<Res<PointStyles>>,
+    sources: PickSources,
     mut cache: Local<GridCache>,
     mut select: MessageWriter<SelectWord>,
     mut focus: MessageWriter<FocusWord>,
 ) {
+    let PickSources {
+        model,
+        cloud,
+        screen,
+        styles,
+    } = sources;
     for click in clicks.read() {
         if !screen.viewport.contains(click.position) && screen.viewport.width() > 0.0 {
             continue;

@@ -265,6 +265,9 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) ->
                 egui::CollapsingHeader::new(cx.lang.tr("Open / export"))
                     .default_open(false)
                     .show(ui, |ui| panels.files.ui(ui, cx));
+                egui::CollapsingHeader::new(cx.lang.tr("Mouse and keys"))
+                    .default_open(false)
+                    .show(ui, |ui| controls_ui(ui, cx.lang));
             });
         })
         .response
@@ -296,6 +299,18 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) ->
         .rect
         .height();
     (left, right, bottom)
+}
+
+/// What the mouse and keys do in the 3D view.
+fn controls_ui(ui: &mut egui::Ui, lang: Lang) {
+    for line in [
+        lang.tr("left drag: orbit · right or middle drag: pan · wheel: zoom"),
+        lang.tr("click a point: its nearest neighbours · double-click: fly to it"),
+        lang.tr("Esc: clear the selection · Display ▸ Reset view: frame everything"),
+        lang.tr("drop a file on the window to open it"),
+    ] {
+        ui.label(line);
+    }
 }
 
 /// A camera that renders nothing but egui, over the whole window, after the 3D camera.

@@ -190,10 +190,7 @@ fn focus_and_fit(
             .iter()
             .filter_map(|r| cloud.position(&model, *r))
             .collect();
-        if let Some(first) = points.first() {
-            let (centre, radius) = fit_sphere((*first, 0.0), &points);
-            orbit.focus = centre;
-            orbit.radius = (radius * FIT_DISTANCE_RADII * narrowness).max(1.0);
+        if frame_points(&mut orbit, &points, narrowness) {
             orbit.auto_fit = false;
         }
     }
@@ -214,12 +211,8 @@ fn focus_and_fit(
                 .into_iter()
                 .chain(selection.neighbors.iter().map(|n| n.row));
             let points: Vec<Vec3> = rows.filter_map(|r| cloud.position(&model, r)).collect();
-            if points.iter().any(|p| screen.project(*p).is_none())
-                && let Some(first) = points.first()
-            {
-                let (centre, radius) = fit_sphere((*first, 0.0), &points);
-                orbit.focus = centre;
-                orbit.radius = (radius * FIT_DISTANCE_RADII * narrowness).max(2.0);
+            if points.iter().any(|p| screen.project(*p).is_none()) {
+                frame_points(&mut orbit, &points, narrowness);
             }
         }
     } else if selection.row.is_none() {
@@ -240,6 +233,17 @@ fn focus_and_fit(
         orbit.focus = orbit.focus.lerp(centre, 0.2);
         orbit.radius += (target_radius - orbit.radius) * 0.2;
     }
+}
+
+/// Points the camera at the smallest sphere holding `points`; false when there are none.
+fn frame_points(orbit: &mut OrbitCamera, points: &[Vec3], narrowness: f32) -> bool {
+    let Some(first) = points.first() else {
+        return false;
+    };
+    let (centre, radius) = fit_sphere((*first, 0.0), points);
+    orbit.focus = centre;
+    orbit.radius = (radius * FIT_DISTANCE_RADII * narrowness).max(1.0);
+    true
 }
 
 fn apply_orbit(mut cameras: Query<(&OrbitCamera, &mut Transform), Changed<OrbitCamera>>) {

@@ -47,6 +47,9 @@ pub struct Comparison {
     /// The model of the run not on screen.
     stored: Option<SpaceModel>,
     pretrained: Option<PathBuf>,
+    /// Where the pretrained vectors come from, for the tour to say: a file the user gave, or
+    /// (`None`) the vectors of the run that had just finished.
+    pub pretrained_file: Option<PathBuf>,
 }
 
 /// Train the current source twice, from random and from pretrained vectors, and keep both
@@ -117,6 +120,7 @@ fn start_comparison(
         phase: ComparePhase::Random,
         relation: super::tour::lens_relation(&model),
         pretrained: Some(path),
+        pretrained_file: run.pretrained.clone(),
         ..Comparison::default()
     };
     next_commands.write(RunCommand::SetPretrained(None));

@@ -105,8 +105,8 @@ pub const ZH: &[(&str, &str)] = &[
         "单击一个点：看它的近邻 · 双击：飞到它那里",
     ),
     (
-        "Esc: clear the selection · Display ▸ Reset view: frame everything",
-        "Esc：清除选择 · 显示 ▸ 重置视角：显示全部",
+        "Esc: clear the selection · Display > Reset view: frame everything",
+        "Esc：清除选择 · 显示 > 重置视角：显示全部",
     ),
     (
         "drop a file on the window to open it",

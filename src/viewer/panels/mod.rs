@@ -306,7 +306,7 @@ fn controls_ui(ui: &mut egui::Ui, lang: Lang) {
     for line in [
         lang.tr("left drag: orbit · right or middle drag: pan · wheel: zoom"),
         lang.tr("click a point: its nearest neighbours · double-click: fly to it"),
-        lang.tr("Esc: clear the selection · Display ▸ Reset view: frame everything"),
+        lang.tr("Esc: clear the selection · Display > Reset view: frame everything"),
         lang.tr("drop a file on the window to open it"),
     ] {
         ui.label(line);

@@ -165,7 +165,7 @@ fn analogy_answer_ui(ui: &mut egui::Ui, cx: &PanelContext) {
 /// The two runs of the comparison: which is on screen, and their curves overlaid.
 fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
     use crate::viewer::compare::{ComparePhase, ShowRun};
-    use egui_plot::{Legend, Line, Plot, PlotPoints};
+    use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
     let lang = cx.lang;
     let comparison = cx.comparison;
     ui.label(match comparison.phase {
@@ -179,6 +179,27 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
         }
         ComparePhase::Done => lang.pick("Both runs done.", "两次训练都已完成。"),
     });
+    // Say where "pretrained" comes from: on the demo it is the run just finished, which has
+    // already seen this corpus (a head start by construction, not by transfer).
+    if comparison.phase != ComparePhase::Idle {
+        let source = match &comparison.pretrained_file {
+            Some(path) => format!(
+                "{} {}",
+                lang.pick("Pretrained vectors:", "预训练向量："),
+                path.display()
+            ),
+            None => lang
+                .pick(
+                    "Pretrained vectors: those of the run that had just finished, which has \
+                     already read this corpus. For vectors trained elsewhere, give a GloVe or \
+                     word2vec file with --pretrained or in Training > Parameters / restart.",
+                    "预训练向量：刚训练完的那次的向量，它已经读过这份语料。想用别处训练的向量，\
+                     请用 --pretrained 或在“训练 > 参数 / 重新训练”中给出 GloVe 或 word2vec 文件。",
+                )
+                .to_owned(),
+        };
+        ui.weak(source);
+    }
     let names = [
         lang.pick("random init", "随机初始化"),
         lang.pick("pretrained init", "预训练初始化"),
@@ -196,13 +217,15 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
     if comparison.runs.is_empty() {
         return;
     }
-    let plot = |id: &str, x: &'static str, y: &'static str| {
+    // Each legend in the corner its curves leave empty: random's loss falls to pretrained's
+    // (top right is free), random's consistency rises to pretrained's (bottom right is free).
+    let plot = |id: &str, x: &'static str, y: &'static str, corner: Corner| {
         Plot::new(id.to_owned())
             .height(100.0)
             .allow_drag(false)
             .allow_scroll(false)
             .allow_zoom(false)
-            .legend(Legend::default())
+            .legend(Legend::default().position(corner))
             .x_axis_label(x)
             .y_axis_label(y)
     };
@@ -210,6 +233,7 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
         "compare-loss",
         lang.pick("words", "词数"),
         lang.pick("loss", "损失"),
+        Corner::RightTop,
     )
     .show(ui, |p| {
         for (run, name) in comparison.runs.iter().zip(names) {
@@ -220,6 +244,7 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
         "compare-consistency",
         lang.pick("snapshot", "快照"),
         lang.pick("consistency", "一致性"),
+        Corner::RightBottom,
     )
     .show(ui, |p| {
         for (run, name) in comparison.runs.iter().zip(names) {

@@ -40,6 +40,8 @@ pub enum OpenCommand {
     Relations(PathBuf),
     /// A metadata TSV (`word<TAB>category`).
     Metadata(PathBuf),
+    /// The demo's categories compiled into the binary (no assets folder at hand).
+    BundledCategories,
 }
 
 /// Where the current run stands, for the training panel.
@@ -137,9 +139,13 @@ impl TrainingBridgePlugin {
 impl Plugin for TrainingBridgePlugin {
     fn build(&self, app: &mut App) {
         let mut options = self.options.clone();
+        let mut bundled_categories = false;
         if options.source == DataSource::Demo {
-            options.relations = options.relations.or_else(|| Some(demo::demo_relations()));
-            options.metadata = options.metadata.or_else(|| Some(demo::demo_categories()));
+            options.relations = options.relations.or_else(demo::demo_relations);
+            if options.metadata.is_none() {
+                options.metadata = demo::demo_categories();
+                bundled_categories = options.metadata.is_none();
+            }
         }
         let run = TrainingRun::new(&options);
         let mut startup = Vec::new();
@@ -148,6 +154,9 @@ impl Plugin for TrainingBridgePlugin {
         }
         if let Some(path) = options.metadata.clone() {
             startup.push(OpenCommand::Metadata(path));
+        }
+        if bundled_categories {
+            startup.push(OpenCommand::BundledCategories);
         }
         if options.autostart {
             startup.push(OpenCommand::Data(options.source.clone()));
@@ -254,6 +263,14 @@ fn apply_open_commands(
                     requests.write(ModelRequest::SetCategories(pairs));
                 })
                 .map_err(|e| e.to_string()),
+            OpenCommand::BundledCategories => crate::space::parse_categories(
+                demo::BUNDLED_CATEGORIES,
+                std::path::Path::new("categories.tsv"),
+            )
+            .map(|pairs| {
+                requests.write(ModelRequest::SetCategories(pairs));
+            })
+            .map_err(|e| e.to_string()),
         };
         if let Err(message) = result {
             errors.write(UserError(message));
@@ -276,7 +293,7 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
             let corpus = match source {
                 DataSource::Corpus(path) => CorpusSource::File(path.clone()),
                 DataSource::Text(text) => CorpusSource::Text(text.clone()),
-                _ => CorpusSource::File(demo::demo_corpus()),
+                _ => demo::demo_corpus(),
             };
             // Validate now so a bad parameter is reported at once; everything slow (loading
             // pretrained vectors, reading the corpus) happens off the frame loop.

@@ -8,6 +8,8 @@ use super::model::UserError;
 use super::options::assets_dir;
 
 pub const CJK_FONT_FILE: &str = "wqy-microhei.ttc";
+/// The same font compiled into the binary (5 MB), so a copied binary shows Chinese too.
+const BUNDLED_CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
 
 pub struct FontsPlugin;
 
@@ -29,9 +31,11 @@ fn install_cjk_font(
         return;
     };
     *installed = true;
+    // The assets folder's font (a user may swap it), else the copy in the binary.
     let path = assets_dir().join("fonts").join(CJK_FONT_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUNDLED_CJK_FONT.to_vec(),
         Err(e) => {
             errors.write(UserError(format!(
                 "cannot read the CJK font {}: {e}; Chinese text will show as boxes",

@@ -70,7 +70,9 @@ impl Default for ViewerOptions {
 
 /// The folder of bundled assets: `EMBEDSCAPE_ASSETS` if set, else `assets/` next to the
 /// executable or in one of its parents (covers `target/release/embedscape`), else the source
-/// tree's `assets/` known at compile time.
+/// tree's `assets/` known at compile time (unless `EMBEDSCAPE_NO_SOURCE_ASSETS` is set, as for a
+/// binary copied to another machine). What is missing there comes from the copies compiled
+/// into the binary ([`super::demo`], [`super::fonts`]).
 pub fn assets_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("EMBEDSCAPE_ASSETS") {
         return PathBuf::from(dir);
@@ -82,6 +84,9 @@ pub fn assets_dir() -> PathBuf {
                 return candidate;
             }
         }
+    }
+    if std::env::var_os("EMBEDSCAPE_NO_SOURCE_ASSETS").is_some() {
+        return PathBuf::from("assets");
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets")
 }

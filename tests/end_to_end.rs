@@ -99,6 +99,7 @@ mod viewer {
             "wait 30\nscreenshot {play_a}\ndump {play_a_json}\nwait 10\nscreenshot {play_b}\n\
              dump {play_b_json}\nwait 10\nscreenshot {play_c}\ndump {play_c_json}\n\
              train-until 1\nscreenshot {start}\ntrain-until end\nclick-word 法国\nwait 10\n\
+             hover-word 巴黎\n\
              dump {dump}\nscreenshot {end}\nkey Escape\nwait 10\ndump {esc_dump}\n\
              screenshot {esc}\nquit\n",
             play_a = out("playing-a.png").display(),
@@ -130,6 +131,7 @@ mod viewer {
         let dump: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out("state.json")).unwrap()).unwrap();
         assert_eq!(dump["selected_word"], "法国", "{dump:#}");
+        assert_eq!(dump["hovered_word"], "巴黎", "the tooltip's word");
         let neighbors: Vec<&str> = dump["neighbors"]
             .as_array()
             .unwrap()

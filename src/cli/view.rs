@@ -9,6 +9,8 @@ const SCRIPT_HELP: &str =
   train-until N|end      wait until snapshot N exists (or training has ended), then show it
   click-word WORD        click the word's point once it stands still on screen
   click X Y              click at a window position (logical pixels)
+  hover-word WORD        rest the cursor on the word's point (its tooltip shows)
+  hover X Y              rest the cursor at a window position (logical pixels)
   key KEY                press and release Escape, Space, Enter, Tab, Left or Right
   wait FRAMES            let FRAMES frames pass
   orbit FRAMES           turn the camera a little every frame for FRAMES frames

@@ -95,6 +95,8 @@ pub const ZH: &[(&str, &str)] = &[
     // Training panel
     ("state: {}", "状态：{}"),
     ("details", "详情"),
+    ("cluster:", "聚类："),
+    ("category:", "类别："),
     ("Mouse and keys", "鼠标与按键"),
     (
         "left drag: orbit · right or middle drag: pan · wheel: zoom",

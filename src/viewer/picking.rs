@@ -44,6 +44,12 @@ impl Plugin for PickingLogicPlugin {
     }
 }
 
+/// The point under the resting cursor (for the hover tooltip), `None` over nothing.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Hovered {
+    pub row: Option<usize>,
+}
+
 /// Mouse → clicks, plus [`PickingLogicPlugin`].
 pub struct PickingPlugin;
 
@@ -51,11 +57,15 @@ impl Plugin for PickingPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(PickingLogicPlugin)
             .init_resource::<PressState>()
+            .init_resource::<Hovered>()
             .add_systems(
                 Update,
-                detect_clicks
-                    .in_set(super::ViewerSet::Input)
-                    .before(pick_on_click),
+                (
+                    detect_clicks
+                        .in_set(super::ViewerSet::Input)
+                        .before(pick_on_click),
+                    hover_pick.in_set(super::ViewerSet::Derive),
+                ),
             );
     }
 }
@@ -98,11 +108,57 @@ fn detect_clicks(
     }
 }
 
+/// Finds the point under the cursor when the cursor has moved (not while a button is held:
+/// a drag turns the camera, and rebuilding the grid every frame of it would cost a scan).
+fn hover_pick(
+    window: Single<&Window, With<PrimaryWindow>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    egui_input: Option<Res<EguiWantsInput>>,
+    sources: PickSources,
+    mut cache: Local<GridCache>,
+    mut last_cursor: Local<Option<Vec2>>,
+    mut hovered: ResMut<Hovered>,
+) {
+    let cursor = window.cursor_position();
+    if cursor == *last_cursor || buttons.get_pressed().next().is_some() {
+        return;
+    }
+    *last_cursor = cursor;
+    let over_egui = egui_input.is_some_and(|e| e.is_pointer_over_area());
+    let row = match cursor {
+        Some(at) if !over_egui && sources.screen.viewport.contains(at) => cache
+            .grid_for(&sources)
+            .pick(at, HIT_RADIUS_PX, HIT_RADIUS_PX),
+        _ => None,
+    };
+    hovered.set_if_neq(Hovered { row });
+}
+
 /// The grid and the inputs it was built from.
 #[derive(Default)]
 struct GridCache {
     key: Option<(u64, u32, Mat4, Rect, u64)>,
     grid: ScreenGrid,
+}
+
+impl GridCache {
+    /// The grid of the cloud as drawn now, rebuilt only when the camera or the cloud moved.
+    fn grid_for(&mut self, sources: &PickSources) -> &ScreenGrid {
+        let key = (
+            sources.cloud.generation,
+            sources.cloud.t.to_bits(),
+            sources.screen.clip_from_world,
+            sources.screen.viewport,
+            sources.styles.as_ref().map_or(0, |s| s.generation),
+        );
+        if self.key != Some(key) {
+            let styles = sources.styles.as_ref().map_or(&[][..], |s| &s.styles[..]);
+            self.grid =
+                ScreenGrid::of_cloud(&sources.model, &sources.cloud, &sources.screen, styles);
+            self.key = Some(key);
+        }
+        &self.grid
+    }
 }
 
 /// What a click is picked against: the cloud as drawn now.
@@ -121,30 +177,14 @@ fn pick_on_click(
     mut select: MessageWriter<SelectWord>,
     mut focus: MessageWriter<FocusWord>,
 ) {
-    let PickSources {
-        model,
-        cloud,
-        screen,
-        styles,
-    } = sources;
     for click in clicks.read() {
-        if !screen.viewport.contains(click.position) && screen.viewport.width() > 0.0 {
+        if !sources.screen.viewport.contains(click.position)
+            && sources.screen.viewport.width() > 0.0
+        {
             continue;
         }
-        let key = (
-            cloud.generation,
-            cloud.t.to_bits(),
-            screen.clip_from_world,
-            screen.viewport,
-            styles.as_ref().map_or(0, |s| s.generation),
-        );
-        if cache.key != Some(key) {
-            let styles = styles.as_ref().map_or(&[][..], |s| &s.styles[..]);
-            cache.grid = ScreenGrid::of_cloud(&model, &cloud, &screen, styles);
-            cache.key = Some(key);
-        }
         let picked = cache
-            .grid
+            .grid_for(&sources)
             .pick(click.position, HIT_RADIUS_PX, PICK_RADIUS_PX);
         select.write(SelectWord(picked));
         if let (Some(row), true) = (picked, click.double) {

@@ -125,6 +125,7 @@ pub struct ReadState<'w> {
     pub comparison: Res<'w, Comparison>,
     pub cloud: Res<'w, DisplayedCloud>,
     pub screen: Res<'w, ScreenProjection>,
+    pub hovered: Option<Res<'w, crate::viewer::picking::Hovered>>,
 }
 
 pub struct PanelsPlugin;
@@ -225,7 +226,66 @@ fn panels_system(
             zoomed_out,
         },
     );
+    if let Some(row) = read.hovered.as_ref().and_then(|h| h.row) {
+        hover_tooltip_ui(
+            &ctx,
+            &read.model,
+            &read.cloud,
+            &read.screen,
+            row,
+            *edit.lang,
+        );
+    }
     Ok(())
+}
+
+/// Beside the hovered point: its word, its cluster's name and its category.
+fn hover_tooltip_ui(
+    ctx: &egui::Context,
+    model: &SpaceModel,
+    cloud: &DisplayedCloud,
+    screen: &ScreenProjection,
+    row: usize,
+    lang: Lang,
+) {
+    let Some(word) = model.words.get(row) else {
+        return;
+    };
+    let Some((at, _)) = cloud.position(model, row).and_then(|w| screen.project(w)) else {
+        return;
+    };
+    let frame = cloud.frame.and_then(|f| model.frames.get(f));
+    let cluster = frame
+        .and_then(|f| {
+            f.cluster_label_rows
+                .get(*f.clusters.get(row)?)
+                .copied()
+                .flatten()
+        })
+        .and_then(|r| model.words.get(r));
+    let category = model
+        .categories
+        .get(row)
+        .copied()
+        .flatten()
+        .and_then(|c| model.category_names.get(c));
+    let mut text = word.clone();
+    if let Some(cluster) = cluster {
+        text += &format!("\n{} {cluster}", lang.tr("cluster:"));
+    }
+    if let Some(category) = category {
+        text += &format!("\n{} {category}", lang.tr("category:"));
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Tooltip,
+        egui::Id::new("hover-tooltip"),
+    ));
+    let galley =
+        painter.layout_no_wrap(text, egui::FontId::proportional(14.0), egui::Color32::WHITE);
+    let min = egui::pos2(at.x + 12.0, at.y + 12.0);
+    let rect = egui::Rect::from_min_size(min, galley.size() + egui::vec2(12.0, 8.0));
+    painter.rect_filled(rect, 4.0, egui::Color32::from_black_alpha(220));
+    painter.galley(min + egui::vec2(6.0, 4.0), galley, egui::Color32::WHITE);
 }
 
 /// Lays the panels out: controls left, inspector right, timeline at the bottom. Returns the

@@ -38,6 +38,7 @@ pub struct DumpSources<'w> {
     pub screen: Option<Res<'w, ScreenProjection>>,
     pub styles: Option<Res<'w, PointStyles>>,
     pub analogy: Res<'w, crate::viewer::analogy::AnalogyState>,
+    pub hovered: Option<Res<'w, crate::viewer::picking::Hovered>>,
 }
 
 /// The state a `dump` step writes.
@@ -92,6 +93,8 @@ struct Dump<'a> {
     app_update_ms_p95: Option<f32>,
     rss_mb: Option<f32>,
     errors: &'a [String],
+    /// The word under the resting cursor (its tooltip), if any.
+    hovered_word: Option<&'a str>,
     /// The analogy on screen: `[a, b, c]`, the best answer, and the expected answer with its
     /// rank and similarity (the tour's king − man + woman).
     analogy: Option<AnalogyDump<'a>>,
@@ -313,6 +316,12 @@ pub fn dump_state(
         }),
         screen_points: screen_points(sources),
         analogy: analogy_dump(sources),
+        hovered_word: sources
+            .hovered
+            .as_ref()
+            .and_then(|h| h.row)
+            .and_then(|r| model.words.get(r))
+            .map(String::as_str),
     };
     let json = serde_json::to_string_pretty(&dump).map_err(|e| e.to_string())?;
     crate::atomic_file::write_atomically(path, |w| {

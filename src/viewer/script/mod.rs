@@ -272,6 +272,22 @@ fn run_script(
             }
         }
         Step::Click(at) => click(runner, Some(*at), true, window_entity, window, &mut inject),
+        Step::HoverWord(word) => {
+            let Some(row) = sources.model.row_of(word) else {
+                fail(
+                    &mut cx,
+                    format!("hover-word: {word:?} is not a word of this space"),
+                );
+                return;
+            };
+            let target = cx
+                .cloud
+                .position(&sources.model, row)
+                .and_then(|world| cx.screen.project(world))
+                .map(|(at, _)| at);
+            hover(runner, target, window_entity, window, &mut inject)
+        }
+        Step::Hover(at) => hover(runner, Some(*at), window_entity, window, &mut inject),
         Step::Press(text) => {
             let target = cx.pressables.as_ref().and_then(|p| {
                 p.0.iter()
@@ -471,6 +487,29 @@ fn train_until(target: Option<usize>, sources: &DumpSources, playhead: &mut Play
     playhead.scrub_to(frame as f32, frames);
     playhead.follow_latest = target.is_none();
     Progress::Done
+}
+
+/// Rests the cursor on the target once the view stands still, then lets the app notice.
+fn hover(
+    runner: &mut ScriptRunner,
+    target: Option<Vec2>,
+    window_entity: Entity,
+    window: &mut Window,
+    inject: &mut InputInjector,
+) -> Progress {
+    match (runner.state.clone(), target) {
+        (StepState::Fresh, Some(at)) if runner.steady_frames >= CLICK_STEADY_FRAMES => {
+            window.set_cursor_position(Some(at));
+            inject.move_cursor(window_entity, at);
+            runner.state = StepState::Settling { frames: 0 };
+            Progress::Continue
+        }
+        (StepState::Fresh, None) if runner.frames_in_step > 300 => {
+            Progress::Failed("the hover target never appeared on screen".into())
+        }
+        (StepState::Fresh, _) => Progress::Continue,
+        _ => settle(runner, 3),
+    }
 }
 
 /// Aims at the target until it stands still (the camera eases onto the cloud and the playhead

@@ -12,6 +12,10 @@ pub enum Step {
     TrainUntil(Option<usize>),
     ClickWord(String),
     Click(Vec2),
+    /// Rest the cursor on the word's point (its tooltip shows), once the view stands still.
+    HoverWord(String),
+    /// Rest the cursor at a window position (logical pixels).
+    Hover(Vec2),
     Key(KeyCode),
     Wait(u32),
     /// Orbit the camera for this many frames (exercises re-facing every point each frame).
@@ -35,10 +39,12 @@ pub enum Step {
 
 /// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
 /// them all.
-pub const STEP_NAMES: [&str; 15] = [
+pub const STEP_NAMES: [&str; 17] = [
     "train-until",
     "click-word",
     "click",
+    "hover-word",
+    "hover",
     "key",
     "wait",
     "orbit",
@@ -96,16 +102,12 @@ impl Script {
                     })?)),
                 },
                 "click-word" if !rest.is_empty() => Step::ClickWord(rest.to_owned()),
+                "hover-word" if !rest.is_empty() => Step::HoverWord(rest.to_owned()),
                 "click" => {
-                    let coords: Vec<f32> = rest
-                        .split_whitespace()
-                        .map(str::parse)
-                        .collect::<Result<_, _>>()
-                        .map_err(|_| syntax(format!("click needs X Y, got {rest:?}")))?;
-                    match coords[..] {
-                        [x, y] => Step::Click(Vec2::new(x, y)),
-                        _ => return Err(syntax(format!("click needs X Y, got {rest:?}"))),
-                    }
+                    Step::Click(window_position(rest).map_err(|m| syntax(format!("click {m}")))?)
+                }
+                "hover" => {
+                    Step::Hover(window_position(rest).map_err(|m| syntax(format!("hover {m}")))?)
                 }
                 "key" => Step::Key(
                     key_code(rest).ok_or_else(|| syntax(format!("unknown key {rest:?}")))?,
@@ -144,6 +146,15 @@ impl Script {
             steps.push(step);
         }
         Ok(Self { steps })
+    }
+}
+
+/// `X Y` in logical pixels, or what is wrong with it.
+fn window_position(rest: &str) -> Result<Vec2, String> {
+    let coords: Result<Vec<f32>, _> = rest.split_whitespace().map(str::parse).collect();
+    match coords.as_deref() {
+        Ok([x, y]) => Ok(Vec2::new(*x, *y)),
+        _ => Err(format!("needs X Y, got {rest:?}")),
     }
 }
 

@@ -358,8 +358,15 @@ fn run_script(
             }
             done_if(runner.frames_in_step > *frames)
         }
+        // A screenshot, like a dump, waits for the view to rest (the camera easing onto a
+        // scrubbed-to frame), unless a timeline is playing.
         Step::Screenshot(path) => match runner.state {
-            StepState::Fresh if runner.frames_total >= SCENE_READY_FRAMES => {
+            StepState::Fresh
+                if runner.frames_total >= SCENE_READY_FRAMES
+                    && (runner.steady_frames >= DUMP_STEADY_FRAMES
+                        || playhead.playing
+                        || runner.frames_in_step > 600) =>
+            {
                 request_screenshot(&mut cx.commands, &mut cx.screenshots, path.clone());
                 runner.state = StepState::Capturing;
                 Progress::Continue

@@ -251,11 +251,7 @@ fn run_script(
                 );
                 return;
             };
-            let target = cx
-                .cloud
-                .position(&sources.model, row)
-                .and_then(|world| cx.screen.project(world))
-                .map(|(at, _)| at);
+            let target = window_position_of(&cx, &sources, row);
             match click(runner, target, true, window_entity, window, &mut inject) {
                 // A person sees what the click picked: name the word that was hit instead.
                 Progress::Done if sources.selection.row != Some(row) => {
@@ -280,11 +276,7 @@ fn run_script(
                 );
                 return;
             };
-            let target = cx
-                .cloud
-                .position(&sources.model, row)
-                .and_then(|world| cx.screen.project(world))
-                .map(|(at, _)| at);
+            let target = window_position_of(&cx, &sources, row);
             hover(runner, target, window_entity, window, &mut inject)
         }
         Step::Hover(at) => hover(runner, Some(*at), window_entity, window, &mut inject),
@@ -440,6 +432,14 @@ fn run_script(
             }
         }
     }
+}
+
+/// Where a word's point is drawn now (logical pixels), `None` when it is off screen.
+fn window_position_of(cx: &StepContext, sources: &DumpSources, row: usize) -> Option<Vec2> {
+    cx.cloud
+        .position(&sources.model, row)
+        .and_then(|world| cx.screen.project(world))
+        .map(|(at, _)| at)
 }
 
 fn fail(cx: &mut StepContext, message: String) {

@@ -13,7 +13,6 @@ use super::display_settings::DisplaySettings;
 use super::framing::{fit_sphere, framing_sphere};
 use super::model::SpaceModel;
 use super::playback::DisplayedCloud;
-use super::screen::ScreenProjection;
 use super::selection::Selection;
 
 /// Marks the 3D camera.
@@ -150,7 +149,6 @@ struct FramingSources<'w> {
     cloud: Res<'w, DisplayedCloud>,
     settings: Res<'w, DisplaySettings>,
     selection: Res<'w, Selection>,
-    screen: Res<'w, ScreenProjection>,
 }
 
 fn focus_and_fit(
@@ -159,16 +157,15 @@ fn focus_and_fit(
     mut frame_words: MessageReader<FrameWords>,
     sources: FramingSources,
     mut last: Local<FramingInputs>,
-    mut cameras: Query<(&mut OrbitCamera, &Camera)>,
+    mut cameras: Query<(&mut OrbitCamera, &Camera, &GlobalTransform)>,
 ) {
     let FramingSources {
         model,
         cloud,
         settings,
         selection,
-        screen,
     } = sources;
-    let Ok((mut orbit, camera)) = cameras.single_mut() else {
+    let Ok((mut orbit, camera, camera_transform)) = cameras.single_mut() else {
         return;
     };
     // The field of view is vertical: a viewport narrower than tall needs more distance.
@@ -211,7 +208,10 @@ fn focus_and_fit(
                 .into_iter()
                 .chain(selection.neighbors.iter().map(|n| n.row));
             let points: Vec<Vec3> = rows.filter_map(|r| cloud.position(&model, r)).collect();
-            if points.iter().any(|p| screen.project(*p).is_none()) {
+            if points
+                .iter()
+                .any(|p| !in_view(camera, camera_transform, *p))
+            {
                 frame_points(&mut orbit, &points, narrowness);
             }
         }
@@ -233,6 +233,13 @@ fn focus_and_fit(
         orbit.focus = orbit.focus.lerp(centre, 0.2);
         orbit.radius += (target_radius - orbit.radius) * 0.2;
     }
+}
+
+/// Whether a world point is in front of the camera and inside its viewport.
+fn in_view(camera: &Camera, camera_transform: &GlobalTransform, point: Vec3) -> bool {
+    camera
+        .world_to_ndc(camera_transform, point)
+        .is_some_and(|ndc: Vec3| ndc.x.abs() <= 1.0 && ndc.y.abs() <= 1.0 && ndc.z > 0.0)
 }
 
 /// Points the camera at the smallest sphere holding `points`; false when there are none.

@@ -65,7 +65,7 @@ pub struct RenderArgs {
 
 #[cfg(feature = "viewer")]
 pub fn run(args: RenderArgs) -> anyhow::Result<()> {
-    use embedscape::viewer::recording::{OutputKind, RecordingSettings};
+    use embedscape::viewer::automation::recording::{OutputKind, RecordingSettings};
     use embedscape::viewer::{self, DataSource, ViewerOptions};
     anyhow::ensure!(
         args.fps > 0.0 && args.fps <= 50.0,

@@ -89,10 +89,10 @@ pub enum LangArg {
 
 #[cfg(feature = "viewer")]
 impl LangArg {
-    pub fn to_lang(self) -> embedscape::viewer::i18n::Lang {
+    pub fn to_lang(self) -> embedscape::viewer::ui::i18n::Lang {
         match self {
-            Self::Zh => embedscape::viewer::i18n::Lang::Zh,
-            Self::En => embedscape::viewer::i18n::Lang::En,
+            Self::Zh => embedscape::viewer::ui::i18n::Lang::Zh,
+            Self::En => embedscape::viewer::ui::i18n::Lang::En,
         }
     }
 }

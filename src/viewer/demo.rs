@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::options::assets_dir;
 use crate::train::{CorpusSource, TrainConfig};
+use crate::viewer::options::assets_dir;
 
 /// The demo's training parameters: small vectors and several epochs, so the map forms in
 /// about a minute on two cores. The demo corpus is pre-tokenised (Chinese already segmented).

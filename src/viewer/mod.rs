@@ -1,66 +1,30 @@
 //! The bevy desktop app: a 3D view of the embedding space forming as training runs.
 //!
-//! One plugin per concern, all added by [`run`]:
-//! - [`model::ModelPlugin`]: the space as seen so far (snapshots, frames, the requests that change it);
-//! - [`analysis::AnalysisPlugin`]: analyses snapshots on a worker thread (projection, clusters,
-//!   relation scores, neighbour index) and hands frames to the model when ready;
-//! - [`bridge::TrainingBridgePlugin`]: runs the trainer on a background thread and feeds snapshots in;
-//! - [`playback::PlaybackPlugin`]: the playhead (play, pause, scrub) and the frame pair it shows;
-//! - [`points::PointsRenderPlugin`]: the point cloud, drawn and interpolated on the GPU;
-//! - [`scene::ScenePlugin`]: the relation/analogy arrows;
-//! - [`camera::OrbitCameraPlugin`]: orbit, pan, zoom, focus, auto-fit;
-//! - [`picking::PickingPlugin`]: clicking a point selects its word;
-//! - [`selection::SelectionPlugin`]: the selected word and its neighbours;
-//! - [`panels::PanelsPlugin`]: the egui panels and the 3D labels;
-//! - [`script::ScriptPlugin`]: scripted sessions for tests and demos;
-//! - [`recording::RecordingPlugin`]: animated export (GIF, PNG sequence) of the drift.
+//! Four layers, each a folder whose `mod.rs` says what it owns; imports run down only:
+//! - [`automation`]: scripted sessions, animations, screenshots, frame-time figures (on top);
+//! - [`ui`]: the egui panels, texts in English and 中文, the CJK font, the tour;
+//! - [`render`]: the GPU point cloud, arrows, camera and framing, picking, 3D labels;
+//! - [`core`]: the model (snapshots and analysed frames), the analysis worker, the training
+//!   bridge, the playhead, the selection, the analogy shown and the random-vs-pretrained race.
+//!
+//! Below them sit what every layer uses: [`ViewerSet`] (the order of each frame's work),
+//! [`options`] (what to show, from the CLI or a test) and [`demo`] (the bundled demo).
+//! [`run`] opens the window; [`add_viewer_plugins`] adds everything else.
 
-pub mod analogy;
-pub mod analysis;
-pub mod bridge;
-pub mod camera;
-pub mod compare;
+pub mod automation;
+pub mod core;
 pub mod demo;
-pub mod display_settings;
-pub mod fonts;
-pub mod framing;
-pub mod i18n;
-pub mod labels;
-pub mod model;
 pub mod options;
-pub mod panels;
-pub mod perf;
-pub mod picking;
-pub mod playback;
-pub mod points;
-pub mod recording;
-pub mod scene;
-pub mod screen;
-pub mod screenshots;
-pub mod script;
-pub mod selection;
-pub mod tour;
+pub mod render;
+pub mod sets;
+pub mod ui;
 
 pub use options::{DataSource, ViewerOptions};
+pub use sets::ViewerSet;
 
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 use bevy_egui::EguiPlugin;
-
-/// Ordering of the viewer's per-frame work: data in, then the playhead, then what is drawn.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ViewerSet {
-    /// Training events and loaded files become frames of the model.
-    Ingest,
-    /// Input that changes what is selected or where the playhead is.
-    Input,
-    /// The playhead moves and the displayed cloud is interpolated.
-    Playback,
-    /// Derived state: selection neighbours, screen positions.
-    Derive,
-    /// Meshes, arrows and the camera follow the displayed cloud.
-    Draw,
-}
 
 /// Errors that stop the viewer from starting at all (everything later is shown in the window).
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +32,7 @@ pub enum ViewerError {
     #[error("cannot read the script {path}: {source}")]
     Script {
         path: std::path::PathBuf,
-        source: script::ScriptError,
+        source: self::automation::script::ScriptError,
     },
     #[error("the animation was not saved (see the log above)")]
     Recording,
@@ -80,7 +44,7 @@ pub enum ViewerError {
 pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     let script = match &options.script {
         Some(path) => Some(
-            script::Script::read(path).map_err(|source| ViewerError::Script {
+            self::automation::script::Script::read(path).map_err(|source| ViewerError::Script {
                 path: path.clone(),
                 source,
             })?,
@@ -111,7 +75,7 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     .insert_resource(ClearColor(Color::srgb(0.06, 0.07, 0.09)));
     add_viewer_plugins(&mut app, options.clone());
     if let Some(script) = script {
-        app.add_plugins(script::ScriptPlugin::new(script));
+        app.add_plugins(self::automation::script::ScriptPlugin::new(script));
     }
     let recording = options.recording.is_some();
     let scripted = options.script.is_some();
@@ -148,39 +112,46 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
         )
             .chain(),
     )
-    .init_resource::<display_settings::DisplaySettings>()
-    .init_resource::<analogy::AnalogyState>()
-    .insert_resource(options.lang.unwrap_or_else(i18n::Lang::from_locale))
-    .insert_resource(playback::Playhead {
+    .init_resource::<self::core::display_settings::DisplaySettings>()
+    .init_resource::<self::core::analogy::AnalogyState>()
+    .insert_resource(
+        options
+            .lang
+            .unwrap_or_else(self::ui::i18n::Lang::from_locale),
+    )
+    .insert_resource(self::core::playback::Playhead {
         playing: options.play_from_start,
         ..default()
     })
     .add_plugins((
-        model::ModelPlugin,
-        analysis::AnalysisPlugin,
-        bridge::TrainingBridgePlugin::new(options.clone()),
-        playback::PlaybackPlugin,
-        selection::SelectionPlugin,
-        perf::PerfPlugin,
-        compare::ComparePlugin,
+        self::core::model::ModelPlugin,
+        self::core::analysis::AnalysisPlugin,
+        self::core::bridge::TrainingBridgePlugin::new(options.clone()),
+        self::core::playback::PlaybackPlugin,
+        self::core::selection::SelectionPlugin,
+        self::automation::perf::PerfPlugin,
+        self::core::compare::ComparePlugin,
     ));
     if options.with_rendering {
         app.add_plugins((
-            points::PointsRenderPlugin,
-            scene::ScenePlugin,
-            camera::OrbitCameraPlugin,
-            screen::ScreenPlugin,
-            picking::PickingPlugin,
-            panels::PanelsPlugin,
-            fonts::FontsPlugin,
-            screenshots::ScreenshotsPlugin,
+            self::render::points::PointsRenderPlugin,
+            self::render::scene::ScenePlugin,
+            self::render::camera::OrbitCameraPlugin,
+            self::render::screen::ScreenPlugin,
+            self::render::picking::PickingPlugin,
+            self::ui::panels::PanelsPlugin,
+            self::ui::fonts::FontsPlugin,
+            self::automation::screenshots::ScreenshotsPlugin,
         ))
-        .add_plugins(recording::RecordingPlugin {
+        .add_plugins(self::automation::recording::RecordingPlugin {
             start: options.recording.clone(),
             hide_panels: options.hide_panels,
         });
     } else {
-        app.add_plugins((picking::PickingLogicPlugin, points::PointStylesPlugin));
+        app.add_plugins((
+            self::render::picking::PickingLogicPlugin,
+            self::render::points::PointStylesPlugin,
+        ));
     }
 }
 

@@ -27,7 +27,7 @@ pub struct ViewerOptions {
     pub metadata: Option<PathBuf>,
     pub script: Option<PathBuf>,
     /// Interface language; `None`: from the system locale.
-    pub lang: Option<super::i18n::Lang>,
+    pub lang: Option<Lang>,
     /// Initialise training from these vectors instead of random ones.
     pub pretrained: Option<PathBuf>,
     /// Training parameters for corpus sources (dim, window, epochs...).
@@ -39,7 +39,7 @@ pub struct ViewerOptions {
     /// Add the rendering plugins (off in headless tests).
     pub with_rendering: bool,
     /// Record an animation as soon as the data is ready, then quit (`embedscape render`).
-    pub recording: Option<super::recording::RecordingSettings>,
+    pub recording: Option<RecordingSettings>,
     /// Leave the side panels out: a clean 3D view with labels.
     pub hide_panels: bool,
     /// Play the snapshots from the first (the random start) as they come, at a watchable
@@ -72,7 +72,7 @@ impl Default for ViewerOptions {
 /// executable or in one of its parents (covers `target/release/embedscape`), else the source
 /// tree's `assets/` known at compile time (unless `EMBEDSCAPE_NO_SOURCE_ASSETS` is set, as for a
 /// binary copied to another machine). What is missing there comes from the copies compiled
-/// into the binary ([`super::demo`], [`super::fonts`]).
+/// into the binary ([`crate::viewer::demo`], [`crate::viewer::ui::fonts`]).
 pub fn assets_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("EMBEDSCAPE_ASSETS") {
         return PathBuf::from(dir);
@@ -89,4 +89,68 @@ pub fn assets_dir() -> PathBuf {
         return PathBuf::from("assets");
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets")
+}
+
+/// What to record and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordingSettings {
+    /// A `.gif`, a folder, or a numbered pattern such as `frames/%04d.png`.
+    pub output: PathBuf,
+    pub frame_count: usize,
+    pub frames_per_sec: f32,
+    /// Snapshot (fractional index) at the first frame; `None`: the first snapshot.
+    pub from_snapshot: Option<f32>,
+    /// Snapshot at the last frame; `None`: the last snapshot.
+    pub to_snapshot: Option<f32>,
+    /// Turn the camera slowly while the playhead moves.
+    pub orbit: bool,
+    /// Wait for training (or loading) to end before recording, and quit when written
+    /// (`embedscape render`).
+    pub quit_when_done: bool,
+}
+
+impl Default for RecordingSettings {
+    fn default() -> Self {
+        Self {
+            output: PathBuf::from("drift.gif"),
+            frame_count: 48,
+            frames_per_sec: 12.0,
+            from_snapshot: None,
+            to_snapshot: None,
+            orbit: false,
+            quit_when_done: false,
+        }
+    }
+}
+
+/// The interface language.
+#[derive(bevy::prelude::Resource, Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `zh`/`en` (also `zh_CN.UTF-8`, `en-US` ...).
+    pub fn parse(text: &str) -> Option<Self> {
+        let lower = text.trim().to_ascii_lowercase();
+        if lower.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if lower.starts_with("en") || lower == "c" || lower.starts_with("c.") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// From the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), English when unknown.
+    pub fn from_locale() -> Self {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())
+            .and_then(|value| Lang::parse(&value))
+            .unwrap_or_default()
+    }
 }

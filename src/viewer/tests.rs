@@ -7,16 +7,16 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 use ndarray::{Array2, array};
 
-use super::bridge::{OpenCommand, RunCommand, RunState, TrainingRun};
-use super::camera::FocusWord;
-use super::display_settings::DisplaySettings;
-use super::model::{FrameMeta, ModelRequest, SpaceModel};
-use super::picking::PointerClick;
-use super::playback::{DisplayedCloud, Playhead, WORLD_SCALE};
-use super::points::PointStyles;
-use super::screen::ScreenProjection;
-use super::selection::{SelectWord, Selection};
-use super::{DataSource, ViewerOptions, add_viewer_plugins};
+use crate::viewer::core::bridge::{OpenCommand, RunCommand, RunState, TrainingRun};
+use crate::viewer::core::display_settings::DisplaySettings;
+use crate::viewer::core::model::{FrameMeta, ModelRequest, SpaceModel};
+use crate::viewer::core::playback::{DisplayedCloud, Playhead, WORLD_SCALE};
+use crate::viewer::core::selection::{SelectWord, Selection};
+use crate::viewer::render::camera::FocusWord;
+use crate::viewer::render::picking::PointerClick;
+use crate::viewer::render::points::PointStyles;
+use crate::viewer::render::screen::ScreenProjection;
+use crate::viewer::{DataSource, ViewerOptions, add_viewer_plugins};
 
 fn headless_app(source: DataSource, autostart: bool) -> App {
     headless_app_with_epochs(source, autostart, 3)
@@ -273,7 +273,9 @@ fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
     });
     assert!(failed, "the run should fail");
     app.update();
-    let log = app.world().resource::<super::model::ErrorLog>();
+    let log = app
+        .world()
+        .resource::<crate::viewer::core::model::ErrorLog>();
     assert!(
         log.messages.iter().any(|m| m.contains("vectors.txt")),
         "{:?}",
@@ -408,7 +410,7 @@ fn the_gpu_mesh_places_points_where_the_cpu_does() {
     let cloud = world.resource::<DisplayedCloud>();
     let styles = world.resource::<PointStyles>();
     assert!((cloud.t - 0.3).abs() < 1e-6);
-    let mesh = super::points::point_mesh(
+    let mesh = crate::viewer::render::points::point_mesh(
         model.frames[cloud.lower].coords_3d.view(),
         model.frames[cloud.upper].coords_3d.view(),
         &styles.styles,
@@ -419,7 +421,7 @@ fn the_gpu_mesh_places_points_where_the_cpu_does() {
         panic!("positions missing");
     };
     let Some(VertexAttributeValues::Float32x3(b)) =
-        mesh.attribute(super::points::ATTRIBUTE_NEXT_POSITION)
+        mesh.attribute(crate::viewer::render::points::ATTRIBUTE_NEXT_POSITION)
     else {
         panic!("next positions missing");
     };
@@ -427,7 +429,11 @@ fn the_gpu_mesh_places_points_where_the_cpu_does() {
         let cpu = cloud.position(model, row).unwrap();
         for corner in 0..4 {
             let v = row * 4 + corner;
-            let gpu = super::playback::shader_position(Vec3::from(a[v]), Vec3::from(b[v]), cloud.t);
+            let gpu = crate::viewer::core::playback::shader_position(
+                Vec3::from(a[v]),
+                Vec3::from(b[v]),
+                cloud.t,
+            );
             assert!(gpu.distance(cpu) < 1e-5, "row {row}: {gpu} vs {cpu}");
         }
     }
@@ -480,7 +486,9 @@ fn switching_to_umap_reanalyses_frames_and_a_new_setting_cancels_a_running_umap(
     set_method(&mut app, ProjectionMethod::Umap);
     let saw_epochs = std::cell::Cell::new(false);
     assert!(update_until(&mut app, Duration::from_secs(300), |w| {
-        let line = w.resource::<super::analysis::AnalysisStatus>().line();
+        let line = w
+            .resource::<crate::viewer::core::analysis::AnalysisStatus>()
+            .line();
         if line.is_some_and(|l| l.starts_with("UMAP of snapshot 1 of 1: epoch")) {
             saw_epochs.set(true);
         }
@@ -508,7 +516,7 @@ fn switching_to_umap_reanalyses_frames_and_a_new_setting_cancels_a_running_umap(
     }));
     set_method(&mut app, ProjectionMethod::Umap);
     assert!(update_until(&mut app, Duration::from_secs(60), |w| {
-        w.resource::<super::analysis::AnalysisStatus>()
+        w.resource::<crate::viewer::core::analysis::AnalysisStatus>()
             .umap
             .is_some()
     }));
@@ -550,18 +558,24 @@ fn a_bad_file_opened_in_the_window_is_reported_and_the_space_is_kept() {
     ] {
         app.world_mut().write_message(OpenCommand::Data(source));
         let reported = update_until(&mut app, Duration::from_secs(30), |w| {
-            w.resource::<super::model::ErrorLog>()
+            w.resource::<crate::viewer::core::model::ErrorLog>()
                 .messages
                 .iter()
                 .any(|m| m.contains(name))
         });
-        let log = &app.world().resource::<super::model::ErrorLog>().messages;
+        let log = &app
+            .world()
+            .resource::<crate::viewer::core::model::ErrorLog>()
+            .messages;
         assert!(reported, "no message naming {name}: {log:?}");
         let model = app.world().resource::<SpaceModel>();
         assert_eq!(model.frames.len(), 1, "the space on screen is kept");
         assert_eq!(model.words.len(), 4);
     }
-    let log = &app.world().resource::<super::model::ErrorLog>().messages;
+    let log = &app
+        .world()
+        .resource::<crate::viewer::core::model::ErrorLog>()
+        .messages;
     assert!(
         log.iter()
             .any(|m| m.contains("broken.txt") && m.contains("line 3")),

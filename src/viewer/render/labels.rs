@@ -1,0 +1,350 @@
+//! Word labels over the 3D view, drawn with egui so they use the same CJK font as the panels.
+//!
+//! Labels are chosen by priority — the selected word, its neighbours, relation and analogy
+//! words, then frequent words, then (zoomed out) one name per cluster — and placed without
+//! overlap by a screen-space occupancy grid: a label goes where its whole box is free, a
+//! highlighted one may be nudged a few rows with a leader line. Only the candidates are
+//! projected (a few thousand at most), so the cost does not grow with the cloud.
+
+use std::collections::HashSet;
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use crate::viewer::core::analogy::AnalogyState;
+use crate::viewer::core::display_settings::DisplaySettings;
+use crate::viewer::core::model::SpaceModel;
+use crate::viewer::core::playback::{DisplayedCloud, WORLD_SCALE};
+use crate::viewer::core::selection::Selection;
+use crate::viewer::render::screen::ScreenProjection;
+
+/// Ordinary (frequent-word) labels drawn at most.
+const MAX_ORDINARY_LABELS: usize = 300;
+/// Frequent words considered for ordinary labels.
+const MAX_ORDINARY_CANDIDATES: usize = 3_000;
+/// Occupancy grid cell, logical pixels.
+const CELL_PX: f32 = 6.0;
+/// Rows (of label height) a highlighted label may move to find room, nearest first.
+const NUDGES: [f32; 8] = [1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0];
+
+/// How a label is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelKind {
+    Selected,
+    Highlighted,
+    Ordinary,
+    Cluster,
+}
+
+impl LabelKind {
+    fn font_px(self) -> f32 {
+        match self {
+            LabelKind::Selected => 19.0,
+            LabelKind::Highlighted => 15.0,
+            LabelKind::Ordinary => 12.0,
+            LabelKind::Cluster => 17.0,
+        }
+    }
+
+    fn may_nudge(self) -> bool {
+        matches!(self, LabelKind::Selected | LabelKind::Highlighted)
+    }
+}
+
+/// A label that wants a place: its anchor point on screen and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelCandidate {
+    pub anchor: Vec2,
+    pub text: String,
+    pub kind: LabelKind,
+}
+
+/// A label with its place: the box it occupies (logical pixels).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedLabel {
+    pub anchor: Vec2,
+    pub text: String,
+    pub kind: LabelKind,
+    pub rect: Rect,
+}
+
+/// Rough text box size: CJK characters are square, others about half as wide.
+fn text_size(text: &str, font_px: f32) -> Vec2 {
+    let width: f32 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 0.58 } else { 1.0 })
+        .sum::<f32>()
+        * font_px;
+    Vec2::new(width + 2.0, font_px + 2.0)
+}
+
+/// Places candidates in order (earlier = more important) so that no two boxes overlap.
+pub fn place_labels(candidates: Vec<LabelCandidate>, viewport: Rect) -> Vec<PlacedLabel> {
+    let mut occupied: HashSet<(i32, i32)> = HashSet::new();
+    let cells_of = |rect: Rect| {
+        let x0 = (rect.min.x / CELL_PX).floor() as i32;
+        let x1 = (rect.max.x / CELL_PX).ceil() as i32;
+        let y0 = (rect.min.y / CELL_PX).floor() as i32;
+        let y1 = (rect.max.y / CELL_PX).ceil() as i32;
+        (y0..y1).flat_map(move |y| (x0..x1).map(move |x| (x, y)))
+    };
+    let mut placed = Vec::new();
+    for candidate in candidates {
+        let size = text_size(&candidate.text, candidate.kind.font_px());
+        let base = match candidate.kind {
+            LabelKind::Cluster => candidate.anchor - size * 0.5,
+            _ => candidate.anchor + Vec2::new(6.0, -6.0 - size.y),
+        };
+        let shifts: &[f32] = if candidate.kind.may_nudge() {
+            &NUDGES
+        } else {
+            &[]
+        };
+        let spot = std::iter::once(0.0)
+            .chain(shifts.iter().copied())
+            .map(|rows| {
+                let offset = Vec2::new(0.0, rows * size.y);
+                Rect::from_corners(base + offset, base + size + offset)
+            })
+            .find(|rect| {
+                viewport.contains(rect.min)
+                    && viewport.contains(rect.max)
+                    && cells_of(*rect).all(|c| !occupied.contains(&c))
+            });
+        let Some(rect) = spot else {
+            continue;
+        };
+        occupied.extend(cells_of(rect));
+        placed.push(PlacedLabel {
+            anchor: candidate.anchor,
+            text: candidate.text,
+            kind: candidate.kind,
+            rect,
+        });
+    }
+    placed
+}
+
+/// Everything the label pass reads.
+pub struct LabelInputs<'a> {
+    pub model: &'a SpaceModel,
+    pub cloud: &'a DisplayedCloud,
+    pub screen: &'a ScreenProjection,
+    pub selection: &'a Selection,
+    pub settings: &'a DisplaySettings,
+    pub analogy: &'a AnalogyState,
+    /// The whole cloud is in view: cluster names help more than word labels.
+    pub zoomed_out: bool,
+}
+
+/// The candidates in priority order, projected.
+pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
+    let model = inputs.model;
+    let project = |row: usize| {
+        let world = inputs.cloud.position(model, row)?;
+        inputs.screen.project(world).map(|(p, _)| p)
+    };
+    let word_candidate = |row: usize, kind: LabelKind| {
+        Some(LabelCandidate {
+            anchor: project(row)?,
+            text: model.words.get(row)?.clone(),
+            kind,
+        })
+    };
+    let mut seen = HashSet::new();
+    let mut candidates = Vec::new();
+    for row in highlighted_rows(inputs) {
+        if seen.insert(row) {
+            let kind = if Some(row) == inputs.selection.row {
+                LabelKind::Selected
+            } else {
+                LabelKind::Highlighted
+            };
+            candidates.extend(word_candidate(row, kind));
+        }
+    }
+    let budget = ((inputs.cloud.len as f32 * inputs.settings.label_density).ceil() as usize)
+        .min(MAX_ORDINARY_LABELS);
+    let mut ordinary = 0;
+    // Rows are in frequency order (trainer vocabularies and most vector files are).
+    for row in 0..inputs.cloud.len.min(MAX_ORDINARY_CANDIDATES) {
+        if ordinary >= budget {
+            break;
+        }
+        // Punctuation runs and numbers are frequent in real vocabularies and say nothing.
+        if model
+            .words
+            .get(row)
+            .is_some_and(|w| crate::space::is_word_like(w))
+            && seen.insert(row)
+            && let Some(candidate) = word_candidate(row, LabelKind::Ordinary)
+        {
+            candidates.push(candidate);
+            ordinary += 1;
+        }
+    }
+    if inputs.zoomed_out
+        && let Some(frame) = inputs.cloud.frame.and_then(|f| model.frames.get(f))
+    {
+        for (label_row, centre) in frame
+            .cluster_label_rows
+            .iter()
+            .zip(&frame.cluster_centres_3d)
+        {
+            let Some(row) = *label_row else { continue };
+            let world = Vec3::from(*centre) * WORLD_SCALE;
+            if let (Some((anchor, _)), Some(word)) =
+                (inputs.screen.project(world), model.words.get(row))
+            {
+                candidates.push(LabelCandidate {
+                    anchor,
+                    text: word.clone(),
+                    kind: LabelKind::Cluster,
+                });
+            }
+        }
+    }
+    candidates
+}
+
+/// Draws the labels on egui's background layer, clipped to the 3D viewport.
+pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
+    let viewport = inputs.screen.viewport;
+    let clip = egui::Rect::from_min_max(
+        egui::pos2(viewport.min.x, viewport.min.y),
+        egui::pos2(viewport.max.x, viewport.max.y),
+    );
+    let painter = ctx
+        .layer_painter(egui::LayerId::background())
+        .with_clip_rect(clip);
+    // With a word selected, it and its neighbours stand out; every other label recedes, as
+    // their points do.
+    let focus: Option<HashSet<&str>> = inputs.selection.row.map(|selected| {
+        std::iter::once(selected)
+            .chain(inputs.selection.neighbors.iter().map(|n| n.row))
+            .filter_map(|row| inputs.model.words.get(row))
+            .map(String::as_str)
+            .collect()
+    });
+    for label in place_labels(label_candidates(inputs), viewport) {
+        let color = match label.kind {
+            LabelKind::Selected => egui::Color32::from_rgb(255, 215, 64),
+            LabelKind::Highlighted => egui::Color32::from_rgb(255, 250, 220),
+            LabelKind::Ordinary => egui::Color32::from_gray(185),
+            LabelKind::Cluster => egui::Color32::from_rgba_unmultiplied(200, 225, 255, 170),
+        };
+        let receding = focus
+            .as_ref()
+            .is_some_and(|words| !words.contains(label.text.as_str()));
+        let color = if receding {
+            color.gamma_multiply(0.35)
+        } else {
+            color
+        };
+        let at = egui::pos2(label.rect.min.x, label.rect.max.y);
+        let nudged =
+            label.kind.may_nudge() && (label.rect.max.y - (label.anchor.y - 6.0)).abs() > 1.0;
+        if nudged {
+            painter.line_segment(
+                [
+                    egui::pos2(label.anchor.x, label.anchor.y),
+                    egui::pos2(label.rect.min.x, label.rect.center().y),
+                ],
+                egui::Stroke::new(1.0, egui::Color32::from_white_alpha(90)),
+            );
+        }
+        let font = egui::FontId::proportional(label.kind.font_px());
+        painter.text(
+            at + egui::vec2(1.0, 1.0),
+            egui::Align2::LEFT_BOTTOM,
+            &label.text,
+            font.clone(),
+            egui::Color32::from_black_alpha(200),
+        );
+        painter.text(at, egui::Align2::LEFT_BOTTOM, &label.text, font, color);
+    }
+}
+
+/// Rows that must be labelled: selection, neighbours, analogy words, relation endpoints.
+fn highlighted_rows(inputs: &LabelInputs) -> Vec<usize> {
+    let mut rows = Vec::new();
+    rows.extend(inputs.selection.row);
+    rows.extend(inputs.selection.neighbors.iter().map(|n| n.row));
+    for (from, to) in inputs.analogy.arrows(inputs.model) {
+        rows.extend([from, to]);
+    }
+    for pair in inputs.model.relations.iter() {
+        if inputs.settings.shows_relation(&pair.relation) {
+            rows.extend(inputs.model.row_of(&pair.head));
+            rows.extend(inputs.model.row_of(&pair.tail));
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(x: f32, y: f32, text: &str, kind: LabelKind) -> LabelCandidate {
+        LabelCandidate {
+            anchor: Vec2::new(x, y),
+            text: text.into(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn placed_labels_never_overlap_and_highlights_come_first() {
+        let viewport = Rect::new(0.0, 0.0, 800.0, 600.0);
+        // A tight clump: 200 labels anchored within 40 px of each other.
+        let mut candidates = vec![
+            candidate(400.0, 300.0, "法国", LabelKind::Selected),
+            candidate(402.0, 301.0, "巴黎", LabelKind::Highlighted),
+        ];
+        for i in 0..200 {
+            let x = 380.0 + (i % 20) as f32 * 2.0;
+            let y = 290.0 + (i / 20) as f32 * 2.0;
+            candidates.push(candidate(x, y, &format!("word{i}"), LabelKind::Ordinary));
+        }
+        let placed = place_labels(candidates, viewport);
+        assert_eq!(placed[0].text, "法国");
+        assert_eq!(placed[1].text, "巴黎", "a highlight is nudged, not dropped");
+        assert!(
+            placed.len() < 20,
+            "a clump gets few labels: {}",
+            placed.len()
+        );
+        for (i, a) in placed.iter().enumerate() {
+            assert!(viewport.contains(a.rect.min) && viewport.contains(a.rect.max));
+            for b in &placed[i + 1..] {
+                let overlap = a.rect.intersect(b.rect);
+                assert!(
+                    overlap.is_empty(),
+                    "{} and {} overlap: {:?} {:?}",
+                    a.text,
+                    b.text,
+                    a.rect,
+                    b.rect
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wide_labels_claim_their_whole_width() {
+        let viewport = Rect::new(0.0, 0.0, 800.0, 600.0);
+        let placed = place_labels(
+            vec![
+                candidate(100.0, 100.0, "中华人民共和国国务院", LabelKind::Ordinary),
+                candidate(180.0, 100.0, "x", LabelKind::Ordinary),
+            ],
+            viewport,
+        );
+        assert_eq!(
+            placed.len(),
+            1,
+            "the second label falls inside the first's box"
+        );
+    }
+}

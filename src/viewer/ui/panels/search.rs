@@ -1,0 +1,141 @@
+//! Word panel: a search box with completion that selects any word, the selected word's nearest
+//! neighbours (cosine, full space) with their similarity (click one to select it), and the
+//! nearest neighbours in the 3D projection for comparison.
+
+use bevy_egui::egui;
+
+use super::{PanelContext, word_button};
+use crate::viewer::core::selection::SelectWord;
+use crate::viewer::ui::i18n::fill;
+
+#[derive(Default)]
+pub struct SearchPanel {
+    query: String,
+}
+
+/// Up to `limit` words starting with `query`, then containing it (case-insensitive).
+pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(usize, &'a str)> {
+    let query = query.trim().to_lowercase();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let mut prefix = Vec::new();
+    let mut inner = Vec::new();
+    for (row, word) in words.iter().enumerate() {
+        let lower = word.to_lowercase();
+        if lower.starts_with(&query) {
+            prefix.push((row, word.as_str()));
+            if prefix.len() >= limit {
+                break;
+            }
+        } else if inner.len() < limit && lower.contains(&query) {
+            inner.push((row, word.as_str()));
+        }
+    }
+    prefix.extend(inner);
+    prefix.truncate(limit);
+    prefix
+}
+
+impl SearchPanel {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+        let lang = cx.lang;
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut self.query)
+                .hint_text(lang.tr("search a word (中文 or English)"))
+                .desired_width(f32::INFINITY),
+        );
+        let matches = completions(&cx.model.words, &self.query, 8);
+        if response.lost_focus()
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some(&(row, _)) = matches.first()
+        {
+            cx.select.write(SelectWord(Some(row)));
+            self.query.clear();
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (row, word) in &matches {
+                if word_button(ui, word, false) {
+                    cx.select.write(SelectWord(Some(*row)));
+                    self.query.clear();
+                }
+            }
+        });
+        let Some(row) = cx.selection.row else {
+            ui.weak(lang.tr("Click a point, or search, to see its neighbours. Esc clears."));
+            return;
+        };
+        let word = cx.model.words.get(row).cloned().unwrap_or_default();
+        ui.horizontal(|ui| {
+            ui.heading(&word);
+            if ui
+                .small_button("✕")
+                .on_hover_text(lang.tr("clear (Esc)"))
+                .clicked()
+            {
+                cx.select.write(SelectWord(None));
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(lang.tr("neighbours"));
+            ui.add(egui::DragValue::new(&mut cx.selection.k).range(1..=100));
+        });
+        let neighbors = cx.selection.neighbors.clone();
+        egui::Grid::new("neighbors").striped(true).show(ui, |ui| {
+            for neighbor in &neighbors {
+                neighbor_button(ui, cx, neighbor.row);
+                ui.add(
+                    egui::ProgressBar::new(neighbor.similarity.max(0.0))
+                        .desired_width(90.0)
+                        .text(format!("{:.3}", neighbor.similarity)),
+                );
+                ui.end_row();
+            }
+        });
+        egui::CollapsingHeader::new(lang.tr("nearest in 3D"))
+            .default_open(false)
+            .show(ui, |ui| {
+                let in_both = cx
+                    .selection
+                    .neighbors_3d
+                    .iter()
+                    .filter(|n| cx.selection.is_neighbor(n.row))
+                    .count();
+                ui.weak(fill(
+                    lang.tr("{} of {} are also cosine neighbours"),
+                    &[&in_both, &cx.selection.neighbors_3d.len()],
+                ));
+                for neighbor in cx.selection.neighbors_3d.clone() {
+                    neighbor_button(ui, cx, neighbor.row);
+                }
+            });
+    }
+}
+
+/// A word that selects itself when clicked.
+fn neighbor_button(ui: &mut egui::Ui, cx: &mut PanelContext, row: usize) {
+    let name = cx.model.words.get(row).cloned().unwrap_or_default();
+    if word_button(ui, &name, false) {
+        cx.select.write(SelectWord(Some(row)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completion_prefers_prefix_matches() {
+        let words: Vec<String> = ["巴黎", "paris", "compare", "parish", "法国"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let found: Vec<&str> = completions(&words, "Par", 8)
+            .into_iter()
+            .map(|m| m.1)
+            .collect();
+        assert_eq!(found, vec!["paris", "parish", "compare"]);
+        assert_eq!(completions(&words, "巴", 8)[0].1, "巴黎");
+        assert!(completions(&words, "  ", 8).is_empty());
+    }
+}

@@ -25,6 +25,8 @@ mod float;
 mod npy;
 mod side_table;
 mod source;
+mod table;
+mod table_load;
 mod text;
 mod tsv;
 mod write;
@@ -243,8 +245,8 @@ fn load_table(path: &Path, format: Format, opts: &LoadOptions) -> Result<Loaded,
     match format {
         Format::Npy => arrays::load_npy(path, opts),
         Format::Npz => arrays::load_npz(path, opts),
-        Format::Parquet => arrow_table::load(path, arrow_table::TableKind::Parquet, opts),
-        _ => arrow_table::load(path, arrow_table::TableKind::Arrow, opts),
+        Format::Parquet => table_load::load(path, arrow_table::TableKind::Parquet, opts),
+        _ => table_load::load(path, arrow_table::TableKind::Arrow, opts),
     }
 }
 

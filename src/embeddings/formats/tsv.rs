@@ -16,7 +16,7 @@ use super::{Format, FormatError, LoadOptions, Loaded};
 use std::path::{Path, PathBuf};
 
 /// Column name used for single-column metadata, which has no header row.
-pub const LABEL_COLUMN: &str = super::side_table::SINGLE_COLUMN;
+pub const LABEL_COLUMN: &str = super::table::SINGLE_COLUMN;
 
 /// Where the labels for the vectors file `vectors` are written: `<stem>_metadata.tsv` next to
 /// it (`vectors.tsv` → `vectors_metadata.tsv`).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use embedscape::numbers::group_digits;
 use embedscape::space::NeighborIndex;
-use embedscape::space::evaluate::{
+use embedscape::space::meaning::evaluate::{
     AnalogyReport, EvalOptions, Malformed, PairsReport, SectionScore, evaluate_word_analogies,
     evaluate_word_pairs,
 };

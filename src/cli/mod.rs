@@ -13,6 +13,7 @@ pub mod render;
 pub mod timeline;
 pub mod train;
 pub mod view;
+pub mod window_training;
 
 /// An error and its causes as one line, `outer: inner: ...`, leaving out a cause whose text the
 /// line already holds (library errors often quote their cause, and printing it again gave

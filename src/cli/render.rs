@@ -55,12 +55,9 @@ pub struct RenderArgs {
     /// Keep the side panels and the timeline bar (default: a clean 3D view with labels).
     #[arg(long)]
     pub panels: bool,
-    /// Training epochs (with --corpus or the demo).
-    #[arg(long)]
-    pub epochs: Option<usize>,
-    /// Random seed for training and clustering.
-    #[arg(long)]
-    pub seed: Option<u64>,
+    /// Training settings (with --corpus or the demo).
+    #[command(flatten)]
+    pub training: super::window_training::WindowTrainingArgs,
 }
 
 #[cfg(feature = "viewer")]
@@ -103,18 +100,11 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     {
         anyhow::ensure!(path.exists(), "{} does not exist", path.display());
     }
-    let mut train = if source == DataSource::Demo {
+    let train = args.training.apply_to(if source == DataSource::Demo {
         viewer::demo::demo_config()
     } else {
         embedscape::train::TrainConfig::default()
-    };
-    if let Some(epochs) = args.epochs {
-        train.epochs = epochs;
-    }
-    if let Some(seed) = args.seed {
-        train.seed = seed;
-    }
-    train.validate()?;
+    })?;
     let (window_width, window_height) = args.size;
     viewer::run(ViewerOptions {
         source,

@@ -51,21 +51,8 @@ pub struct ViewArgs {
     /// Initialise training from these pretrained vectors instead of random ones.
     #[arg(long, value_name = "FILE")]
     pub pretrained: Option<PathBuf>,
-    /// Vector dimensions when training (default: 50 for the demo, 100 otherwise).
-    #[arg(long)]
-    pub dim: Option<usize>,
-    /// Context window when training.
-    #[arg(long)]
-    pub window: Option<usize>,
-    /// Training epochs.
-    #[arg(long)]
-    pub epochs: Option<usize>,
-    /// Random seed for training and clustering.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Treat the corpus as already tokenised: split on whitespace only.
-    #[arg(long)]
-    pub pre_tokenized: bool,
+    #[command(flatten)]
+    pub training: super::window_training::WindowTrainingArgs,
     /// Run a scripted session (one step per line; see --help for the steps) and exit when it
     /// quits.
     #[arg(long, value_name = "FILE", long_help = SCRIPT_HELP)]
@@ -122,25 +109,11 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     };
     // Training runs and timelines open on their random start and play the drift.
     let play_from_start = !matches!(source, DataSource::Vectors(_));
-    let mut train = if source == DataSource::Demo {
+    let train = args.training.apply_to(if source == DataSource::Demo {
         viewer::demo::demo_config()
     } else {
         embedscape::train::TrainConfig::default()
-    };
-    if let Some(dim) = args.dim {
-        train.dim = dim;
-    }
-    if let Some(window) = args.window {
-        train.window = window;
-    }
-    if let Some(epochs) = args.epochs {
-        train.epochs = epochs;
-    }
-    if let Some(seed) = args.seed {
-        train.seed = seed;
-    }
-    train.pre_tokenized |= args.pre_tokenized;
-    train.validate()?;
+    })?;
     check_table_flags(&args.table)?;
     for path in [
         &args.corpus,

@@ -212,7 +212,7 @@ impl UmapFrames {
         if let Some(mean) = coords_3d.mean_axis(Axis(0)) {
             coords_3d -= &mean;
         }
-        super::align::normalise_rms_radius(&mut coords_3d);
+        super::projection::align::normalise_rms_radius(&mut coords_3d);
         self.previous = Some(layout.coords);
         Ok(Some(coords_3d))
     }

@@ -16,9 +16,9 @@ use std::path::Path;
 
 use ndarray::{Array1, ArrayView2};
 
-use super::SpaceError;
-use super::analogy::{AnalogyMethod, analogy};
-use super::neighbors::NeighborIndex;
+use crate::space::SpaceError;
+use crate::space::search::analogy::{AnalogyMethod, analogy};
+use crate::space::search::neighbors::NeighborIndex;
 
 /// One labelled pair: `tail` is `head` under `relation`.
 #[derive(Debug, Clone, PartialEq, Eq)]

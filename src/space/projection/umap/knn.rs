@@ -144,7 +144,7 @@ pub(crate) fn cosine_knn(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::space::neighbors::{NeighborIndex, unit_rows_of};
+    use crate::space::search::neighbors::{NeighborIndex, unit_rows_of};
     use ndarray::Array;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;

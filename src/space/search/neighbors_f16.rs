@@ -10,13 +10,13 @@
 //!
 //! Measured on the 2-core dev machine (BENCHMARKS.md) this was SLOWER than the plain f32 scan
 //! (≈ 76 ms vs 39 ms on 400k x 300; converting f16 → f32 costs more than the saved bandwidth
-//! there), so it is opt-in ([`super::NeighborIndex::with_f16_prefilter`]) and off by default.
+//! there), so it is opt-in ([`crate::space::NeighborIndex::with_f16_prefilter`]) and off by default.
 
 use half::f16;
 use half::slice::HalfFloatSliceExt;
 use rayon::prelude::*;
 
-use super::top_k::{Neighbor, scan_top_k_sorted_exact};
+use crate::space::search::top_k::{Neighbor, scan_top_k_sorted_exact};
 use crate::vector_math::dot;
 
 /// Candidates re-ranked exactly per query.

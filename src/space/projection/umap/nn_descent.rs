@@ -352,8 +352,8 @@ fn join_lists(graph: &Graph, seed: u64) -> JoinLists {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::space::neighbors::unit_rows_of;
-    use crate::space::umap::knn::cosine_knn;
+    use crate::space::projection::umap::knn::cosine_knn;
+    use crate::space::search::neighbors::unit_rows_of;
     use ndarray::{Array, Array2};
     use rand::Rng;
 

@@ -14,8 +14,8 @@
 
 use ndarray::{Array2, ArrayView2};
 
-use super::SpaceError;
-use super::project::{Pca3, PcaOptions, PcaSolver, fit_pca3};
+use crate::space::SpaceError;
+use crate::space::projection::project::{Pca3, PcaOptions, PcaSolver, fit_pca3};
 
 /// How snapshots are placed in a common 3D frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -11,9 +11,9 @@
 
 use ndarray::Array1;
 
-use super::SpaceError;
-use super::neighbors::NeighborIndex;
-use super::top_k::{Neighbor, scan_top_k};
+use crate::space::SpaceError;
+use crate::space::search::neighbors::NeighborIndex;
+use crate::space::search::top_k::{Neighbor, scan_top_k};
 use crate::vector_math::dot;
 
 /// ε of 3CosMul, as in Levy & Goldberg.

@@ -2,7 +2,7 @@
 //! and matching them against a vocabulary, so that any corpus or vector file gets relation
 //! arrows without the user writing a TSV.
 //!
-//! The sets live in `assets/relations/*.tsv` (format of [`super::relations::parse_relations`]:
+//! The sets live in `assets/relations/*.tsv` (format of [`crate::space::meaning::relations::parse_relations`]:
 //! `head<TAB>tail<TAB>relation`); each file may hold several relations (usually one per
 //! language), and a *set* is one relation name. They are compiled into the library with
 //! `include_str!` ([`builtin_relation_pairs`]) so the CLI and viewer work from any directory; a
@@ -18,10 +18,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::SpaceError;
-use super::lens::{AxisDirection, split_axis_words};
-use super::relations::{RelationPair, parse_relations};
 use crate::embeddings::Vocab;
+use crate::space::SpaceError;
+use crate::space::meaning::relations::{RelationPair, parse_relations};
+use crate::space::projection::lens::{AxisDirection, split_axis_words};
 
 /// A set needs at least this many pairs in the vocabulary to be loaded.
 pub const MIN_FOUND_PAIRS: usize = 3;
@@ -30,43 +30,43 @@ pub const MIN_FOUND_PAIRS: usize = 3;
 pub const BUILTIN_RELATION_FILES: &[(&str, &str)] = &[
     (
         "country_capital.tsv",
-        include_str!("../../assets/relations/country_capital.tsv"),
+        include_str!("../../../assets/relations/country_capital.tsv"),
     ),
     (
         "male_female.tsv",
-        include_str!("../../assets/relations/male_female.tsv"),
+        include_str!("../../../assets/relations/male_female.tsv"),
     ),
     (
         "country_language.tsv",
-        include_str!("../../assets/relations/country_language.tsv"),
+        include_str!("../../../assets/relations/country_language.tsv"),
     ),
     (
         "country_currency.tsv",
-        include_str!("../../assets/relations/country_currency.tsv"),
+        include_str!("../../../assets/relations/country_currency.tsv"),
     ),
     (
         "country_nationality.tsv",
-        include_str!("../../assets/relations/country_nationality.tsv"),
+        include_str!("../../../assets/relations/country_nationality.tsv"),
     ),
     (
         "province_capital.tsv",
-        include_str!("../../assets/relations/province_capital.tsv"),
+        include_str!("../../../assets/relations/province_capital.tsv"),
     ),
     (
         "singular_plural.tsv",
-        include_str!("../../assets/relations/singular_plural.tsv"),
+        include_str!("../../../assets/relations/singular_plural.tsv"),
     ),
     (
         "adjective_comparative.tsv",
-        include_str!("../../assets/relations/adjective_comparative.tsv"),
+        include_str!("../../../assets/relations/adjective_comparative.tsv"),
     ),
     (
         "verb_past.tsv",
-        include_str!("../../assets/relations/verb_past.tsv"),
+        include_str!("../../../assets/relations/verb_past.tsv"),
     ),
     (
         "opposites.tsv",
-        include_str!("../../assets/relations/opposites.tsv"),
+        include_str!("../../../assets/relations/opposites.tsv"),
     ),
 ];
 
@@ -120,7 +120,7 @@ impl MatchedRelationSet {
             .collect()
     }
 
-    /// The found pairs in the vocabulary's spelling, for [`super::relations::score_relations`].
+    /// The found pairs in the vocabulary's spelling, for [`crate::space::meaning::relations::score_relations`].
     pub fn relation_pairs(&self) -> Vec<RelationPair> {
         self.found
             .iter()
@@ -192,7 +192,7 @@ pub fn read_relation_dir(dir: &Path) -> Result<Vec<SourcedPairs>, SpaceError> {
 pub fn read_user_relations(path: &Path) -> Result<SourcedPairs, SpaceError> {
     Ok(SourcedPairs {
         origin: SetOrigin::User(path.to_path_buf()),
-        pairs: super::relations::read_relations_tsv(path)?,
+        pairs: crate::space::meaning::relations::read_relations_tsv(path)?,
     })
 }
 
@@ -347,7 +347,7 @@ pub fn resolve_axis(
 }
 
 /// Resolves `X[,Y]` (e.g. `man>woman,国家→首都`): the X axis and, when given, the Y axis of
-/// [`super::lens::semantic_axes`].
+/// [`crate::space::projection::lens::semantic_axes`].
 pub fn resolve_axes(
     spec: &str,
     vocab: &Vocab,

@@ -32,10 +32,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::SpaceError;
-use super::analogy::{AnalogyMethod, analogy};
-use super::neighbors::NeighborIndex;
 use crate::numbers::group_digits;
+use crate::space::SpaceError;
+use crate::space::search::analogy::{AnalogyMethod, analogy};
+use crate::space::search::neighbors::NeighborIndex;
 
 /// Settings shared by both evaluations. The defaults are gensim's: the first 300,000 rows,
 /// case-insensitive (`case_insensitive=True` in both `evaluate_word_analogies` and

@@ -32,7 +32,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::SpaceError;
+use crate::space::SpaceError;
 
 /// Rows per parallel block, both for the covariance and the projection.
 const BLOCK_ROWS: usize = 4096;

@@ -8,12 +8,12 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 
-use super::SpaceError;
-use super::neighbors_f16::{F16_CANDIDATES, HalfRows, top_k_f16};
+use crate::space::SpaceError;
+use crate::space::search::neighbors_f16::{F16_CANDIDATES, HalfRows, top_k_f16};
 // Re-exported so existing paths (`space::neighbors::{Neighbor, dot, unit_rows_of}`) keep working.
-pub use super::top_k::Neighbor;
-pub(crate) use super::top_k::scan_top_k;
 use crate::embeddings::Embeddings;
+pub use crate::space::search::top_k::Neighbor;
+pub(crate) use crate::space::search::top_k::scan_top_k;
 use crate::vector_math::normalize_in_place;
 pub use crate::vector_math::{dot, unit_rows_of};
 

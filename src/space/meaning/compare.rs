@@ -25,10 +25,10 @@ use std::path::Path;
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
 
-use super::SpaceError;
-use super::neighbors::unit_rows_of;
 use crate::atomic_file::write_atomically;
 use crate::embeddings::Embeddings;
+use crate::space::SpaceError;
+use crate::space::search::neighbors::unit_rows_of;
 
 /// Query rows per block of the all-pairs similarity product (bounds its temporary matrix).
 const NEIGHBOR_BLOCK_ROWS: usize = 256;

@@ -20,7 +20,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::SpaceError;
+use crate::space::SpaceError;
 use crate::vector_math::unit_rows_of;
 
 /// k-means settings.

@@ -36,10 +36,10 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::SpaceError;
-use super::align::normalise_rms_radius;
-use super::project::{Pca3, PcaOptions};
-use super::relations::mean_pairwise_cosine;
+use crate::space::SpaceError;
+use crate::space::meaning::relations::mean_pairwise_cosine;
+use crate::space::projection::align::normalise_rms_radius;
+use crate::space::projection::project::{Pca3, PcaOptions};
 
 /// Eigenvalues below this share of the largest (or of the trace) count as zero variance.
 const RELATIVE_EPS: f64 = 1e-9;
@@ -75,7 +75,7 @@ impl LensBasis {
             basis: self.axes.t().to_owned(),
             explained_variance_ratio: self.variance_shares,
             // The lens axes come from an exact eigendecomposition of the relation's words.
-            solver: super::PcaSolver::Exact,
+            solver: crate::space::PcaSolver::Exact,
         }
     }
 
@@ -590,7 +590,7 @@ mod tests {
             assert_eq!(split_axis_words(spec), None, "{spec:?}");
         }
     }
-    use crate::space::project::fit_pca3;
+    use crate::space::projection::project::fit_pca3;
     use ndarray::{Array, ArrayView1};
     use rand::Rng;
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::SpaceError;
+use crate::space::SpaceError;
 
 /// Reads `word<TAB>category` lines; a first line `word<TAB>category` is a header, blank lines
 /// and `#` comments are skipped. Errors name the file and line.

@@ -15,9 +15,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::SpaceError;
-use super::neighbors::{dot, unit_rows_of};
-use super::umap::knn::{TopK, scan_similarities};
+use crate::space::SpaceError;
+use crate::space::projection::umap::knn::{TopK, scan_similarities};
+use crate::space::search::neighbors::{dot, unit_rows_of};
 
 /// Settings of [`projection_quality`].
 #[derive(Debug, Clone, PartialEq)]

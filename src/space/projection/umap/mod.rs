@@ -27,9 +27,9 @@ use std::sync::atomic::AtomicBool;
 
 use ndarray::{Array2, ArrayView2};
 
-use super::SpaceError;
-use super::neighbors::unit_rows_of;
-use super::project::{PcaOptions, fit_pca3};
+use crate::space::SpaceError;
+use crate::space::projection::project::{PcaOptions, fit_pca3};
+use crate::space::search::neighbors::unit_rows_of;
 
 /// Largest absolute coordinate of the PCA initial layout (umap-learn's value).
 const INIT_EXTENT: f32 = 10.0;
@@ -326,7 +326,7 @@ fn pca_initial_layout(unit: ArrayView2<f32>, seed: u64) -> Result<Array2<f32>, S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::space::quality::{QualityOptions, projection_quality};
+    use crate::space::projection::quality::{QualityOptions, projection_quality};
     use ndarray::Array;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;

@@ -137,6 +137,38 @@ fn hover_pick(
     hovered.set_if_neq(Hovered { row });
 }
 
+/// A window position where both a click and a hover pick `row` (a person aims at the visible
+/// part of a disc): its centre, else the nearest spot around it not covered by a point drawn
+/// in front. `None` when the point is off screen or wholly covered.
+pub fn spot_that_picks(
+    model: &SpaceModel,
+    cloud: &DisplayedCloud,
+    screen: &ScreenProjection,
+    styles: &[[u8; 4]],
+    row: usize,
+) -> Option<Vec2> {
+    let (centre, _) = screen.project(cloud.position(model, row)?)?;
+    let grid = ScreenGrid::of_cloud(model, cloud, screen, styles);
+    spot_in_grid(&grid, centre, row)
+}
+
+/// Tries the centre, then rings of 1 to 4 px in 16 directions.
+fn spot_in_grid(grid: &ScreenGrid, centre: Vec2, row: usize) -> Option<Vec2> {
+    let picks_row = |at: Vec2| {
+        grid.pick(at, HIT_RADIUS_PX, PICK_RADIUS_PX) == Some(row)
+            && grid.pick(at, HIT_RADIUS_PX, HIT_RADIUS_PX) == Some(row)
+    };
+    let rings = (1..=4).flat_map(|radius_px| {
+        (0..16).map(move |i| {
+            let angle = i as f32 * std::f32::consts::TAU / 16.0;
+            centre + Vec2::from_angle(angle) * radius_px as f32
+        })
+    });
+    std::iter::once(centre)
+        .chain(rings)
+        .find(|&at| picks_row(at))
+}
+
 /// The grid and the inputs it was built from.
 #[derive(Default)]
 struct GridCache {
@@ -193,5 +225,32 @@ fn pick_on_click(
         if let (Some(row), true) = (picked, click.double) {
             focus.write(FocusWord(row));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spot_beside_a_nearer_overlapping_point_picks_the_one_behind() {
+        // Row 1 is drawn in front, 1 px from row 0's centre: the centre picks row 1, a spot on
+        // row 0's far side picks row 0; a point wholly under another has no spot.
+        let grid = ScreenGrid::build([
+            (0, Vec2::new(100.0, 100.0), 0.5),
+            (1, Vec2::new(101.0, 100.0), 0.1),
+        ]);
+        assert_eq!(
+            grid.pick(Vec2::new(100.0, 100.0), HIT_RADIUS_PX, PICK_RADIUS_PX),
+            Some(1)
+        );
+        let spot = spot_in_grid(&grid, Vec2::new(100.0, 100.0), 0).unwrap();
+        assert_eq!(grid.pick(spot, HIT_RADIUS_PX, PICK_RADIUS_PX), Some(0));
+        assert!(spot.x < 100.0, "{spot}");
+        let hidden = ScreenGrid::build([
+            (0, Vec2::new(100.0, 100.0), 0.5),
+            (1, Vec2::new(100.0, 100.0), 0.1),
+        ]);
+        assert_eq!(spot_in_grid(&hidden, Vec2::new(100.0, 100.0), 0), None);
     }
 }

@@ -43,6 +43,8 @@ use crate::viewer::core::compare::ComparePhase;
 use crate::viewer::core::model::ModelRequest;
 use crate::viewer::core::playback::{DisplayedCloud, Playhead};
 use crate::viewer::render::camera::OrbitCamera;
+use crate::viewer::render::picking::spot_that_picks;
+use crate::viewer::render::points::PointStyles;
 use crate::viewer::render::screen::ScreenProjection;
 use crate::viewer::ui::i18n::Lang;
 use crate::viewer::ui::panels::Pressables;
@@ -196,6 +198,7 @@ struct StepContext<'w, 's> {
     pressables: Option<Res<'w, Pressables>>,
     model_requests: MessageWriter<'w, ModelRequest>,
     lang: ResMut<'w, Lang>,
+    styles: Option<Res<'w, PointStyles>>,
 }
 
 /// What a step did this frame.
@@ -436,12 +439,11 @@ fn run_script(
     }
 }
 
-/// Where a word's point is drawn now (logical pixels), `None` when it is off screen.
+/// Where to aim at a word's point (logical pixels): a spot of its disc that a click and a hover
+/// pick, as a person would aim; `None` when it is off screen or wholly covered.
 fn window_position_of(cx: &StepContext, sources: &DumpSources, row: usize) -> Option<Vec2> {
-    cx.cloud
-        .position(&sources.model, row)
-        .and_then(|world| cx.screen.project(world))
-        .map(|(at, _)| at)
+    let styles = cx.styles.as_ref().map_or(&[][..], |s| &s.styles[..]);
+    spot_that_picks(&sources.model, &cx.cloud, &cx.screen, styles, row)
 }
 
 fn fail(cx: &mut StepContext, message: String) {

@@ -284,6 +284,43 @@ fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
 }
 
 #[test]
+fn pretrained_vectors_of_another_width_set_the_runs_dimension() {
+    // The session asks for 16 dimensions; the pretrained file has 8: the run trains at 8 (it
+    // failed before), and the session keeps 8 so a random-versus-pretrained race compares runs
+    // of one width.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pre.txt");
+    let corpus = demo_like_corpus();
+    let mut words: Vec<&str> = corpus.split_whitespace().collect();
+    words.sort_unstable();
+    words.dedup();
+    let mut text = format!("{} 8\n", words.len());
+    for (i, word) in words.iter().enumerate() {
+        let row: Vec<String> = (0..8)
+            .map(|j| format!("{}", ((i * 8 + j) % 7) as f32 * 0.1))
+            .collect();
+        text += &format!("{word} {}\n", row.join(" "));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut app = headless_app(DataSource::Text(corpus.clone()), false);
+    app.world_mut()
+        .write_message(RunCommand::SetPretrained(Some(path)));
+    app.world_mut()
+        .write_message(OpenCommand::Data(DataSource::Text(corpus)));
+    let ended = update_until(&mut app, Duration::from_secs(120), |w| {
+        matches!(
+            w.resource::<TrainingRun>().state,
+            RunState::Finished | RunState::Failed
+        )
+    });
+    assert!(ended, "the run did not end");
+    let run = app.world().resource::<TrainingRun>();
+    assert_eq!(run.state, RunState::Finished);
+    assert_eq!(run.config.dim, 8);
+    assert_eq!(run.result.as_ref().map(|r| r.dim()), Some(8));
+}
+
+#[test]
 fn double_click_on_a_point_asks_the_camera_to_focus_it() {
     let mut app = app_with_frames(vec![sample_vectors()]);
     app.world_mut().insert_resource(flat_projection());

@@ -79,6 +79,10 @@ enum BridgeEvent {
     Train(TrainEvent),
     Vectors(Result<crate::embeddings::Embeddings, String>),
     Timeline(Result<train::Timeline, String>),
+    /// The pretrained vectors have another dimension than the run asked for: the run trains
+    /// at theirs (an init can only copy rows of its own width), and later runs of this session
+    /// too, so a random-versus-pretrained race compares like with like.
+    AdoptedDim(usize),
 }
 
 impl TrainingRun {
@@ -302,12 +306,18 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
                 .map_err(|e| format!("cannot start training: {e}"))?;
             let control = TrainControl::new();
             run.control = Some(control.clone());
-            let config = run.config.clone();
+            let mut config = run.config.clone();
             let pretrained = run.pretrained.clone();
             std::thread::spawn(move || {
                 let forward = |event| sender.send(BridgeEvent::Train(event)).is_ok();
                 let init = match pretrained.as_deref().map(load_vectors) {
-                    Some(Ok(vectors)) => Init::Pretrained(vectors),
+                    Some(Ok(vectors)) => {
+                        if vectors.dim() != config.dim {
+                            config.dim = vectors.dim();
+                            let _ = sender.send(BridgeEvent::AdoptedDim(config.dim));
+                        }
+                        Init::Pretrained(vectors)
+                    }
                     Some(Err(message)) => {
                         forward(TrainEvent::Failed(message));
                         return;
@@ -405,6 +415,14 @@ fn ingest(event: BridgeEvent, run: &mut TrainingRun, model: &mut SpaceModel) -> 
             run.state = RunState::Finished;
             model.submit(FrameMeta::default(), Arc::new(matrix));
             relations
+        }
+        BridgeEvent::AdoptedDim(dim) => {
+            info!(
+                "the pretrained vectors have {dim} dimensions: training at {dim} instead of {}",
+                run.config.dim
+            );
+            run.config.dim = dim;
+            Ok(())
         }
         BridgeEvent::Timeline(loaded) => {
             let timeline = loaded?;

@@ -83,7 +83,7 @@ fn detect_clicks(
     buttons: Res<ButtonInput<MouseButton>>,
     window: Single<&Window, With<PrimaryWindow>>,
     egui_input: Option<Res<EguiWantsInput>>,
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     mut state: ResMut<PressState>,
     mut clicks: MessageWriter<PointerClick>,
 ) {

@@ -55,7 +55,9 @@ use parse::logical_key;
 /// Frames to let pass before the first screenshot: meshes and pipelines appear a few to ~20
 /// frames after start, and the camera eases onto the cloud.
 const SCENE_READY_FRAMES: u32 = 45;
-/// A step that has not finished after this long fails the script.
+/// The app time each frame of a scripted session advances (see `ScriptPlugin::build`).
+pub const SCRIPTED_FRAME_SECS: f64 = 1.0 / 60.0;
+/// A step that has not finished after this long (wall clock) fails the script.
 const STEP_TIMEOUT_SECS: f64 = 900.0;
 /// A click waits until its target has stood still this many frames, as a person would.
 const CLICK_STEADY_FRAMES: u32 = 5;
@@ -111,7 +113,14 @@ impl ScriptPlugin {
 
 impl Plugin for ScriptPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(ScriptRunner {
+        // A scripted session runs on a fixed clock: every frame advances the app's time by
+        // 1/60 s, however long it took to draw, so playback, camera easing and hover delays
+        // move the same per frame on a fast GPU and under software rendering on a busy CPU.
+        // A test's screenshots then do not depend on the machine's load.
+        app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_secs_f64(SCRIPTED_FRAME_SECS),
+        ))
+        .insert_resource(ScriptRunner {
             steps: self.script.steps.clone(),
             view_key: None,
             steady_frames: 0,
@@ -187,7 +196,8 @@ impl InputInjector<'_> {
 #[derive(SystemParam)]
 struct StepContext<'w, 's> {
     commands: Commands<'w, 's>,
-    time: Res<'w, Time>,
+    /// Wall-clock time: step timeouts are real seconds, whatever the scripted clock says.
+    time: Res<'w, Time<Real>>,
     cloud: Res<'w, DisplayedCloud>,
     screen: Res<'w, ScreenProjection>,
     screenshots: ResMut<'w, ScreenshotLog>,

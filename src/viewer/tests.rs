@@ -283,6 +283,53 @@ fn a_missing_pretrained_file_fails_the_run_without_stopping_the_app() {
     );
 }
 
+/// Writes a word2vec text file of `dim`-dimensional vectors for every word of `corpus`.
+fn write_pretrained_for(corpus: &str, dim: usize, path: &std::path::Path) {
+    let mut words: Vec<&str> = corpus.split_whitespace().collect();
+    words.sort_unstable();
+    words.dedup();
+    let mut text = format!("{} {dim}\n", words.len());
+    for (i, word) in words.iter().enumerate() {
+        let row: Vec<String> = (0..dim)
+            .map(|j| format!("{}", ((i * dim + j) % 7) as f32 * 0.1))
+            .collect();
+        text += &format!("{word} {}\n", row.join(" "));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_race_after_a_pretrained_run_trains_its_own_random_run_first() {
+    // The session's own run starts from pretrained vectors; the race must not take that
+    // finished run for its random one (it did: both curves were the pretrained run's).
+    use crate::viewer::core::compare::{ComparePhase, Comparison, StartComparison};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pre.txt");
+    let corpus = demo_like_corpus();
+    write_pretrained_for(&corpus, 16, &path);
+    let mut app = headless_app(DataSource::Text(corpus.clone()), false);
+    app.world_mut()
+        .write_message(RunCommand::SetPretrained(Some(path)));
+    app.world_mut()
+        .write_message(OpenCommand::Data(DataSource::Text(corpus)));
+    assert!(update_until(&mut app, Duration::from_secs(120), |w| {
+        w.resource::<TrainingRun>().state == RunState::Finished
+            && w.resource::<SpaceModel>().pending() == 0
+    }));
+    let own_loss = app.world().resource::<TrainingRun>().loss_history.clone();
+    app.world_mut().write_message(StartComparison);
+    assert!(update_until(&mut app, Duration::from_secs(240), |w| {
+        w.resource::<Comparison>().phase == ComparePhase::Done
+    }));
+    let comparison = app.world().resource::<Comparison>();
+    assert_eq!(app.world().resource::<TrainingRun>().runs_started, 3);
+    assert_eq!(comparison.runs.len(), 2);
+    assert_ne!(
+        comparison.runs[0].loss, own_loss,
+        "the random run is a new run"
+    );
+}
+
 #[test]
 fn pretrained_vectors_of_another_width_set_the_runs_dimension() {
     // The session asks for 16 dimensions; the pretrained file has 8: the run trains at 8 (it
@@ -290,18 +337,8 @@ fn pretrained_vectors_of_another_width_set_the_runs_dimension() {
     // of one width.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pre.txt");
+    write_pretrained_for(&demo_like_corpus(), 8, &path);
     let corpus = demo_like_corpus();
-    let mut words: Vec<&str> = corpus.split_whitespace().collect();
-    words.sort_unstable();
-    words.dedup();
-    let mut text = format!("{} 8\n", words.len());
-    for (i, word) in words.iter().enumerate() {
-        let row: Vec<String> = (0..8)
-            .map(|j| format!("{}", ((i * 8 + j) % 7) as f32 * 0.1))
-            .collect();
-        text += &format!("{word} {}\n", row.join(" "));
-    }
-    std::fs::write(&path, text).unwrap();
     let mut app = headless_app(DataSource::Text(corpus.clone()), false);
     app.world_mut()
         .write_message(RunCommand::SetPretrained(Some(path)));

@@ -71,6 +71,9 @@ pub struct TrainingRun {
     pub vocab_size: usize,
     /// The final embeddings of the run (all words), once finished or cancelled.
     pub result: Option<Arc<crate::embeddings::Embeddings>>,
+    /// How many runs or loads this session has started: tells a run that has just finished
+    /// from one a caller asked for but that has not started yet.
+    pub runs_started: u64,
     control: Option<TrainControl>,
     events: Option<Mutex<Receiver<BridgeEvent>>>,
 }
@@ -119,6 +122,7 @@ impl TrainingRun {
             total_words: 0,
             vocab_size: 0,
             result: None,
+            runs_started: 0,
             control: None,
             events: None,
         }
@@ -289,6 +293,7 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
     run.progress = None;
     run.loss_history.clear();
     run.result = None;
+    run.runs_started += 1;
     let (sender, receiver) = mpsc::channel();
     run.events = Some(Mutex::new(receiver));
     run.state = RunState::Loading;

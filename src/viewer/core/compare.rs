@@ -47,6 +47,10 @@ pub struct Comparison {
     /// The model of the run not on screen.
     stored: Option<SpaceModel>,
     pretrained: Option<PathBuf>,
+    /// The run counter (`TrainingRun::runs_started`) the run being waited for will have: the
+    /// run that was on screen when the race began has finished too, and must not be taken
+    /// for the race's first run.
+    awaiting_run: u64,
     /// Where the pretrained vectors come from, for the tour to say: a file the user gave, or
     /// (`None`) the vectors of the run that had just finished.
     pub pretrained_file: Option<PathBuf>,
@@ -121,6 +125,7 @@ fn start_comparison(
         relation: model.lens_relation(),
         pretrained: Some(path),
         pretrained_file: run.pretrained.clone(),
+        awaiting_run: run.runs_started + 1,
         ..Comparison::default()
     };
     next_commands.write(RunCommand::SetPretrained(None));
@@ -151,9 +156,13 @@ fn advance_comparison(
         comparison.phase,
         ComparePhase::Random | ComparePhase::Pretrained
     );
-    let done = run.state == RunState::Finished && model.pending() == 0 && !model.frames.is_empty();
+    let started = run.runs_started >= comparison.awaiting_run;
+    let done = started
+        && run.state == RunState::Finished
+        && model.pending() == 0
+        && !model.frames.is_empty();
     if !running || !done {
-        if running && matches!(run.state, RunState::Failed | RunState::Cancelled) {
+        if running && started && matches!(run.state, RunState::Failed | RunState::Cancelled) {
             comparison.phase = ComparePhase::Idle;
         }
         return;
@@ -173,6 +182,7 @@ fn advance_comparison(
         };
         comparison.stored = Some(std::mem::replace(&mut *model, next));
         comparison.phase = ComparePhase::Pretrained;
+        comparison.awaiting_run = run.runs_started + 1;
         commands.write(RunCommand::SetPretrained(comparison.pretrained.clone()));
         commands.write(RunCommand::Start(Box::new(run.config.clone())));
     } else {

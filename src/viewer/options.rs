@@ -108,7 +108,7 @@ pub struct RecordingSettings {
     /// (`embedscape render`).
     pub quit_when_done: bool,
     /// Write the snapshot and epoch shown into a corner of every frame (`render --caption`,
-    /// the files panel's *caption*).
+    /// the files panel's *caption the animation*).
     pub caption: bool,
 }
 

@@ -146,7 +146,10 @@ pub const ZH: &[(&str, &str)] = &[
         "random vs pretrained: run {} of 2 ({}), {}",
         "随机与预训练对比：第 {} 次，共 2 次（{}），{}",
     ),
-    ("caption", "字幕"),
+    (
+        "caption the animation (snapshot, epoch)",
+        "动画加字幕（快照、轮次）",
+    ),
     (
         "Write the snapshot and epoch into every frame of the animation",
         "在动画的每一帧写上快照和轮次",

@@ -1,7 +1,7 @@
-//! The caption of an animated export (`render --caption`, the files panel's *caption*): which
-//! snapshot and epoch each frame shows, written into a corner of the 3D view while the frames
-//! are posed and captured, so a GIF says how far training had come. Drawn with egui's painter
-//! on top of everything, so the window capture holds it like the labels.
+//! The caption of an animated export (`render --caption`, the files panel's *caption the
+//! animation*): which snapshot and epoch each frame shows, written into a corner of the 3D view
+//! while the frames are posed and captured, so a GIF says how far training had come. Drawn with
+//! egui's painter on top of everything, so the window capture holds it like the labels.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};

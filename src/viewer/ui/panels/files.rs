@@ -153,11 +153,17 @@ impl FilesPanel {
                     });
                 }
             });
-            let caption = ui
-                .checkbox(&mut self.caption, lang.tr("caption"))
-                .on_hover_text(lang.tr("Write the snapshot and epoch into every frame of the animation"));
-            cx.pressed.add(lang.tr("caption"), caption);
         });
+        let caption = ui
+            .checkbox(
+                &mut self.caption,
+                lang.tr("caption the animation (snapshot, epoch)"),
+            )
+            .on_hover_text(
+                lang.tr("Write the snapshot and epoch into every frame of the animation"),
+            );
+        cx.pressed
+            .add(lang.tr("caption the animation (snapshot, epoch)"), caption);
         if let Some(line) = recording_line(cx.recording, lang) {
             ui.weak(line);
         }

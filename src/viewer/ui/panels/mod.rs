@@ -2,6 +2,12 @@
 //! system: controls on the left, the selected word and relations on the right, the timeline at
 //! the bottom. What is left over is the 3D viewport, which the camera is told about so that
 //! the cloud is centred in the visible area, and over which the labels are drawn.
+//!
+//! Each panel's `ui` takes a context of its own (`tour::TourContext` and the like) with only
+//! what that panel reads, the copies it edits and the message writers it sends with; the
+//! layout builds them from the system's grouped params (`Shared`). Message writers live in
+//! one [`PanelMessages`] because two panels may send the same message and a bevy system may
+//! hold only one writer per message.
 
 pub mod analogy;
 pub mod display;

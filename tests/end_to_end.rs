@@ -475,11 +475,15 @@ mod viewer {
                 out(&format!("tour{}.json", i + 1))
             );
         }
+        // The race, paused while its first run trains (the view then rests, so the dump is
+        // of that moment): what the panels say and what is drawn, mid-race.
         script += &format!(
             "press 5 Parallel arrows\nwait 40\nscreenshot {}\ndump {}\n\
-             press 6 Random vs pretrained\nwait 5\ntrain-until end\nwait 10\nscreenshot {}\ndump {}\nquit\n",
+             press 6 Random vs pretrained\nwait 5\npress Pause\nwait 5\ndump {}\npress Resume\n\
+             wait 5\ntrain-until end\nwait 10\nscreenshot {}\ndump {}\nquit\n",
             out("tour5.png"),
             out("tour5.json"),
+            out("tour6_race.json"),
             out("tour6.png"),
             out("tour6.json"),
         );
@@ -509,6 +513,19 @@ mod viewer {
                 && s["pairs_found"].as_u64().unwrap() >= 3),
             "{sets:?}"
         );
+        // The window says how much of the space each PCA axis shows (as `project` prints).
+        let shares: Vec<f64> = analogy["explained_variance"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{analogy:#}"))
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(shares.len(), 3);
+        assert!(
+            shares[0] >= shares[1] && shares[1] >= shares[2] && shares[2] > 0.0,
+            "{shares:?}"
+        );
+        assert!(shares.iter().sum::<f64>() <= 1.0, "{shares:?}");
         let (_, in_pca) = relation_now(&analogy, "国家→首都");
         let lens = read_json(&d.join("tour5.json"));
         assert_eq!(lens["lens"], "国家→首都");
@@ -518,6 +535,28 @@ mod viewer {
             in_lens >= 0.9 && in_lens > in_pca,
             "on screen: lens {in_lens}, PCA {in_pca}"
         );
+        // Mid-race, the race stage, the bridge's run and the cloud agree: a run of the race is
+        // training (paused here) or analysing, never "finished" while the tour says training,
+        // and every word of the run on screen has its point.
+        let race = read_json(&d.join("tour6_race.json"));
+        match race["comparison_phase"].as_str().unwrap() {
+            "Random" | "Pretrained" => {
+                let stage = race["race"]["stage"].as_str().unwrap();
+                let state = race["run_state"].as_str().unwrap();
+                match stage {
+                    "training" => assert!(
+                        ["Paused", "Running", "Loading"].contains(&state),
+                        "{race:#}"
+                    ),
+                    "analysing" => assert_eq!(state, "Finished", "{race:#}"),
+                    _ => assert_eq!(stage, "starting", "{race:#}"),
+                }
+            }
+            _ => assert!(race["race"].is_null(), "{race:#}"),
+        }
+        if race["snapshot_count"].as_u64().unwrap() > 0 {
+            assert_eq!(race["points_drawn"], race["words_on_screen"], "{race:#}");
+        }
         let compare = read_json(&d.join("tour6.json"));
         assert_eq!(compare["comparison_phase"], "Done", "{compare:#}");
         let runs = compare["comparison_runs"].as_array().unwrap();
@@ -1021,6 +1060,93 @@ mod render {
         }
         assert_ne!(images[0], images[2]);
         assert!(!dir.path().join("frames/f_004.png").exists());
+    }
+
+    /// Trains the demo corpus into `run.timeline` in `dir` (a few seconds, one thread).
+    fn train_demo_timeline(dir: &Path) {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/corpus/demo.txt");
+        let trained = Command::new(binary())
+            .arg("train")
+            .arg(&corpus)
+            .args(["--dim", "30", "--epochs", "2", "--pre-tokenized"])
+            .args([
+                "--threads",
+                "1",
+                "--timeline",
+                "run.timeline",
+                "-o",
+                "vectors.txt",
+            ])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            trained.status.success(),
+            "{}",
+            String::from_utf8_lossy(&trained.stderr)
+        );
+    }
+
+    #[test]
+    fn render_captions_each_frame_with_its_snapshot() {
+        if !window::available() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        train_demo_timeline(dir.path());
+        let args = |output: &'static str| {
+            vec![
+                "--timeline",
+                "run.timeline",
+                "-o",
+                output,
+                "--size",
+                "400x250",
+                "--frames",
+                "2",
+                "--lang",
+                "en",
+            ]
+        };
+        render_under_xvfb(dir.path(), &args("plain.gif"));
+        let mut captioned = args("captioned.gif");
+        captioned.push("--caption");
+        render_under_xvfb(dir.path(), &captioned);
+        let (_, plain, _) = decode_gif(&dir.path().join("plain.gif"));
+        let (_, with_caption, _) = decode_gif(&dir.path().join("captioned.gif"));
+        // The caption sits in the top left corner: there the frames differ, with light text
+        // on a dark box.
+        let region = |frame: &[u8], x0: usize, x1: usize, y0: usize, y1: usize| {
+            let mut pixels = Vec::new();
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let at = (y * 400 + x) * 4;
+                    pixels.push([frame[at], frame[at + 1], frame[at + 2]]);
+                }
+            }
+            pixels
+        };
+        for (index, (plain, captioned)) in plain.iter().zip(&with_caption).enumerate() {
+            let corner_plain = region(plain, 8, 200, 8, 30);
+            let corner_captioned = region(captioned, 8, 200, 8, 30);
+            let changed = corner_plain
+                .iter()
+                .zip(&corner_captioned)
+                .filter(|(a, b)| a != b)
+                .count();
+            assert!(
+                changed > 300,
+                "frame {index}: only {changed} caption pixels differ"
+            );
+            let light =
+                |corner: &[[u8; 3]]| corner.iter().filter(|p| p.iter().all(|&c| c > 180)).count();
+            assert!(
+                light(&corner_captioned) > light(&corner_plain) + 40,
+                "frame {index}: {} light pixels with the caption, {} without",
+                light(&corner_captioned),
+                light(&corner_plain)
+            );
+        }
     }
 
     #[test]

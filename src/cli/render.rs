@@ -55,6 +55,10 @@ pub struct RenderArgs {
     /// Keep the side panels and the timeline bar (default: a clean 3D view with labels).
     #[arg(long)]
     pub panels: bool,
+    /// Write the snapshot, epoch and words trained so far into the top left corner of every
+    /// frame, so the animation says how far training had come.
+    #[arg(long)]
+    pub caption: bool,
     /// Training settings (with --corpus or the demo).
     #[command(flatten)]
     pub training: super::window_training::WindowTrainingArgs,
@@ -123,6 +127,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
             to_snapshot: args.to,
             orbit: args.orbit,
             quit_when_done: true,
+            caption: args.caption,
         }),
         ..ViewerOptions::default()
     })?;

@@ -29,6 +29,10 @@ pub struct WindowTrainingArgs {
 
 impl WindowTrainingArgs {
     /// `base` (the demo's settings or the defaults) with the flags given applied, checked.
+    #[cfg_attr(
+        not(feature = "viewer"),
+        expect(dead_code, reason = "only the window trains with these flags")
+    )]
     pub fn apply_to(&self, mut base: TrainConfig) -> anyhow::Result<TrainConfig> {
         if let Some(dim) = self.dim {
             base.dim = dim;

@@ -120,6 +120,9 @@ pub struct FramePreview {
     pub coords_3d: Array2<f32>,
     pub bounds: ([f32; 3], f32),
     pub projection: FrameProjection,
+    /// Share of the snapshot's total variance along each screen axis (see
+    /// [`AnalyzedFrame::explained_variance`]).
+    pub explained_variance: Option<[f32; 3]>,
 }
 
 /// One snapshot, analysed.
@@ -144,6 +147,11 @@ pub struct AnalyzedFrame {
     pub bounds: ([f32; 3], f32),
     /// How this frame was projected.
     pub projection: FrameProjection,
+    /// Share of the total variance along each of the 3 axes: PCA's explained variance ratio
+    /// (aligned mode: the frame's own fit, before the alignment rotation mixes the axes), the
+    /// lens's shares of its fitted rows' variance, `None` for UMAP (its axes carry no
+    /// variance meaning).
+    pub explained_variance: Option<[f32; 3]>,
     /// How well the 3D view keeps neighbourhoods at [`QUALITY_K`] (`None` when the snapshot
     /// has too few words to measure).
     pub quality: Option<ProjectionQuality>,
@@ -306,7 +314,7 @@ impl FrameAnalyzer {
         progress: &mut dyn FnMut(UmapProgress),
         preview: &mut dyn FnMut(FramePreview),
     ) -> Result<Option<AnalyzedFrame>, SpaceError> {
-        let (coords_3d, projection) = match &mut self.projector {
+        let (coords_3d, projection, explained_variance) = match &mut self.projector {
             Projector::Pca(projector) => {
                 let coords_3d = projector.push(vectors)?;
                 let solver = projector
@@ -314,20 +322,27 @@ impl FrameAnalyzer {
                     .last()
                     .copied()
                     .unwrap_or(PcaSolver::Exact);
-                (coords_3d, FrameProjection::Pca(solver))
+                let shares = projector.variance_shares().last().copied();
+                (coords_3d, FrameProjection::Pca(solver), shares)
             }
             Projector::Umap(umap) => match umap.layout(vectors, cancel, progress)? {
-                Some(coords_3d) => (coords_3d, FrameProjection::Umap),
+                Some(coords_3d) => (coords_3d, FrameProjection::Umap, None),
                 None => return Ok(None),
             },
-            Projector::Lens(lens, _) => (lens.push(vectors)?, FrameProjection::Lens),
+            Projector::Lens(lens, _) => {
+                let coords_3d = lens.push(vectors)?;
+                let shares = lens.bases().last().map(|b| b.variance_shares);
+                (coords_3d, FrameProjection::Lens, shares)
+            }
         };
         preview(FramePreview {
             coords_3d: coords_3d.clone(),
             bounds: self.bounds_of(&coords_3d),
             projection,
+            explained_variance,
         });
-        self.finish(vectors, coords_3d, projection).map(Some)
+        self.finish(vectors, coords_3d, projection, explained_variance)
+            .map(Some)
     }
 
     /// Whether the lens is in use (its relation was found with at least two pairs).
@@ -341,19 +356,30 @@ impl FrameAnalyzer {
         &mut self,
         frames: &[ArrayView2<f32>],
     ) -> Result<Vec<AnalyzedFrame>, SpaceError> {
-        let (coords, solvers): (Vec<Array2<f32>>, Vec<PcaSolver>) = match &mut self.projector {
-            Projector::Pca(projector) if self.settings.mode == ProjectionMode::Fixed => {
-                projector.reproject_all(frames)?;
-                (projector.frames().to_vec(), projector.solvers().to_vec())
-            }
-            _ => return frames.iter().map(|f| self.analyze(*f)).collect(),
-        };
+        let (coords, solvers, shares): (Vec<Array2<f32>>, Vec<PcaSolver>, Vec<[f32; 3]>) =
+            match &mut self.projector {
+                Projector::Pca(projector) if self.settings.mode == ProjectionMode::Fixed => {
+                    projector.reproject_all(frames)?;
+                    (
+                        projector.frames().to_vec(),
+                        projector.solvers().to_vec(),
+                        projector.variance_shares().to_vec(),
+                    )
+                }
+                _ => return frames.iter().map(|f| self.analyze(*f)).collect(),
+            };
         frames
             .iter()
             .zip(coords)
             .zip(solvers)
-            .map(|((vectors, coords_3d), solver)| {
-                self.finish(*vectors, coords_3d, FrameProjection::Pca(solver))
+            .zip(shares)
+            .map(|(((vectors, coords_3d), solver), shares)| {
+                self.finish(
+                    *vectors,
+                    coords_3d,
+                    FrameProjection::Pca(solver),
+                    Some(shares),
+                )
             })
             .collect()
     }
@@ -385,6 +411,7 @@ impl FrameAnalyzer {
         vectors: ArrayView2<f32>,
         coords_3d: Array2<f32>,
         projection: FrameProjection,
+        explained_variance: Option<[f32; 3]>,
     ) -> Result<AnalyzedFrame, SpaceError> {
         let neighbor_index = Arc::new(NeighborIndex::from_matrix(vectors));
         let clusters = self.cluster(neighbor_index.unit_matrix())?;
@@ -425,6 +452,7 @@ impl FrameAnalyzer {
             neighbor_index,
             bounds,
             projection,
+            explained_variance,
             quality,
         })
     }
@@ -757,6 +785,15 @@ mod tests {
         assert!(reports > 0, "UMAP reports progress");
         assert!(matches!(on_pca.projection, FrameProjection::Pca(_)));
         assert_eq!(on_umap.projection, FrameProjection::Umap);
+        // PCA says how much of the space each axis shows (what `project` prints); UMAP's axes
+        // have no such meaning.
+        let shares = on_pca.explained_variance.unwrap();
+        let exact = crate::space::fit_pca3(vectors.view(), &PcaOptions::default()).unwrap();
+        for (share, expected) in shares.iter().zip(exact.explained_variance_ratio) {
+            assert!((share - expected).abs() < 1e-4, "{shares:?}");
+        }
+        assert!(shares[0] >= shares[1] && shares[1] >= shares[2] && shares[0] > 0.0);
+        assert_eq!(on_umap.explained_variance, None);
         let gap = (&on_pca.coords_3d - &on_umap.coords_3d)
             .iter()
             .map(|d| d.abs())

@@ -107,6 +107,9 @@ pub struct RecordingSettings {
     /// Wait for training (or loading) to end before recording, and quit when written
     /// (`embedscape render`).
     pub quit_when_done: bool,
+    /// Write the snapshot and epoch shown into a corner of every frame (`render --caption`,
+    /// the files panel's *caption the animation*).
+    pub caption: bool,
 }
 
 impl Default for RecordingSettings {
@@ -119,6 +122,7 @@ impl Default for RecordingSettings {
             to_snapshot: None,
             orbit: false,
             quit_when_done: false,
+            caption: false,
         }
     }
 }

@@ -656,3 +656,86 @@ fn a_bad_file_opened_in_the_window_is_reported_and_the_space_is_kept() {
         "the vectors error names the line: {log:?}"
     );
 }
+
+#[test]
+fn the_race_trains_both_runs_and_every_frame_says_which() {
+    use crate::viewer::core::compare::{
+        ComparePhase, Comparison, RaceStage, ShowRun, StartComparison,
+    };
+    let mut app = headless_app(DataSource::Text(demo_like_corpus()), true);
+    assert!(update_until(&mut app, Duration::from_secs(120), |w| {
+        w.resource::<TrainingRun>().state == RunState::Finished
+            && w.resource::<SpaceModel>().pending() == 0
+    }));
+    app.world_mut().write_message(StartComparison);
+    app.update();
+    // The first frame of the race: the bridge has not started the random run yet and still
+    // reports the run before as finished. That run must not count as the random one (it did:
+    // the random run was skipped and the pretrained one started at once).
+    let w = app.world();
+    assert_eq!(w.resource::<Comparison>().phase, ComparePhase::Random);
+    assert_eq!(
+        w.resource::<Comparison>()
+            .stage(w.resource::<TrainingRun>(), w.resource::<SpaceModel>()),
+        Some(RaceStage::Starting { run: 0 })
+    );
+    // Every frame: what the race says agrees with the bridge's run.
+    let mut seen = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(240) {
+        app.update();
+        let w = app.world();
+        let (comparison, run, model) = (
+            w.resource::<Comparison>(),
+            w.resource::<TrainingRun>(),
+            w.resource::<SpaceModel>(),
+        );
+        let stage = comparison.stage(run, model);
+        match stage {
+            Some(RaceStage::Training { run: which }) => {
+                assert!(run.is_training() || run.state == RunState::Loading);
+                assert_eq!(run.pretrained.is_some(), which == 1, "run {which}");
+            }
+            Some(RaceStage::Analysing { .. }) => assert_eq!(run.state, RunState::Finished),
+            Some(RaceStage::Starting { .. }) | None => {}
+        }
+        if seen.last() != Some(&stage) {
+            seen.push(stage);
+        }
+        if comparison.phase == ComparePhase::Done {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        seen.contains(&Some(RaceStage::Training { run: 0 })),
+        "the random run trained: {seen:?}"
+    );
+    assert!(
+        seen.contains(&Some(RaceStage::Training { run: 1 })),
+        "the pretrained run trained: {seen:?}"
+    );
+    let comparison = app.world().resource::<Comparison>();
+    assert_eq!(comparison.phase, ComparePhase::Done, "{seen:?}");
+    assert_eq!(comparison.runs.len(), 2);
+    assert!(
+        comparison.runs[1].loss[0][1] < comparison.runs[0].loss[0][1],
+        "pretrained starts with a lower loss: {:?}",
+        comparison
+            .runs
+            .iter()
+            .map(|r| r.loss[0])
+            .collect::<Vec<_>>()
+    );
+    // Showing the other run redraws its points: both runs had the same number of frames, and
+    // the cloud (and with it the GPU upload) must still see a change.
+    let cloud_before = app.world().resource::<DisplayedCloud>().generation;
+    app.world_mut().write_message(ShowRun(0));
+    app.update();
+    app.update();
+    assert_ne!(
+        app.world().resource::<DisplayedCloud>().generation,
+        cloud_before,
+        "the random run's points are uploaded when it is shown"
+    );
+}

@@ -56,6 +56,59 @@ pub struct Comparison {
     pub pretrained_file: Option<PathBuf>,
 }
 
+/// What the race is doing right now, in one place, so the tour, the training panel, the
+/// status line and the script dump all say the same thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum RaceStage {
+    /// The run (0 = random init, 1 = pretrained) was asked for; the bridge starts it next
+    /// frame and still reports the run before.
+    Starting { run: usize },
+    /// The run is loading, training or paused.
+    Training { run: usize },
+    /// The run has finished training; `pending` of its snapshots are still being analysed.
+    Analysing { run: usize, pending: usize },
+}
+
+impl Comparison {
+    /// Where the race stands, from the comparison, the bridge's run and the model; `None`
+    /// outside a race (before it, or once both runs are done).
+    pub fn stage(&self, run: &TrainingRun, model: &SpaceModel) -> Option<RaceStage> {
+        let which = self.training_run()?;
+        if !self.run_started(run) {
+            return Some(RaceStage::Starting { run: which });
+        }
+        Some(match run.state {
+            RunState::Finished | RunState::Cancelled | RunState::Failed | RunState::Idle => {
+                RaceStage::Analysing {
+                    run: which,
+                    pending: model.pending(),
+                }
+            }
+            RunState::Loading | RunState::Running | RunState::Paused => {
+                RaceStage::Training { run: which }
+            }
+        })
+    }
+
+    /// The run being trained for the comparison (0 = random init, 1 = pretrained), if any.
+    pub fn training_run(&self) -> Option<usize> {
+        match self.phase {
+            ComparePhase::Random => Some(0),
+            ComparePhase::Pretrained => Some(1),
+            ComparePhase::Idle | ComparePhase::Done => None,
+        }
+    }
+
+    /// Whether the bridge has started the run the comparison asked for. Until it has, the
+    /// finished run on the bridge is the one before: counting it as this phase's end recorded
+    /// the previous run as the random one and skipped the random run altogether (the panel
+    /// said "finished · 100%" while the tour said "Training from random vectors…").
+    pub fn run_started(&self, run: &TrainingRun) -> bool {
+        run.runs_started >= self.awaiting_run
+    }
+}
+
 /// Train the current source twice, from random and from pretrained vectors, and keep both
 /// runs to compare.
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,25 +199,26 @@ fn save_pretrained(result: &crate::embeddings::Embeddings) -> Result<PathBuf, St
 }
 
 /// Records a run when it has finished and every snapshot is analysed, then starts the next.
+/// A run counts only once the bridge has started it: the `Start` sent this frame is applied
+/// next frame, and until then the bridge still reports the run before as finished.
 fn advance_comparison(
     run: Res<TrainingRun>,
     mut model: ResMut<SpaceModel>,
     mut comparison: ResMut<Comparison>,
     mut commands: MessageWriter<RunCommand>,
 ) {
-    let running = matches!(
-        comparison.phase,
-        ComparePhase::Random | ComparePhase::Pretrained
-    );
-    let started = run.runs_started >= comparison.awaiting_run;
-    let done = started
-        && run.state == RunState::Finished
-        && model.pending() == 0
-        && !model.frames.is_empty();
-    if !running || !done {
-        if running && started && matches!(run.state, RunState::Failed | RunState::Cancelled) {
-            comparison.phase = ComparePhase::Idle;
-        }
+    if comparison.training_run().is_none() {
+        return;
+    }
+    if !comparison.run_started(&run) {
+        return;
+    }
+    if matches!(run.state, RunState::Failed | RunState::Cancelled) {
+        comparison.phase = ComparePhase::Idle;
+        return;
+    }
+    let done = run.state == RunState::Finished && model.pending() == 0 && !model.frames.is_empty();
+    if !done {
         return;
     }
     let record = CompareRun {

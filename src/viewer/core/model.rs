@@ -45,6 +45,9 @@ pub struct Frame {
     pub bounds: ([f32; 3], f32),
     /// How the frame was projected (PCA and its solver, UMAP or the lens).
     pub projection: space::FrameProjection,
+    /// Share of the snapshot's total variance along each screen axis (PCA and the lens; `None`
+    /// for UMAP, whose axes carry no variance meaning).
+    pub explained_variance: Option<[f32; 3]>,
     /// How well the 3D view keeps each word's 10 nearest neighbours.
     pub quality: Option<space::ProjectionQuality>,
     /// The model generation the frame was analysed for (see [`SpaceModel::generation`]).
@@ -67,6 +70,7 @@ impl Frame {
             neighbor_index: Some(analysis.neighbor_index),
             bounds: analysis.bounds,
             projection: analysis.projection,
+            explained_variance: analysis.explained_variance,
             quality: analysis.quality,
             generation: 0,
             complete: true,
@@ -92,6 +96,7 @@ impl Frame {
             neighbor_index: None,
             bounds: preview.bounds,
             projection: preview.projection,
+            explained_variance: preview.explained_variance,
             quality: None,
             generation: 0,
             complete: false,
@@ -179,7 +184,9 @@ pub struct SpaceModel {
     /// Renewed whenever frames must be (re)computed from scratch; results of other
     /// generations are dropped. Unique across models (see [`next_generation`]).
     pub generation: u64,
-    /// Bumped whenever a frame is added or replaced (what is drawn must follow).
+    /// Renewed whenever a frame is added or replaced (what is drawn must follow). Unique
+    /// across models like `generation`: a comparison run swapped in never shows the version
+    /// the cloud was last built from, so its points are uploaded again.
     pub frames_version: u64,
     /// The generation whose every snapshot has its frame: a model swapped back in (a stored
     /// comparison run) needs no re-analysis.
@@ -189,6 +196,12 @@ pub struct SpaceModel {
 /// A generation number no model has used: a model swapped in (a stored run) never shares
 /// one with the model the analysis worker was working for.
 pub fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A frames version no model has used (see [`SpaceModel::frames_version`]).
+fn next_frames_version() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
@@ -218,7 +231,7 @@ impl SpaceModel {
         self.frames.clear();
         self.snapshots.clear();
         self.generation = next_generation();
-        self.frames_version += 1;
+        self.frames_version = next_frames_version();
         self.apply_categories();
     }
 
@@ -295,7 +308,7 @@ impl SpaceModel {
         } else {
             return;
         }
-        self.frames_version += 1;
+        self.frames_version = next_frames_version();
         self.bound_index_memory();
     }
 

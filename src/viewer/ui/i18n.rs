@@ -137,6 +137,42 @@ pub const ZH: &[(&str, &str)] = &[
     ("training", "训练中"),
     ("paused", "已暂停"),
     ("finished", "已完成"),
+    ("starting…", "正在开始…"),
+    ("starting", "正在开始"),
+    ("analysing its snapshots", "正在分析它的快照"),
+    ("random init", "随机初始化"),
+    ("pretrained init", "预训练初始化"),
+    (
+        "random vs pretrained: run {} of 2 ({}), {}",
+        "随机与预训练对比：第 {} 次，共 2 次（{}），{}",
+    ),
+    (
+        "caption the animation (snapshot, epoch)",
+        "动画加字幕（快照、轮次）",
+    ),
+    (
+        "Write the snapshot and epoch into every frame of the animation",
+        "在动画的每一帧写上快照和轮次",
+    ),
+    (
+        "snapshot {} of {} · epoch {} · {} words",
+        "快照 {} / {} · 第 {} 轮 · {} 词",
+    ),
+    (
+        "UMAP axes have no variance meaning: only who sits near whom counts",
+        "UMAP 的坐标轴没有方差含义：只有谁挨着谁才有意义",
+    ),
+    (
+        "Each axis's share of the snapshot's total variance; the three together show {}% of it. Aligned frames are turned to match the previous one, so the screen axes mix the three.",
+        "每个轴占该快照总方差的比例；三个轴合起来显示了其中的 {}%。对齐的帧会转向前一帧，所以屏幕上的轴是这三个的混合。",
+    ),
+    ("x: {} · y: {} · z: {}", "x：{} · y：{} · z：{}"),
+    (
+        "Each axis's share of the variance of the words the axes were fitted on",
+        "每个轴占拟合这些轴所用词语方差的比例",
+    ),
+    ("PCA of the rest", "其余部分的 PCA"),
+    ("{} offset", "{} 的偏移"),
     ("cancelled", "已取消"),
     ("failed", "失败"),
     // Display panel

@@ -8,6 +8,7 @@
 //! frame is captured only after the camera has settled, and the next frame is posed only once
 //! the capture has arrived, so what is saved is exactly what the window showed.
 
+pub mod caption;
 pub mod encode;
 
 use std::path::PathBuf;
@@ -135,7 +136,8 @@ impl Plugin for RecordingPlugin {
                 drive_recording
                     .in_set(crate::viewer::sets::ViewerSet::Input)
                     .after(crate::viewer::sets::ViewerSet::Ingest),
-            );
+            )
+            .add_systems(bevy_egui::EguiPrimaryContextPass, caption::caption_system);
         if let Some(settings) = self.start.clone() {
             app.add_systems(Startup, move |mut start: MessageWriter<StartRecording>| {
                 start.write(StartRecording(settings.clone()));
@@ -144,22 +146,40 @@ impl Plugin for RecordingPlugin {
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a bevy system: each argument is one resource or message it uses"
-)]
+/// What starts a recording, and what it waits for: the data and the run that makes it.
+#[derive(bevy::ecs::system::SystemParam)]
+struct RecordingInputs<'w, 's> {
+    starts: MessageReader<'w, 's, StartRecording>,
+    model: Res<'w, SpaceModel>,
+    run: Res<'w, TrainingRun>,
+}
+
+/// What a recording reports when it ends: an error for the status line, and the app's exit
+/// (`render` quits when the file is written).
+#[derive(bevy::ecs::system::SystemParam)]
+struct RecordingOutcomes<'w> {
+    errors: MessageWriter<'w, UserError>,
+    exit: MessageWriter<'w, AppExit>,
+}
+
 fn drive_recording(
     mut commands: Commands,
     mut recorder: ResMut<Recorder>,
     mut status: ResMut<RecordingStatus>,
-    mut starts: MessageReader<StartRecording>,
-    model: Res<SpaceModel>,
-    run: Res<TrainingRun>,
+    inputs: RecordingInputs,
     mut playhead: ResMut<Playhead>,
     mut cameras: Query<&mut OrbitCamera>,
-    mut errors: MessageWriter<UserError>,
-    mut exit: MessageWriter<AppExit>,
+    outcomes: RecordingOutcomes,
 ) {
+    let RecordingInputs {
+        mut starts,
+        model,
+        run,
+    } = inputs;
+    let RecordingOutcomes {
+        mut errors,
+        mut exit,
+    } = outcomes;
     for StartRecording(settings) in starts.read() {
         if recorder.job.is_some() {
             errors.write(UserError("a recording is already running".into()));

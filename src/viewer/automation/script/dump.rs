@@ -66,6 +66,8 @@ struct Dump<'a> {
     /// The relation sets loaded for these words, with pairs found and missing.
     relation_sets: &'a [RelationSetInfo],
     comparison_phase: ComparePhase,
+    /// What the race does now (the stage the tour, training panel and status line show).
+    race: Option<crate::viewer::core::compare::RaceStage>,
     /// Random-init run, then pretrained run: loss and consistency curves.
     comparison_runs: &'a [CompareRun],
     /// Points on the GPU now.
@@ -78,6 +80,9 @@ struct Dump<'a> {
     projection_method: Option<&'static str>,
     /// The PCA solver of that frame ("lobpcg", "exact", "exact_fallback"; PCA frames only).
     pca_solver: Option<&'static str>,
+    /// Share of the snapshot's total variance along each screen axis of that frame (PCA and the
+    /// lens; `None` for UMAP).
+    explained_variance: Option<[f32; 3]>,
     /// Share of the 10 nearest full-space neighbours among the 10 nearest in 3D, and
     /// trustworthiness at 10, of that frame.
     neighbor_preservation: Option<f32>,
@@ -285,6 +290,7 @@ pub fn dump_state(
         lang,
         relation_sets: &model.relation_sets,
         comparison_phase: sources.comparison.phase,
+        race: sources.comparison.stage(&sources.run, model),
         comparison_runs: &sources.comparison.runs,
         points_drawn: sources.uploads.as_ref().map_or(0, |u| u.points),
         neighbors_ms: sources.selection.search_ms,
@@ -297,6 +303,7 @@ pub fn dump_state(
                 crate::space::PcaSolver::Exact => "exact",
                 crate::space::PcaSolver::ExactFallback => "exact_fallback",
             }),
+        explained_variance: shown.and_then(|f| f.explained_variance),
         neighbor_preservation: quality.map(|q| q.neighbor_preservation),
         trustworthiness: quality.map(|q| q.trustworthiness),
         fully_analysed: model.fully_analysed(),

@@ -2,13 +2,26 @@
 //! (3CosAdd or 3CosMul, query words excluded), with the arrows A→B and C→answer drawn in the
 //! scene so the parallelogram is visible.
 
-use bevy::prelude::*;
+use bevy::prelude::MessageWriter;
 use bevy_egui::egui;
 
-use super::{PanelContext, word_button};
+use super::{PressList, word_button};
 use crate::space::AnalogyMethod;
 use crate::viewer::core::analogy::AnalogyState;
+use crate::viewer::core::model::SpaceModel;
+use crate::viewer::core::playback::Playhead;
 use crate::viewer::core::selection::SelectWord;
+use crate::viewer::ui::i18n::Lang;
+
+/// What the analogy panel reads, edits (a copy of the analogy shown) and sends.
+pub struct AnalogyContext<'a, 'w> {
+    pub model: &'a SpaceModel,
+    pub playhead: &'a Playhead,
+    pub lang: Lang,
+    pub analogy: &'a mut AnalogyState,
+    pub select: &'a mut MessageWriter<'w, SelectWord>,
+    pub pressed: &'a mut PressList,
+}
 
 #[derive(Default)]
 pub struct AnalogyPanel {
@@ -20,7 +33,7 @@ pub struct AnalogyPanel {
 }
 
 impl AnalogyPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut AnalogyContext) {
         // Start from a classic analogy the loaded vocabulary has, in its language.
         let space = (cx.model.words.len(), cx.model.words.first().cloned());
         if self.filled_for.as_ref() != Some(&space) {
@@ -39,7 +52,7 @@ impl AnalogyPanel {
             ui.selectable_value(&mut self.method, AnalogyMethod::CosAdd, "3CosAdd");
             ui.selectable_value(&mut self.method, AnalogyMethod::CosMul, "3CosMul");
             let solve = ui.button(cx.lang.tr("Solve"));
-            if cx.pressable(cx.lang.tr("Solve"), solve).clicked() {
+            if cx.pressed.add(cx.lang.tr("Solve"), solve).clicked() {
                 let frame = cx
                     .playhead
                     .nearest_frame(cx.model.frames.len())
@@ -52,7 +65,7 @@ impl AnalogyPanel {
                 self.error = cx.analogy.solve(cx.model, frame, words, self.method).err();
             }
             if ui.button(cx.lang.tr("Clear")).clicked() {
-                cx.analogy = AnalogyState::default();
+                *cx.analogy = AnalogyState::default();
             }
         });
         if let Some(error) = &self.error {

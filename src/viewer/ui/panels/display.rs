@@ -5,12 +5,28 @@
 
 use bevy_egui::egui;
 
-use super::PanelContext;
+use bevy::prelude::MessageWriter;
+
+use super::PressList;
 use crate::space::{FrameProjection, PcaSolver, ProjectionMethod, ProjectionMode};
-use crate::viewer::core::display_settings::{CloudView, ColorBy};
-use crate::viewer::core::model::ModelRequest;
+use crate::viewer::core::bridge::TrainingRun;
+use crate::viewer::core::display_settings::{CloudView, ColorBy, DisplaySettings};
+use crate::viewer::core::model::{ModelRequest, SpaceModel};
+use crate::viewer::core::playback::Playhead;
 use crate::viewer::render::camera::ResetView;
-use crate::viewer::ui::i18n::fill;
+use crate::viewer::ui::i18n::{Lang, fill};
+
+/// What the display panel reads, edits (a copy of the settings) and sends.
+pub struct DisplayContext<'a, 'w> {
+    pub model: &'a SpaceModel,
+    pub run: &'a TrainingRun,
+    pub playhead: &'a Playhead,
+    pub lang: Lang,
+    pub settings: &'a mut DisplaySettings,
+    pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
+    pub reset_view: &'a mut MessageWriter<'w, ResetView>,
+    pub pressed: &'a mut PressList,
+}
 
 #[derive(Default)]
 pub struct DisplayPanel {
@@ -19,7 +35,7 @@ pub struct DisplayPanel {
 }
 
 impl DisplayPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut DisplayContext) {
         let lang = cx.lang;
         ui.horizontal(|ui| {
             ui.label(lang.tr("Colour by"));
@@ -68,13 +84,13 @@ impl DisplayPanel {
                     .on_hover_text(
                         lang.tr("Each frame's own PCA, rotated onto the previous frame"),
                     );
-                cx.pressable(lang.tr("aligned"), aligned);
+                cx.pressed.add(lang.tr("aligned"), aligned);
                 let fixed = ui.selectable_value(
                     &mut settings.mode,
                     ProjectionMode::Fixed,
                     lang.tr("fixed"),
                 );
-                cx.pressable(lang.tr("fixed"), fixed).on_hover_text(
+                cx.pressed.add(lang.tr("fixed"), fixed).on_hover_text(
                     lang.tr("One PCA basis, fitted on the latest frame, for every frame"),
                 );
             });
@@ -124,10 +140,10 @@ impl DisplayPanel {
                 CloudView::Frames,
                 lang.tr("learned vectors"),
             );
-            cx.pressable(lang.tr("learned vectors"), learned);
+            cx.pressed.add(lang.tr("learned vectors"), learned);
             let one_hot =
                 ui.selectable_value(&mut cx.settings.view, CloudView::OneHot, lang.tr("one-hot"));
-            cx.pressable(lang.tr("one-hot"), one_hot);
+            cx.pressed.add(lang.tr("one-hot"), one_hot);
         });
         if settings != cx.model.settings {
             cx.model_requests.write(ModelRequest::SetSettings(settings));
@@ -145,7 +161,7 @@ impl DisplayPanel {
             &[&cx.run.config.snapshot_max_words],
         ));
         let reset = ui.button(lang.tr("Reset view"));
-        if cx.pressable(lang.tr("Reset view"), reset).clicked() {
+        if cx.pressed.add(lang.tr("Reset view"), reset).clicked() {
             cx.reset_view.write(ResetView);
         }
         if cx.settings.color_by == ColorBy::Category {
@@ -166,7 +182,7 @@ impl DisplayPanel {
 
 /// The frame under the playhead: how it was projected and how well its view keeps
 /// neighbourhoods.
-fn projection_figures(ui: &mut egui::Ui, cx: &PanelContext) {
+fn projection_figures(ui: &mut egui::Ui, cx: &DisplayContext) {
     let lang = cx.lang;
     let Some(frame) = cx
         .playhead
@@ -183,6 +199,7 @@ fn projection_figures(ui: &mut egui::Ui, cx: &PanelContext) {
         FrameProjection::Lens => lang.tr("relation lens").to_owned(),
     };
     ui.weak(how);
+    axes_meaning_ui(ui, cx, frame);
     match frame.quality {
         Some(q) => {
             ui.label(fill(
@@ -202,6 +219,68 @@ fn projection_figures(ui: &mut egui::Ui, cx: &PanelContext) {
             ui.weak(lang.tr("too few words to measure the view"));
         }
     }
+}
+
+/// What the three screen axes mean: PCA's explained variance per axis, the lens's axes by
+/// name, or (UMAP) that the axes carry no variance meaning.
+fn axes_meaning_ui(
+    ui: &mut egui::Ui,
+    cx: &DisplayContext,
+    frame: &crate::viewer::core::model::Frame,
+) {
+    let lang = cx.lang;
+    match (frame.projection, frame.explained_variance) {
+        (FrameProjection::Umap, _) => {
+            ui.label(lang.tr("UMAP axes have no variance meaning: only who sits near whom counts"));
+        }
+        (FrameProjection::Pca(_), Some(shares)) => {
+            ui.label(variance_line(shares, ["PC1", "PC2", "PC3"]))
+                .on_hover_text(fill(
+                    lang.tr("Each axis's share of the snapshot's total variance; the three together show {}% of it. Aligned frames are turned to match the previous one, so the screen axes mix the three."),
+                    &[&format!("{:.1}", shares.iter().sum::<f32>() * 100.0)],
+                ));
+        }
+        (FrameProjection::Lens, shares) => {
+            let names = lens_axis_names(&cx.model.settings, lang);
+            ui.label(fill(
+                lang.tr("x: {} · y: {} · z: {}"),
+                &[&names[0], &names[1], &names[2]],
+            ));
+            if let Some(shares) = shares {
+                ui.label(variance_line(shares, ["x", "y", "z"]))
+                    .on_hover_text(lang.tr(
+                        "Each axis's share of the variance of the words the axes were fitted on",
+                    ));
+            }
+        }
+        (FrameProjection::Pca(_), None) => {}
+    }
+}
+
+/// "PC1 12.3% · PC2 8.1% · PC3 6.0%".
+pub fn variance_line(shares: [f32; 3], names: [&str; 3]) -> String {
+    names
+        .iter()
+        .zip(shares)
+        .map(|(name, share)| format!("{name} {:.1}%", share * 100.0))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// What each axis of the lens or of semantic axes is: the relation's offset or the typed
+/// word pairs first, then principal components of what is left.
+fn lens_axis_names(settings: &crate::space::AnalysisSettings, lang: Lang) -> [String; 3] {
+    let rest = lang.tr("PCA of the rest").to_owned();
+    if let Some(spec) = &settings.axes {
+        let mut parts = spec.split(',').map(|p| p.trim().to_owned());
+        let x = parts.next().unwrap_or_default();
+        return match parts.next() {
+            Some(y) => [x, y, rest],
+            None => [x, rest.clone(), rest],
+        };
+    }
+    let relation = settings.lens.clone().unwrap_or_default();
+    [fill(lang.tr("{} offset"), &[&relation]), rest.clone(), rest]
 }
 
 fn solver_name(lang: crate::viewer::ui::i18n::Lang, solver: PcaSolver) -> &'static str {

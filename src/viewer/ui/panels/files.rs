@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
 use bevy_egui::egui;
 
-use super::PanelContext;
+use super::PressList;
 use crate::atomic_file::write_atomically;
 use crate::viewer::automation::recording::{RecordingSettings, RecordingStatus, StartRecording};
 use crate::viewer::automation::screenshots::{ScreenshotLog, request_screenshot};
@@ -29,6 +30,17 @@ pub enum ExportRequest {
     Timeline(PathBuf),
     /// The whole timeline as an animated GIF (or PNG sequence), default settings.
     Animation(PathBuf),
+    /// The same with a caption in every frame: the snapshot and epoch it shows.
+    CaptionedAnimation(PathBuf),
+}
+
+/// What the files panel reads and sends.
+pub struct FilesContext<'a, 'w> {
+    pub recording: &'a RecordingStatus,
+    pub lang: Lang,
+    pub open_commands: &'a mut MessageWriter<'w, OpenCommand>,
+    pub exports: &'a mut MessageWriter<'w, ExportRequest>,
+    pub pressed: &'a mut PressList,
 }
 
 pub struct FilesPlugin;
@@ -45,6 +57,8 @@ impl Plugin for FilesPlugin {
 pub struct FilesPanel {
     path: String,
     dialog: egui_file_dialog::FileDialog,
+    /// Whether *Save animation* writes the snapshot and epoch into every frame.
+    caption: bool,
 }
 
 impl Default for FilesPanel {
@@ -52,6 +66,7 @@ impl Default for FilesPanel {
         Self {
             path: String::new(),
             dialog: file_dialog(),
+            caption: false,
         }
     }
 }
@@ -71,7 +86,7 @@ fn file_dialog() -> egui_file_dialog::FileDialog {
 }
 
 impl FilesPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut FilesContext) {
         let lang = cx.lang;
         ui.weak(lang.tr("Browse, type a path, or drop a file on the window."));
         ui.horizontal(|ui| {
@@ -131,10 +146,24 @@ impl FilesPanel {
                     .on_hover_text(lang.tr("Records the whole timeline as the window shows it: 48 frames at 12 per second. A path like frames/%04d.png gives numbered PNGs."))
                     .clicked()
                 {
-                    cx.exports.write(ExportRequest::Animation(path.clone()));
+                    cx.exports.write(if self.caption {
+                        ExportRequest::CaptionedAnimation(path.clone())
+                    } else {
+                        ExportRequest::Animation(path.clone())
+                    });
                 }
             });
         });
+        let caption = ui
+            .checkbox(
+                &mut self.caption,
+                lang.tr("caption the animation (snapshot, epoch)"),
+            )
+            .on_hover_text(
+                lang.tr("Write the snapshot and epoch into every frame of the animation"),
+            );
+        cx.pressed
+            .add(lang.tr("caption the animation (snapshot, epoch)"), caption);
         if let Some(line) = recording_line(cx.recording, lang) {
             ui.weak(line);
         }
@@ -195,21 +224,29 @@ fn open_dropped_files(
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a bevy system: each argument is one resource or message it uses"
-)]
+/// What the exports are made of.
+#[derive(SystemParam)]
+struct ExportSources<'w> {
+    model: Res<'w, SpaceModel>,
+    playhead: Res<'w, Playhead>,
+    selection: Res<'w, Selection>,
+    run: Res<'w, crate::viewer::core::bridge::TrainingRun>,
+}
+
 fn run_exports(
     mut requests: MessageReader<ExportRequest>,
     mut commands: Commands,
     mut log: ResMut<ScreenshotLog>,
-    model: Res<SpaceModel>,
-    playhead: Res<Playhead>,
-    selection: Res<Selection>,
-    run: Res<crate::viewer::core::bridge::TrainingRun>,
+    sources: ExportSources,
     mut errors: MessageWriter<UserError>,
     mut recordings: MessageWriter<StartRecording>,
 ) {
+    let ExportSources {
+        model,
+        playhead,
+        selection,
+        run,
+    } = sources;
     for request in requests.read() {
         let result = match request {
             ExportRequest::Screenshot(path) => {
@@ -219,9 +256,10 @@ fn run_exports(
             ExportRequest::Vectors(path) => export_vectors(&model, &playhead, path),
             ExportRequest::Neighbors(path) => export_neighbors(&model, &selection, path),
             ExportRequest::Timeline(path) => export_timeline(&model, &run.config, path),
-            ExportRequest::Animation(path) => {
+            ExportRequest::Animation(path) | ExportRequest::CaptionedAnimation(path) => {
                 recordings.write(StartRecording(RecordingSettings {
                     output: path.clone(),
+                    caption: matches!(request, ExportRequest::CaptionedAnimation(_)),
                     ..RecordingSettings::default()
                 }));
                 Ok(())

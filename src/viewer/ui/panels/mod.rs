@@ -2,6 +2,12 @@
 //! system: controls on the left, the selected word and relations on the right, the timeline at
 //! the bottom. What is left over is the 3D viewport, which the camera is told about so that
 //! the cloud is centred in the visible area, and over which the labels are drawn.
+//!
+//! Each panel's `ui` takes a context of its own (`tour::TourContext` and the like) with only
+//! what that panel reads, the copies it edits and the message writers it sends with; the
+//! layout builds them from the system's grouped params (`Shared`). Message writers live in
+//! one [`PanelMessages`] because two panels may send the same message and a bevy system may
+//! hold only one writer per message.
 
 pub mod analogy;
 pub mod display;
@@ -27,7 +33,7 @@ use crate::viewer::core::analysis::AnalysisStatus;
 use crate::viewer::core::bridge::{OpenCommand, RunCommand, TrainingRun};
 use crate::viewer::core::compare::{Comparison, ShowRun, StartComparison};
 use crate::viewer::core::display_settings::DisplaySettings;
-use crate::viewer::core::model::{ErrorLog, ModelRequest, SpaceModel};
+use crate::viewer::core::model::{ErrorLog, ModelRequest, SpaceModel, UserError};
 use crate::viewer::core::playback::{DisplayedCloud, Playhead};
 use crate::viewer::core::selection::{SelectWord, Selection};
 use crate::viewer::render::camera::{FrameWords, MainCamera, OrbitCamera, ResetView};
@@ -48,7 +54,9 @@ pub struct Panels {
     pub tour: tour::TourPanel,
 }
 
-/// The messages panels send.
+/// The messages panels send, one writer per kind; each panel's context borrows only the
+/// writers it uses (two panels may send the same kind, so the writers cannot live in per-panel
+/// system params: bevy refuses two writers of one message in a system).
 #[derive(SystemParam)]
 pub struct PanelMessages<'w> {
     pub run_commands: MessageWriter<'w, RunCommand>,
@@ -58,44 +66,19 @@ pub struct PanelMessages<'w> {
     pub reset_view: MessageWriter<'w, ResetView>,
     pub frame_words: MessageWriter<'w, FrameWords>,
     pub exports: MessageWriter<'w, files::ExportRequest>,
-    pub user_errors: MessageWriter<'w, crate::viewer::core::model::UserError>,
+    pub user_errors: MessageWriter<'w, UserError>,
     pub show_run: MessageWriter<'w, ShowRun>,
     pub start_comparison: MessageWriter<'w, StartComparison>,
 }
 
-/// What the panels read and write, bundled so panel methods take one argument. Shared state
-/// is read through references; what panels may edit is a local copy, written back only when it
-/// changed, so an idle frame changes nothing (and nothing downstream is rebuilt).
-pub struct PanelContext<'a, 'w> {
-    pub model: &'a SpaceModel,
-    pub run: &'a TrainingRun,
-    pub errors: &'a ErrorLog,
-    pub analysis: &'a AnalysisStatus,
-    pub comparison: &'a Comparison,
-    pub recording: &'a crate::viewer::automation::recording::RecordingStatus,
-    pub playhead: Playhead,
-    pub selection: Selection,
-    pub settings: DisplaySettings,
-    pub analogy: AnalogyState,
-    pub lang: Lang,
-    pub run_commands: &'a mut MessageWriter<'w, RunCommand>,
-    pub open_commands: &'a mut MessageWriter<'w, OpenCommand>,
-    pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
-    pub select: &'a mut MessageWriter<'w, SelectWord>,
-    pub reset_view: &'a mut MessageWriter<'w, ResetView>,
-    pub frame_words: &'a mut MessageWriter<'w, FrameWords>,
-    pub exports: &'a mut MessageWriter<'w, files::ExportRequest>,
-    pub user_errors: &'a mut MessageWriter<'w, crate::viewer::core::model::UserError>,
-    pub show_run: &'a mut MessageWriter<'w, ShowRun>,
-    pub start_comparison: &'a mut MessageWriter<'w, StartComparison>,
-    /// Widgets drawn this frame that a script can press by label.
-    pub pressables: &'a mut Vec<(String, egui::Rect)>,
-}
+/// The widgets drawn this frame that a script can press by label (`press TEXT`).
+#[derive(Debug, Default, PartialEq)]
+pub struct PressList(Vec<(String, egui::Rect)>);
 
-impl PanelContext<'_, '_> {
-    /// Records a widget a script can press by its label (`press TEXT`), and passes it on.
-    pub fn pressable(&mut self, label: &str, response: egui::Response) -> egui::Response {
-        self.pressables.push((label.to_owned(), response.rect));
+impl PressList {
+    /// Records a widget a script can press by its label, and passes it on.
+    pub fn add(&mut self, label: &str, response: egui::Response) -> egui::Response {
+        self.0.push((label.to_owned(), response.rect));
         response
     }
 }
@@ -114,6 +97,36 @@ pub struct EditableState<'w> {
     pub lang: ResMut<'w, Lang>,
 }
 
+/// Copies of [`EditableState`] the panels edit this frame; written back only where they
+/// differ, so an idle frame changes nothing (and nothing downstream is rebuilt).
+struct Edits {
+    playhead: Playhead,
+    selection: Selection,
+    settings: DisplaySettings,
+    analogy: AnalogyState,
+    lang: Lang,
+}
+
+impl Edits {
+    fn of(edit: &EditableState) -> Self {
+        Self {
+            playhead: edit.playhead.clone(),
+            selection: edit.selection.clone(),
+            settings: edit.settings.clone(),
+            analogy: edit.analogy.clone(),
+            lang: *edit.lang,
+        }
+    }
+
+    fn write_back(self, edit: &mut EditableState) {
+        edit.playhead.set_if_neq(self.playhead);
+        edit.selection.set_if_neq(self.selection);
+        edit.settings.set_if_neq(self.settings);
+        edit.analogy.set_if_neq(self.analogy);
+        edit.lang.set_if_neq(self.lang);
+    }
+}
+
 /// The shared state panels and labels only read.
 #[derive(SystemParam)]
 pub struct ReadState<'w> {
@@ -126,6 +139,122 @@ pub struct ReadState<'w> {
     pub cloud: Res<'w, DisplayedCloud>,
     pub screen: Res<'w, ScreenProjection>,
     pub hovered: Option<Res<'w, crate::viewer::render::picking::Hovered>>,
+}
+
+/// The window and cameras the layout sizes the 3D view in.
+#[derive(SystemParam)]
+pub struct ViewportParams<'w, 's> {
+    window: Single<'w, 's, &'static Window, With<PrimaryWindow>>,
+    camera: Single<'w, 's, &'static mut Camera, With<MainCamera>>,
+    orbit: Single<'w, 's, &'static OrbitCamera>,
+    hide_panels: Option<Res<'w, crate::viewer::automation::recording::HidePanels>>,
+}
+
+/// Everything this frame's panels may use; each panel gets a context of its own made from it
+/// ([`Shared::tour`] and the like), holding only what that panel reads, edits and sends.
+struct Shared<'a, 'r, 'w> {
+    read: &'a ReadState<'r>,
+    edits: &'a mut Edits,
+    messages: &'a mut PanelMessages<'w>,
+    pressed: &'a mut PressList,
+}
+
+impl<'w> Shared<'_, '_, 'w> {
+    fn tour(&mut self) -> tour::TourContext<'_, 'w> {
+        tour::TourContext {
+            model: &self.read.model,
+            run: &self.read.run,
+            comparison: &self.read.comparison,
+            lang: self.edits.lang,
+            playhead: &mut self.edits.playhead,
+            settings: &mut self.edits.settings,
+            analogy: &mut self.edits.analogy,
+            select: &mut self.messages.select,
+            model_requests: &mut self.messages.model_requests,
+            frame_words: &mut self.messages.frame_words,
+            user_errors: &mut self.messages.user_errors,
+            show_run: &mut self.messages.show_run,
+            start_comparison: &mut self.messages.start_comparison,
+            pressed: self.pressed,
+        }
+    }
+
+    fn training(&mut self) -> training::TrainingContext<'_, 'w> {
+        training::TrainingContext {
+            run: &self.read.run,
+            model: &self.read.model,
+            comparison: &self.read.comparison,
+            lang: self.edits.lang,
+            run_commands: &mut self.messages.run_commands,
+            pressed: self.pressed,
+        }
+    }
+
+    fn display(&mut self) -> display::DisplayContext<'_, 'w> {
+        display::DisplayContext {
+            model: &self.read.model,
+            run: &self.read.run,
+            playhead: &self.edits.playhead,
+            lang: self.edits.lang,
+            settings: &mut self.edits.settings,
+            model_requests: &mut self.messages.model_requests,
+            reset_view: &mut self.messages.reset_view,
+            pressed: self.pressed,
+        }
+    }
+
+    fn files(&mut self) -> files::FilesContext<'_, 'w> {
+        files::FilesContext {
+            recording: &self.read.recording,
+            lang: self.edits.lang,
+            open_commands: &mut self.messages.open_commands,
+            exports: &mut self.messages.exports,
+            pressed: self.pressed,
+        }
+    }
+
+    fn search(&mut self) -> search::SearchContext<'_, 'w> {
+        search::SearchContext {
+            model: &self.read.model,
+            lang: self.edits.lang,
+            selection: &mut self.edits.selection,
+            select: &mut self.messages.select,
+        }
+    }
+
+    fn analogy(&mut self) -> analogy::AnalogyContext<'_, 'w> {
+        analogy::AnalogyContext {
+            model: &self.read.model,
+            playhead: &self.edits.playhead,
+            lang: self.edits.lang,
+            analogy: &mut self.edits.analogy,
+            select: &mut self.messages.select,
+            pressed: self.pressed,
+        }
+    }
+
+    fn relations(&mut self) -> relations::RelationsContext<'_, 'w> {
+        relations::RelationsContext {
+            model: &self.read.model,
+            playhead: &self.edits.playhead,
+            lang: self.edits.lang,
+            settings: &mut self.edits.settings,
+            model_requests: &mut self.messages.model_requests,
+        }
+    }
+
+    fn timeline(&mut self) -> timeline::TimelineContext<'_> {
+        timeline::TimelineContext {
+            model: &self.read.model,
+            run: &self.read.run,
+            analysis: &self.read.analysis,
+            errors: &self.read.errors,
+            comparison: &self.read.comparison,
+            lang: self.edits.lang,
+            playhead: &mut self.edits.playhead,
+            pressed: self.pressed,
+        }
+    }
 }
 
 pub struct PanelsPlugin;
@@ -145,10 +274,6 @@ impl Plugin for PanelsPlugin {
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a bevy system: each argument is one resource or message it uses"
-)]
 fn panels_system(
     mut contexts: EguiContexts,
     mut panels: ResMut<Panels>,
@@ -156,64 +281,32 @@ fn panels_system(
     mut edit: EditableState,
     mut messages: PanelMessages,
     mut pressables: ResMut<Pressables>,
-    window: Single<&Window, With<PrimaryWindow>>,
-    mut camera: Single<&mut Camera, With<MainCamera>>,
-    orbit: Single<&OrbitCamera>,
-    hide_panels: Option<Res<crate::viewer::automation::recording::HidePanels>>,
+    mut viewport: ViewportParams,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    let mut pressed = Vec::new();
-    let mut cx = PanelContext {
-        model: &read.model,
-        run: &read.run,
-        errors: &read.errors,
-        analysis: &read.analysis,
-        comparison: &read.comparison,
-        recording: &read.recording,
-        playhead: edit.playhead.clone(),
-        selection: edit.selection.clone(),
-        settings: edit.settings.clone(),
-        analogy: edit.analogy.clone(),
-        lang: *edit.lang,
-        run_commands: &mut messages.run_commands,
-        open_commands: &mut messages.open_commands,
-        model_requests: &mut messages.model_requests,
-        select: &mut messages.select,
-        reset_view: &mut messages.reset_view,
-        frame_words: &mut messages.frame_words,
-        exports: &mut messages.exports,
-        user_errors: &mut messages.user_errors,
-        show_run: &mut messages.show_run,
-        start_comparison: &mut messages.start_comparison,
-        pressables: &mut pressed,
-    };
-    let (left, right, bottom) = if hide_panels.is_some_and(|h| h.0) {
+    let mut edits = Edits::of(&edit);
+    let mut pressed = PressList::default();
+    let (left, right, bottom) = if viewport.hide_panels.as_ref().is_some_and(|h| h.0) {
         (0.0, 0.0, 0.0)
     } else {
-        layout_ui(&ctx, &mut panels, &mut cx)
+        let mut shared = Shared {
+            read: &read,
+            edits: &mut edits,
+            messages: &mut messages,
+            pressed: &mut pressed,
+        };
+        layout_ui(&ctx, &mut panels, &mut shared)
     };
-    let PanelContext {
-        playhead,
-        selection,
-        settings,
-        analogy,
-        lang,
-        ..
-    } = cx;
-    edit.playhead.set_if_neq(playhead);
-    edit.selection.set_if_neq(selection);
-    edit.settings.set_if_neq(settings);
-    edit.analogy.set_if_neq(analogy);
-    edit.lang.set_if_neq(lang);
-    if pressables.0 != pressed {
-        pressables.0 = pressed;
+    edits.write_back(&mut edit);
+    if pressables.0 != pressed.0 {
+        pressables.0 = pressed.0;
     }
 
-    set_viewport(&mut camera, &window, left, right, bottom);
+    set_viewport(&mut viewport.camera, &viewport.window, left, right, bottom);
     let zoomed_out = read
         .cloud
         .bounds(&read.model)
-        .is_some_and(|(_, radius)| orbit.radius > radius * 1.8);
+        .is_some_and(|(_, radius)| viewport.orbit.radius > radius * 1.8);
     labels_ui(
         &ctx,
         &LabelInputs {
@@ -290,7 +383,7 @@ fn hover_tooltip_ui(
 
 /// Lays the panels out: controls left, inspector right, timeline at the bottom. Returns the
 /// widths of the side panels and the height of the bottom one (logical pixels).
-fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) -> (f32, f32, f32) {
+fn layout_ui(ctx: &egui::Context, panels: &mut Panels, shared: &mut Shared) -> (f32, f32, f32) {
     let mut root = egui::Ui::new(
         ctx.clone(),
         "embedscape-root".into(),
@@ -307,46 +400,51 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) ->
                     ui.heading("embedscape");
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         for lang in [Lang::En, Lang::Zh] {
-                            let button =
-                                ui.selectable_value(&mut cx.lang, lang, lang.native_name());
-                            cx.pressable(lang.native_name(), button);
+                            let button = ui.selectable_value(
+                                &mut shared.edits.lang,
+                                lang,
+                                lang.native_name(),
+                            );
+                            shared.pressed.add(lang.native_name(), button);
                         }
                     });
                 });
-                egui::CollapsingHeader::new(cx.lang.tr("Tour"))
+                let lang = shared.edits.lang;
+                egui::CollapsingHeader::new(lang.tr("Tour"))
                     .default_open(true)
-                    .show(ui, |ui| panels.tour.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Training"))
+                    .show(ui, |ui| panels.tour.ui(ui, &mut shared.tour()));
+                egui::CollapsingHeader::new(lang.tr("Training"))
                     .default_open(true)
-                    .show(ui, |ui| panels.training.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Display"))
+                    .show(ui, |ui| panels.training.ui(ui, &mut shared.training()));
+                egui::CollapsingHeader::new(lang.tr("Display"))
                     .default_open(true)
-                    .show(ui, |ui| panels.display.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Open / export"))
+                    .show(ui, |ui| panels.display.ui(ui, &mut shared.display()));
+                egui::CollapsingHeader::new(lang.tr("Open / export"))
                     .default_open(false)
-                    .show(ui, |ui| panels.files.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Mouse and keys"))
+                    .show(ui, |ui| panels.files.ui(ui, &mut shared.files()));
+                egui::CollapsingHeader::new(lang.tr("Mouse and keys"))
                     .default_open(false)
-                    .show(ui, |ui| controls_ui(ui, cx.lang));
+                    .show(ui, |ui| controls_ui(ui, lang));
             });
         })
         .response
         .rect
         .width();
+    let lang = shared.edits.lang;
     let right = egui::Panel::right("inspector")
         .default_size(300.0)
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::CollapsingHeader::new(cx.lang.tr("Word"))
+                egui::CollapsingHeader::new(lang.tr("Word"))
                     .default_open(true)
-                    .show(ui, |ui| panels.search.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Analogy"))
+                    .show(ui, |ui| panels.search.ui(ui, &mut shared.search()));
+                egui::CollapsingHeader::new(lang.tr("Analogy"))
                     .default_open(true)
-                    .show(ui, |ui| panels.analogy.ui(ui, cx));
-                egui::CollapsingHeader::new(cx.lang.tr("Relations"))
+                    .show(ui, |ui| panels.analogy.ui(ui, &mut shared.analogy()));
+                egui::CollapsingHeader::new(lang.tr("Relations"))
                     .default_open(true)
-                    .show(ui, |ui| panels.relations.ui(ui, cx));
+                    .show(ui, |ui| panels.relations.ui(ui, &mut shared.relations()));
             });
         })
         .response
@@ -354,7 +452,9 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, cx: &mut PanelContext) ->
         .width();
     let bottom = egui::Panel::bottom("timeline")
         .resizable(false)
-        .show(&mut root, |ui| panels.timeline.ui(ui, cx))
+        .show(&mut root, |ui| {
+            panels.timeline.ui(ui, &mut shared.timeline())
+        })
         .response
         .rect
         .height();

@@ -7,15 +7,27 @@
 use bevy_egui::egui;
 use egui_plot::{Line, Plot, PlotPoints};
 
-use super::PanelContext;
-use crate::viewer::core::model::ModelRequest;
-use crate::viewer::ui::i18n::fill;
+use bevy::prelude::MessageWriter;
+
+use crate::viewer::core::display_settings::DisplaySettings;
+use crate::viewer::core::model::{ModelRequest, SpaceModel};
+use crate::viewer::core::playback::Playhead;
+use crate::viewer::ui::i18n::{Lang, fill};
+
+/// What the relations panel reads, edits (a copy of the settings, for shown arrows) and sends.
+pub struct RelationsContext<'a, 'w> {
+    pub model: &'a SpaceModel,
+    pub playhead: &'a Playhead,
+    pub lang: Lang,
+    pub settings: &'a mut DisplaySettings,
+    pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
+}
 
 #[derive(Default)]
 pub struct RelationsPanel;
 
 impl RelationsPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut RelationsContext) {
         let lang = cx.lang;
         if cx.model.relations.is_empty() {
             ui.weak(lang.tr("No relations loaded (open a relations TSV: head, tail, relation)."));
@@ -129,7 +141,7 @@ impl RelationsPanel {
 }
 
 /// The relation's pairs, folded.
-fn pairs_ui(ui: &mut egui::Ui, cx: &PanelContext, relation: &str, i: usize) {
+fn pairs_ui(ui: &mut egui::Ui, cx: &RelationsContext, relation: &str, i: usize) {
     egui::CollapsingHeader::new(fill(cx.lang.tr("pairs of {}"), &[&relation]))
         .id_salt(("pairs", i))
         .show(ui, |ui| {

@@ -4,9 +4,21 @@
 
 use bevy_egui::egui;
 
-use super::{PanelContext, word_button};
-use crate::viewer::core::selection::SelectWord;
-use crate::viewer::ui::i18n::fill;
+use bevy::prelude::MessageWriter;
+
+use super::word_button;
+use crate::viewer::core::model::SpaceModel;
+use crate::viewer::core::selection::{SelectWord, Selection};
+use crate::viewer::ui::i18n::{Lang, fill};
+
+/// What the word panel reads, edits (a copy of the selection, for its neighbour count) and
+/// sends.
+pub struct SearchContext<'a, 'w> {
+    pub model: &'a SpaceModel,
+    pub lang: Lang,
+    pub selection: &'a mut Selection,
+    pub select: &'a mut MessageWriter<'w, SelectWord>,
+}
 
 #[derive(Default)]
 pub struct SearchPanel {
@@ -38,7 +50,7 @@ pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(u
 }
 
 impl SearchPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut SearchContext) {
         let lang = cx.lang;
         let response = ui.add(
             egui::TextEdit::singleline(&mut self.query)
@@ -113,7 +125,7 @@ impl SearchPanel {
 }
 
 /// A word that selects itself when clicked.
-fn neighbor_button(ui: &mut egui::Ui, cx: &mut PanelContext, row: usize) {
+fn neighbor_button(ui: &mut egui::Ui, cx: &mut SearchContext, row: usize) {
     let name = cx.model.words.get(row).cloned().unwrap_or_default();
     if word_button(ui, &name, false) {
         cx.select.write(SelectWord(Some(row)));

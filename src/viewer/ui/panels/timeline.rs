@@ -3,14 +3,31 @@
 
 use bevy_egui::egui;
 
-use super::PanelContext;
-use crate::viewer::ui::i18n::fill;
+use super::PressList;
+use crate::viewer::core::analysis::AnalysisStatus;
+use crate::viewer::core::bridge::TrainingRun;
+use crate::viewer::core::compare::Comparison;
+use crate::viewer::core::model::{ErrorLog, SpaceModel};
+use crate::viewer::core::playback::Playhead;
+use crate::viewer::ui::i18n::{Lang, fill};
+
+/// What the timeline bar reads and edits (a copy of the playhead).
+pub struct TimelineContext<'a> {
+    pub model: &'a SpaceModel,
+    pub run: &'a TrainingRun,
+    pub analysis: &'a AnalysisStatus,
+    pub errors: &'a ErrorLog,
+    pub comparison: &'a Comparison,
+    pub lang: Lang,
+    pub playhead: &'a mut Playhead,
+    pub pressed: &'a mut PressList,
+}
 
 #[derive(Default)]
 pub struct TimelinePanel;
 
 impl TimelinePanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut TimelineContext) {
         let lang = cx.lang;
         let frame_count = cx.model.frames.len();
         // One snapshot (a vectors file) has nothing to play.
@@ -22,7 +39,7 @@ impl TimelinePanel {
                     lang.tr("▶ Play")
                 };
                 let play = ui.button(label);
-                if cx.pressable(label, play).clicked() && frame_count > 0 {
+                if cx.pressed.add(label, play).clicked() && frame_count > 0 {
                     if !cx.playhead.playing && cx.playhead.position >= (frame_count - 1) as f32 {
                         cx.playhead.position = 0.0;
                     }
@@ -87,6 +104,10 @@ impl TimelinePanel {
                 None => {
                     ui.label(lang.tr("no snapshot yet"));
                 }
+            }
+            if let Some(race) = cx.comparison.stage(cx.run, cx.model) {
+                ui.separator();
+                ui.label(super::training::race_line(race, lang));
             }
             if let Some((at, total)) = cx.analysis.analysing {
                 ui.separator();

@@ -5,12 +5,38 @@
 
 use bevy_egui::egui;
 
-use super::PanelContext;
-use crate::viewer::core::display_settings::CloudView;
-use crate::viewer::core::model::ModelRequest;
+use bevy::prelude::MessageWriter;
+
+use super::PressList;
+use crate::viewer::core::analogy::AnalogyState;
+use crate::viewer::core::bridge::TrainingRun;
+use crate::viewer::core::compare::{Comparison, ShowRun, StartComparison};
+use crate::viewer::core::display_settings::{CloudView, DisplaySettings};
+use crate::viewer::core::model::{ModelRequest, SpaceModel, UserError};
+use crate::viewer::core::playback::Playhead;
 use crate::viewer::core::selection::SelectWord;
 use crate::viewer::render::camera::FrameWords;
+use crate::viewer::ui::i18n::Lang;
 use crate::viewer::ui::tour::TourStep;
+
+/// What the tour reads, edits (copies of the playhead, settings and analogy) and sends: each
+/// step makes the requests a user's clicks would.
+pub struct TourContext<'a, 'w> {
+    pub model: &'a SpaceModel,
+    pub run: &'a TrainingRun,
+    pub comparison: &'a Comparison,
+    pub lang: Lang,
+    pub playhead: &'a mut Playhead,
+    pub settings: &'a mut DisplaySettings,
+    pub analogy: &'a mut AnalogyState,
+    pub select: &'a mut MessageWriter<'w, SelectWord>,
+    pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
+    pub frame_words: &'a mut MessageWriter<'w, FrameWords>,
+    pub user_errors: &'a mut MessageWriter<'w, UserError>,
+    pub show_run: &'a mut MessageWriter<'w, ShowRun>,
+    pub start_comparison: &'a mut MessageWriter<'w, StartComparison>,
+    pub pressed: &'a mut PressList,
+}
 
 #[derive(Default)]
 pub struct TourPanel {
@@ -19,13 +45,13 @@ pub struct TourPanel {
 }
 
 impl TourPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut TourContext) {
         let lang = cx.lang;
         ui.horizontal_wrapped(|ui| {
             for (number, step) in TourStep::ALL.iter().enumerate() {
                 let label = format!("{} {}", number + 1, step.title(lang));
                 let button = ui.selectable_label(self.current == Some(*step), &label);
-                if cx.pressable(&label, button).clicked() {
+                if cx.pressed.add(&label, button).clicked() {
                     self.current = Some(*step);
                     apply_step(*step, cx);
                 }
@@ -49,7 +75,7 @@ impl TourPanel {
 }
 
 /// Sets the view up for a step (the same requests a user's clicks would make).
-pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
+pub fn apply_step(step: TourStep, cx: &mut TourContext) {
     let frames = cx.model.frames.len();
     if step != TourStep::OneHot {
         cx.settings.view = CloudView::Frames;
@@ -101,8 +127,7 @@ pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
                             .write(FrameWords(rows.into_iter().flatten().collect()));
                     }
                     Err(message) => {
-                        cx.user_errors
-                            .write(crate::viewer::core::model::UserError(message));
+                        cx.user_errors.write(UserError(message));
                     }
                 }
             }
@@ -118,14 +143,13 @@ pub fn apply_step(step: TourStep, cx: &mut PanelContext) {
             }
         }
         TourStep::RandomVsPretrained => {
-            cx.start_comparison
-                .write(crate::viewer::core::compare::StartComparison);
+            cx.start_comparison.write(StartComparison);
         }
     }
 }
 
 /// The analogy's answer in words: the expected word's rank and similarity, or what came first.
-fn analogy_answer_ui(ui: &mut egui::Ui, cx: &PanelContext) {
+fn analogy_answer_ui(ui: &mut egui::Ui, cx: &TourContext) {
     let lang = cx.lang;
     let word = |row: Option<usize>| {
         row.and_then(|r| cx.model.words.get(r))
@@ -164,21 +188,35 @@ fn analogy_answer_ui(ui: &mut egui::Ui, cx: &PanelContext) {
 }
 
 /// The two runs of the comparison: which is on screen, and their curves overlaid.
-fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
-    use crate::viewer::core::compare::{ComparePhase, ShowRun};
+fn comparison_ui(ui: &mut egui::Ui, cx: &mut TourContext) {
+    use crate::viewer::core::compare::ComparePhase;
+    use crate::viewer::core::compare::RaceStage;
     use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
     let lang = cx.lang;
     let comparison = cx.comparison;
-    ui.label(match comparison.phase {
-        ComparePhase::Idle => lang.pick(
+    // The same stage the training panel and the status line show.
+    ui.label(match comparison.stage(cx.run, cx.model) {
+        None if comparison.phase == ComparePhase::Done => {
+            lang.pick("Both runs done.", "两次训练都已完成。")
+        }
+        None => lang.pick(
             "The comparison starts once a run has finished (press the step again then).",
             "训练完成后才能开始比较（届时再点一次这一步）。",
         ),
-        ComparePhase::Random => lang.pick("Training from random vectors…", "正在从随机向量训练…"),
-        ComparePhase::Pretrained => {
+        Some(RaceStage::Starting { run: 0 } | RaceStage::Training { run: 0 }) => {
+            lang.pick("Training from random vectors…", "正在从随机向量训练…")
+        }
+        Some(RaceStage::Starting { .. } | RaceStage::Training { .. }) => {
             lang.pick("Training from pretrained vectors…", "正在从预训练向量训练…")
         }
-        ComparePhase::Done => lang.pick("Both runs done.", "两次训练都已完成。"),
+        Some(RaceStage::Analysing { run: 0, .. }) => lang.pick(
+            "Random-init run trained; analysing its snapshots…",
+            "随机初始化的一次已训练完，正在分析它的快照…",
+        ),
+        Some(RaceStage::Analysing { .. }) => lang.pick(
+            "Pretrained run trained; analysing its snapshots…",
+            "预训练初始化的一次已训练完，正在分析它的快照…",
+        ),
     });
     // Say where "pretrained" comes from: on the demo it is the run just finished, which has
     // already seen this corpus (a head start by construction, not by transfer).
@@ -209,7 +247,7 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
         ui.horizontal(|ui| {
             for (which, name) in names.iter().enumerate() {
                 let button = ui.selectable_label(comparison.showing == which, *name);
-                if cx.pressable(name, button).clicked() {
+                if cx.pressed.add(name, button).clicked() {
                     cx.show_run.write(ShowRun(which));
                 }
             }
@@ -255,7 +293,7 @@ fn comparison_ui(ui: &mut egui::Ui, cx: &mut PanelContext) {
 }
 
 /// What one-hot vectors would cost at this vocabulary size, next to the dense vectors.
-fn one_hot_facts_ui(ui: &mut egui::Ui, cx: &PanelContext) {
+fn one_hot_facts_ui(ui: &mut egui::Ui, cx: &TourContext) {
     let vocab = cx.model.words.len();
     let dims = cx.model.frames.last().map_or(0, |f| f.vectors.ncols());
     let facts = crate::space::one_hot_numbers(vocab, dims);

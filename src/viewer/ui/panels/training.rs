@@ -4,10 +4,24 @@
 use bevy_egui::egui;
 use egui_plot::{Line, Plot, PlotPoints};
 
-use super::PanelContext;
+use bevy::prelude::MessageWriter;
+
+use super::PressList;
 use crate::train::TrainConfig;
-use crate::viewer::core::bridge::{RunCommand, RunState};
-use crate::viewer::ui::i18n::fill;
+use crate::viewer::core::bridge::{RunCommand, RunState, TrainingRun};
+use crate::viewer::core::compare::{Comparison, RaceStage};
+use crate::viewer::core::model::SpaceModel;
+use crate::viewer::ui::i18n::{Lang, fill};
+
+/// What the training panel reads and sends.
+pub struct TrainingContext<'a, 'w> {
+    pub run: &'a TrainingRun,
+    pub model: &'a SpaceModel,
+    pub comparison: &'a Comparison,
+    pub lang: Lang,
+    pub run_commands: &'a mut MessageWriter<'w, RunCommand>,
+    pub pressed: &'a mut PressList,
+}
 
 #[derive(Default)]
 pub struct TrainingPanel {
@@ -18,7 +32,7 @@ pub struct TrainingPanel {
 }
 
 impl TrainingPanel {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut TrainingContext) {
         let run = cx.run;
         let lang = cx.lang;
         // Vectors or a timeline made elsewhere: nothing trains, so no run controls.
@@ -31,34 +45,41 @@ impl TrainingPanel {
             ui.weak(lang.tr("Open a corpus (Open / export) to train and watch a space form."));
             return;
         }
-        ui.label(fill(
-            lang.tr("state: {}"),
-            &[&lang.tr(state_name(run.state))],
-        ));
+        // During the race the bridge still reports the run before for one frame: say what
+        // the race is doing, as the tour and the status line do.
+        let race = cx.comparison.stage(run, cx.model);
+        let state = match race {
+            Some(RaceStage::Starting { .. }) => lang.tr("starting…"),
+            _ => lang.tr(state_name(run.state)),
+        };
+        ui.label(fill(lang.tr("state: {}"), &[&state]));
+        if let Some(race) = race {
+            ui.label(race_line(race, lang));
+        }
         ui.horizontal_wrapped(|ui| {
             let training = run.is_training();
             let pause = ui.add_enabled(
                 run.state == RunState::Running,
                 egui::Button::new(lang.tr("Pause")),
             );
-            if cx.pressable(lang.tr("Pause"), pause).clicked() {
+            if cx.pressed.add(lang.tr("Pause"), pause).clicked() {
                 cx.run_commands.write(RunCommand::Pause);
             }
             let resume = ui.add_enabled(
                 run.state == RunState::Paused,
                 egui::Button::new(lang.tr("Resume")),
             );
-            if cx.pressable(lang.tr("Resume"), resume).clicked() {
+            if cx.pressed.add(lang.tr("Resume"), resume).clicked() {
                 cx.run_commands.write(RunCommand::Resume);
             }
             let step = ui
                 .add_enabled(training, egui::Button::new(lang.tr("Step")))
                 .on_hover_text(lang.tr("Run to the next snapshot, then pause"));
-            if cx.pressable(lang.tr("Step"), step).clicked() {
+            if cx.pressed.add(lang.tr("Step"), step).clicked() {
                 cx.run_commands.write(RunCommand::Step);
             }
             let cancel = ui.add_enabled(training, egui::Button::new(lang.tr("Cancel")));
-            if cx.pressable(lang.tr("Cancel"), cancel).clicked() {
+            if cx.pressed.add(lang.tr("Cancel"), cancel).clicked() {
                 cx.run_commands.write(RunCommand::Cancel);
             }
         });
@@ -126,7 +147,7 @@ impl TrainingPanel {
             .show(ui, |ui| self.parameters_ui(ui, cx));
     }
 
-    fn parameters_ui(&mut self, ui: &mut egui::Ui, cx: &mut PanelContext) {
+    fn parameters_ui(&mut self, ui: &mut egui::Ui, cx: &mut TrainingContext) {
         let lang = cx.lang;
         let draft = self.draft.get_or_insert_with(|| cx.run.config.clone());
         egui::Grid::new("train-params")
@@ -177,6 +198,24 @@ impl TrainingPanel {
             cx.run_commands.write(RunCommand::Start(Box::new(config)));
         }
     }
+}
+
+/// The race in one line: which run, and what it is doing (shared with the status line).
+pub fn race_line(race: RaceStage, lang: Lang) -> String {
+    let (run, doing) = match race {
+        RaceStage::Starting { run } => (run, lang.tr("starting")),
+        RaceStage::Training { run } => (run, lang.tr("training")),
+        RaceStage::Analysing { run, .. } => (run, lang.tr("analysing its snapshots")),
+    };
+    let init = if run == 0 {
+        lang.tr("random init")
+    } else {
+        lang.tr("pretrained init")
+    };
+    fill(
+        lang.tr("random vs pretrained: run {} of 2 ({}), {}"),
+        &[&(run + 1), &init, &doing],
+    )
 }
 
 fn state_name(state: RunState) -> &'static str {

@@ -29,6 +29,8 @@ pub enum ExportRequest {
     Timeline(PathBuf),
     /// The whole timeline as an animated GIF (or PNG sequence), default settings.
     Animation(PathBuf),
+    /// What is on screen as a view file (written by the saved-view plugin).
+    View(PathBuf),
 }
 
 pub struct FilesPlugin;
@@ -133,6 +135,13 @@ impl FilesPanel {
                 {
                     cx.exports.write(ExportRequest::Animation(path.clone()));
                 }
+                if ui
+                    .button(lang.tr("Save view"))
+                    .on_hover_text(lang.tr("Saves the camera, playhead, selection, lens or axes, projection, colouring and language to a small JSON file; open it with embedscape view --view FILE."))
+                    .clicked()
+                {
+                    cx.exports.write(ExportRequest::View(path.clone()));
+                }
             });
         });
         if let Some(line) = recording_line(cx.recording, lang) {
@@ -226,6 +235,8 @@ fn run_exports(
                 }));
                 Ok(())
             }
+            // The saved-view plugin writes it.
+            ExportRequest::View(_) => Ok(()),
         };
         if let Err(message) = result {
             errors.write(UserError(message));

@@ -93,14 +93,17 @@ pub struct PanelContext<'a, 'w> {
 }
 
 impl PanelContext<'_, '_> {
-    /// Records a widget a script can press by its label (`press TEXT`), and passes it on.
+    /// Records a widget a script can press by its label (`press TEXT`), scrolling to it when
+    /// a script asks (`ui::scroll_request`), and passes it on.
     pub fn pressable(&mut self, label: &str, response: egui::Response) -> egui::Response {
-        self.pressables.push((label.to_owned(), response.rect));
+        let shown = crate::viewer::ui::scroll_request::shown_rect(label, &response);
+        self.pressables.push((label.to_owned(), shown));
         response
     }
 }
 
-/// The widgets of the last frame a script can press: label and rectangle (logical pixels).
+/// The widgets of the last frame a script can press: label and rectangle (logical pixels),
+/// `Rect::NOTHING` for one its panel does not wholly show (scrolled away).
 #[derive(Resource, Debug, Default)]
 pub struct Pressables(pub Vec<(String, egui::Rect)>);
 

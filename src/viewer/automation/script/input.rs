@@ -24,6 +24,8 @@ use crate::viewer::ui::scroll_request;
 
 /// Frames a `press` waits for its widget to appear (or scroll into view) before failing.
 const PRESS_PATIENCE_FRAMES: u32 = 120;
+/// Frames a widget must stay put before a `press` clicks it (a panel scrolling to it glides).
+const PRESS_STEADY_FRAMES: u32 = 3;
 
 /// The messages a script writes as if a user had acted.
 #[derive(SystemParam)]
@@ -118,6 +120,9 @@ pub(super) struct InputSteps<'w, 's> {
     cloud: Res<'w, DisplayedCloud>,
     screen: Res<'w, ScreenProjection>,
     styles: Option<Res<'w, PointStyles>>,
+    /// Where the widget a `press` aims at was last frame, and for how many frames it has been
+    /// there.
+    press_target: Local<'s, (Option<bevy_egui::egui::Rect>, u32)>,
 }
 
 impl InputSteps<'_, '_> {
@@ -169,9 +174,14 @@ impl InputSteps<'_, '_> {
                 .map(|(_, shown)| *shown)
         });
         let target = match found {
-            // Recorded clipped to its panel: a positive rectangle is on screen.
+            // Recorded clipped to its panel: a positive rectangle is on screen. It is clicked
+            // once it stands still (a panel scrolling to it glides: a press on a moving
+            // widget would drag).
+            Some(shown) if shown.is_positive() && !self.steady(shown) => None,
             Some(shown) if shown.is_positive() => {
-                if let Ok(mut egui) = self.egui.single_mut() {
+                if runner.state == StepState::Fresh
+                    && let Ok(mut egui) = self.egui.single_mut()
+                {
                     scroll_request::clear(egui.get_mut());
                 }
                 Some(Vec2::new(shown.center().x, shown.center().y))
@@ -252,6 +262,18 @@ impl InputSteps<'_, '_> {
             return Progress::Continue;
         }
         settle(runner, 3)
+    }
+
+    /// Whether the widget has been at `rect` for a few frames (counting this one).
+    fn steady(&mut self, rect: bevy_egui::egui::Rect) -> bool {
+        let (last, frames) = &mut *self.press_target;
+        if *last == Some(rect) {
+            *frames += 1;
+        } else {
+            *last = Some(rect);
+            *frames = 0;
+        }
+        *frames >= PRESS_STEADY_FRAMES
     }
 
     /// Where to aim at a word's point (logical pixels): a spot of its disc that a click and a

@@ -666,6 +666,56 @@ mod viewer {
         }
     }
 
+    /// A view saved on other data is restored as far as it fits: a word or relation the data
+    /// lacks is a warning in the status line, and the camera is still restored.
+    #[test]
+    fn a_view_that_does_not_fit_the_data_warns_and_restores_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let view = serde_json::json!({
+            "embedscape_view": 1,
+            "data": "vectors other.txt",
+            "camera": {"focus": [0.5, 0.0, -0.5], "distance": 40.0, "yaw": 1.2, "pitch": 0.3},
+            "playhead_position": 20.0,
+            "selected_word": "zzzz",
+            "lens": "nope→nothing",
+            "axes": null,
+            "method": "pca",
+            "color_by": "category",
+            "lang": "zh"
+        });
+        std::fs::write(d.join("other.json"), view.to_string()).unwrap();
+        let script = format!("dump {}\nquit\n", d.join("state.json").display());
+        let view_path = d.join("other.json").display().to_string();
+        let args = ["--threads", "1", "--view", view_path.as_str()];
+        if run_session(d, &args, &script).is_none() {
+            return;
+        }
+        let state = read_json(&d.join("state.json"));
+        let errors: Vec<&str> = state["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e.as_str())
+            .collect();
+        for expected in [
+            "was saved on vectors other.txt",
+            "\"nope→nothing\"",
+            "\"zzzz\"",
+        ] {
+            assert!(
+                errors.iter().any(|e| e.contains(expected)),
+                "no warning with {expected}: {errors:?}"
+            );
+        }
+        assert_eq!(state["selected_word"], serde_json::Value::Null);
+        assert_eq!(state["lens"], serde_json::Value::Null);
+        assert_eq!(state["playhead_position"], 20.0);
+        assert_eq!(state["lang"], "Zh");
+        assert_eq!(state["camera"]["yaw"], 1.2);
+        assert_eq!(state["camera"]["distance"], 40.0);
+    }
+
     /// A view file that is not one stops `view` with an error naming the file.
     #[test]
     fn a_malformed_view_file_is_a_clear_error() {

@@ -55,6 +55,10 @@ pub struct RenderArgs {
     /// Keep the side panels and the timeline bar (default: a clean 3D view with labels).
     #[arg(long)]
     pub panels: bool,
+    /// Record through a saved view (`view`'s "Save view"): its camera, selection, lens or
+    /// axes, projection, colouring and language; --from and --to still set the snapshots.
+    #[arg(long, value_name = "FILE")]
+    pub view: Option<PathBuf>,
     /// Training settings (with --corpus or the demo).
     #[command(flatten)]
     pub training: super::window_training::WindowTrainingArgs,
@@ -115,6 +119,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         window_width,
         window_height,
         hide_panels: !args.panels,
+        view: args.view,
         recording: Some(RecordingSettings {
             output: args.output.clone(),
             frame_count: args.frames,

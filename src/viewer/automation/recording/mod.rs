@@ -159,6 +159,7 @@ fn drive_recording(
     mut cameras: Query<&mut OrbitCamera>,
     mut errors: MessageWriter<UserError>,
     mut exit: MessageWriter<AppExit>,
+    restore: Option<Res<crate::viewer::automation::saved_view::ViewRestore>>,
 ) {
     for StartRecording(settings) in starts.read() {
         if recorder.job.is_some() {
@@ -181,6 +182,10 @@ fn drive_recording(
     let Some(job) = recorder.job.as_mut() else {
         return;
     };
+    // A saved view given with `render --view` is restored before the first frame.
+    if matches!(job.stage, Stage::Preparing { .. }) && restore.is_some_and(|r| r.pending()) {
+        return;
+    }
     let outcome = step(
         job,
         &mut commands,

@@ -185,7 +185,8 @@ struct RestoreTargets<'w, 's> {
 }
 
 fn restore_view(restore: Option<ResMut<ViewRestore>>, mut targets: RestoreTargets) {
-    let Some(mut restore) = restore else {
+    // Read before writing, so a restored view leaves idle frames unchanged.
+    let Some(mut restore) = restore.filter(|r| r.pending()) else {
         return;
     };
     let restore = &mut *restore;
@@ -198,7 +199,14 @@ fn restore_view(restore: Option<ResMut<ViewRestore>>, mut targets: RestoreTarget
                 RunState::Finished | RunState::Cancelled | RunState::Failed
             );
             let model = &*targets.model;
-            if !ended || model.frames.is_empty() || model.pending() > 0 {
+            if ended && model.frames.is_empty() {
+                targets.errors.write(UserError(format!(
+                    "the view {name} was not restored: there is no data to show"
+                )));
+                restore.stage = Stage::Done;
+                return;
+            }
+            if !ended || model.pending() > 0 {
                 return;
             }
             let here = file::describe_source(&targets.run.source);

@@ -542,7 +542,8 @@ mod viewer {
     }
 
     /// `press` scrolls a panel to a widget out of view, `type` types into the focused search
-    /// field, and `scroll` turns the mouse wheel over the 3D view (the camera comes nearer).
+    /// field, and `scroll` turns the mouse wheel over the 3D view (the camera comes nearer) and
+    /// over a side panel (the camera stays).
     #[test]
     fn scripted_typing_scrolling_and_pressing_a_widget_out_of_view() {
         let dir = tempfile::tempdir().unwrap();
@@ -551,10 +552,12 @@ mod viewer {
         let script = format!(
             "train-until end\npress search a word (中文 or English)\ntype queen\nkey Enter\n\
              wait 10\ndump {typed}\nhover-word queen\ndump {before}\nscroll 3\nwait 5\n\
-             dump {after}\npress one-hot\nwait 10\ndump {one_hot}\nscreenshot {shot}\nquit\n",
+             dump {after}\nhover 150 300\nscroll -5\nwait 5\ndump {over_panel}\n\
+             press one-hot\nwait 10\ndump {one_hot}\nscreenshot {shot}\nquit\n",
             typed = out("typed.json"),
             before = out("before-scroll.json"),
             after = out("after-scroll.json"),
+            over_panel = out("over-panel.json"),
             one_hot = out("one-hot.json"),
             shot = out("one-hot.png"),
         );
@@ -579,6 +582,8 @@ mod viewer {
             (after / before - 0.729).abs() < 0.01,
             "camera distance {before} -> {after}"
         );
+        // The wheel over a side panel scrolls the panel, not the 3D view.
+        assert_eq!(distance("over-panel.json"), after);
         assert_eq!(read_json(&d.join("one-hot.json"))["view"], "OneHot");
         if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
             std::fs::copy(d.join("one-hot.png"), Path::new(&keep).join("one-hot.png")).unwrap();

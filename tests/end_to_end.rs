@@ -579,6 +579,204 @@ mod viewer {
             }
         }
     }
+
+    /// `press` scrolls a panel to a widget out of view, `type` types into the focused search
+    /// field, and `scroll` turns the mouse wheel over the 3D view (the camera comes nearer) and
+    /// over a side panel (the camera stays).
+    #[test]
+    fn scripted_typing_scrolling_and_pressing_a_widget_out_of_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let out = |name: &str| d.join(name).display().to_string();
+        let script = format!(
+            "train-until end\npress search a word (中文 or English)\ntype queen\nkey Enter\n\
+             wait 10\ndump {typed}\nhover-word queen\ndump {before}\nscroll 3\nwait 5\n\
+             dump {after}\nhover 150 300\nscroll -5\nwait 5\ndump {over_panel}\n\
+             press one-hot\nwait 10\ndump {one_hot}\nscreenshot {shot}\nquit\n",
+            typed = out("typed.json"),
+            before = out("before-scroll.json"),
+            after = out("after-scroll.json"),
+            over_panel = out("over-panel.json"),
+            one_hot = out("one-hot.json"),
+            shot = out("one-hot.png"),
+        );
+        // A short window: the display panel's "one-hot" lies below the fold of its panel.
+        let args = ["--lang", "en", "--threads", "1", "--size", "1100x520"];
+        if run_session(d, &args, &script).is_none() {
+            return;
+        }
+        let typed = read_json(&d.join("typed.json"));
+        assert_eq!(typed["selected_word"], "queen", "{typed:#}");
+        let distance = |name: &str| {
+            read_json(&d.join(name))["camera"]["distance"]
+                .as_f64()
+                .unwrap()
+        };
+        let (before, after) = (
+            distance("before-scroll.json"),
+            distance("after-scroll.json"),
+        );
+        // Three lines of wheel: 0.9^3 of the distance.
+        assert!(
+            (after / before - 0.729).abs() < 0.01,
+            "camera distance {before} -> {after}"
+        );
+        // The wheel over a side panel scrolls the panel, not the 3D view.
+        assert_eq!(distance("over-panel.json"), after);
+        assert_eq!(read_json(&d.join("one-hot.json"))["view"], "OneHot");
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            std::fs::copy(d.join("one-hot.png"), Path::new(&keep).join("one-hot.png")).unwrap();
+        }
+    }
+
+    /// A view saved in one session (snapshot 30, 法国 selected by typing, the capital lens, an
+    /// orbited camera, 中文) is what the next session opens with `view --view FILE`.
+    #[test]
+    fn a_saved_view_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let out = |name: &str| d.join(name).display().to_string();
+        let first = format!(
+            "train-until end\ntrain-until 30\nlens 国家→首都\n\
+             press search a word (中文 or English)\ntype 法国\nkey Enter\nwait 10\norbit 40\n\
+             lang zh\nsave-view {view}\ndump {dump}\nscreenshot {shot}\nquit\n",
+            view = out("lesson.view.json"),
+            dump = out("saved.json"),
+            shot = out("saved.png"),
+        );
+        if run_session(d, &["--lang", "en", "--threads", "1"], &first).is_none() {
+            return;
+        }
+        let second = format!(
+            "dump {dump}\nscreenshot {shot}\nquit\n",
+            dump = out("restored.json"),
+            shot = out("restored.png"),
+        );
+        let view = out("lesson.view.json");
+        let args = ["--lang", "en", "--threads", "1", "--view", view.as_str()];
+        run_session(d, &args, &second).unwrap();
+        let saved = read_json(&d.join("saved.json"));
+        let restored = read_json(&d.join("restored.json"));
+        assert_eq!(saved["selected_word"], "法国", "{saved:#}");
+        assert_eq!(saved["lens"], "国家→首都");
+        assert_eq!(saved["lang"], "Zh");
+        for field in [
+            "selected_word",
+            "lens",
+            "axes",
+            "projection_method",
+            "playhead_position",
+            "snapshot_index",
+            "lang",
+            "view",
+        ] {
+            assert_eq!(restored[field], saved[field], "{field}: {restored:#}");
+        }
+        assert_eq!(restored["playhead_position"], 30.0);
+        let camera = |dump: &serde_json::Value, key: &str| -> Vec<f64> {
+            match &dump["camera"][key] {
+                serde_json::Value::Array(values) => {
+                    values.iter().map(|v| v.as_f64().unwrap()).collect()
+                }
+                value => vec![value.as_f64().unwrap()],
+            }
+        };
+        for key in ["focus", "distance", "yaw", "pitch"] {
+            let (a, b) = (camera(&saved, key), camera(&restored, key));
+            let close = a
+                .iter()
+                .zip(&b)
+                .all(|(a, b)| (a - b).abs() <= 1e-3 * a.abs().max(1.0));
+            assert!(close, "camera {key}: saved {a:?}, restored {b:?}");
+        }
+        // The selected word is drawn where it was.
+        let spot = |dump: &serde_json::Value| screen_points(dump, &["selected"]);
+        let (was, is) = (spot(&saved), spot(&restored));
+        assert_eq!(was.len(), 1, "{saved:#}");
+        assert!(
+            (was[0].1 - is[0].1).abs() < 2.0 && (was[0].2 - is[0].2).abs() < 2.0,
+            "法国 drawn at {was:?}, then at {is:?}"
+        );
+        assert_points_drawn(&d.join("restored.png"), &restored, &["selected"]);
+        assert!(
+            restored["errors"].as_array().unwrap().is_empty(),
+            "{:#}",
+            restored["errors"]
+        );
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for name in ["saved.png", "restored.png"] {
+                std::fs::copy(d.join(name), Path::new(&keep).join(name)).unwrap();
+            }
+        }
+    }
+
+    /// A view saved on other data is restored as far as it fits: a word or relation the data
+    /// lacks is a warning in the status line, and the camera is still restored.
+    #[test]
+    fn a_view_that_does_not_fit_the_data_warns_and_restores_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let view = serde_json::json!({
+            "embedscape_view": 1,
+            "data": "vectors other.txt",
+            "camera": {"focus": [0.5, 0.0, -0.5], "distance": 40.0, "yaw": 1.2, "pitch": 0.3},
+            "playhead_position": 20.0,
+            "selected_word": "zzzz",
+            "lens": "nope→nothing",
+            "axes": null,
+            "method": "pca",
+            "color_by": "category",
+            "lang": "zh"
+        });
+        std::fs::write(d.join("other.json"), view.to_string()).unwrap();
+        let script = format!("dump {}\nquit\n", d.join("state.json").display());
+        let view_path = d.join("other.json").display().to_string();
+        let args = ["--threads", "1", "--view", view_path.as_str()];
+        if run_session(d, &args, &script).is_none() {
+            return;
+        }
+        let state = read_json(&d.join("state.json"));
+        let errors: Vec<&str> = state["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e.as_str())
+            .collect();
+        for expected in [
+            "was saved on vectors other.txt",
+            "\"nope→nothing\"",
+            "\"zzzz\"",
+        ] {
+            assert!(
+                errors.iter().any(|e| e.contains(expected)),
+                "no warning with {expected}: {errors:?}"
+            );
+        }
+        assert_eq!(state["selected_word"], serde_json::Value::Null);
+        assert_eq!(state["lens"], serde_json::Value::Null);
+        assert_eq!(state["playhead_position"], 20.0);
+        assert_eq!(state["lang"], "Zh");
+        assert_eq!(state["camera"]["yaw"], 1.2);
+        assert_eq!(state["camera"]["distance"], 40.0);
+    }
+
+    /// A view file that is not one stops `view` with an error naming the file.
+    #[test]
+    fn a_malformed_view_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let view = dir.path().join("broken.json");
+        std::fs::write(&view, "{\"camera\": 1}").unwrap();
+        let output = Command::new(binary())
+            .args(["view", "--view"])
+            .arg(&view)
+            .env("DISPLAY", "")
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let error = String::from_utf8_lossy(&output.stderr);
+        assert!(error.contains("broken.json is not a view file"), "{error}");
+        assert!(!error.contains("panicked"), "{error}");
+    }
 }
 
 #[test]

@@ -59,6 +59,10 @@ pub struct RenderArgs {
     /// frame, so the animation says how far training had come.
     #[arg(long)]
     pub caption: bool,
+    /// Record through a saved view (`view`'s "Save view"): its camera, selection, lens or
+    /// axes, projection, colouring and language; --from and --to still set the snapshots.
+    #[arg(long, value_name = "FILE")]
+    pub view: Option<PathBuf>,
     /// Training settings (with --corpus or the demo).
     #[command(flatten)]
     pub training: super::window_training::WindowTrainingArgs,
@@ -119,6 +123,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         window_width,
         window_height,
         hide_panels: !args.panels,
+        view: args.view,
         recording: Some(RecordingSettings {
             output: args.output.clone(),
             frame_count: args.frames,

@@ -17,11 +17,15 @@ const SCRIPT_HELP: &str =
   screenshot PATH        save the window as PNG (waits until it is written)
   record PATH            save an animation (.gif, or a folder of PNGs) as the export button does
   dump PATH              write the app's state as JSON
-  press LABEL            click the widget with this label (in the current language)
+  press LABEL            click the widget with this label (in the current language), scrolling
+                         its panel to it first; fails if it does not come into view
+  type TEXT              type TEXT into the focused field (press the field first)
+  scroll LINES           turn the mouse wheel at the cursor (positive zooms in; hover first)
   lens RELATION|off      view through a relation's lens (waits until every frame is redone)
   axes 'X[,Y]'|off       semantic axes, each WORD>WORD or a relation's name (waits likewise)
   lang zh|en             switch the interface language
   method pca|umap        choose the projection method (waits until every frame is redone)
+  save-view PATH         save what is on screen as a view file (open it with --view PATH)
   quit                   close the window";
 
 use super::load::TableArgs;
@@ -57,6 +61,11 @@ pub struct ViewArgs {
     /// quits.
     #[arg(long, value_name = "FILE", long_help = SCRIPT_HELP)]
     pub script: Option<PathBuf>,
+    /// Restore a saved view (camera, playhead, selection, lens or axes, projection, colouring,
+    /// language: the files panel's "Save view", or the script step `save-view`) once the data
+    /// is loaded. A word or relation the data lacks is a warning in the status line.
+    #[arg(long, value_name = "FILE")]
+    pub view: Option<PathBuf>,
     /// Interface language (default: from the system locale).
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
@@ -133,6 +142,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         relations: args.relations,
         metadata: args.table.metadata,
         script: args.script,
+        view: args.view,
         lang: args.lang.map(LangArg::to_lang),
         pretrained: args.pretrained,
         train,

@@ -34,6 +34,8 @@ pub enum ViewerError {
         path: std::path::PathBuf,
         source: self::automation::script::ScriptError,
     },
+    #[error(transparent)]
+    View(#[from] self::automation::saved_view::ViewFileError),
     #[error("the animation was not saved (see the log above)")]
     Recording,
     #[error("the script failed (see the log above)")]
@@ -49,6 +51,13 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
                 source,
             })?,
         ),
+        None => None,
+    };
+    let view = match &options.view {
+        Some(path) => Some((
+            path.clone(),
+            self::automation::saved_view::SavedView::read(path)?,
+        )),
         None => None,
     };
     let mut app = App::new();
@@ -74,6 +83,7 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     ))
     .insert_resource(ClearColor(Color::srgb(0.06, 0.07, 0.09)));
     add_viewer_plugins(&mut app, options.clone());
+    app.add_plugins(self::automation::saved_view::SavedViewPlugin::new(view));
     if let Some(script) = script {
         app.add_plugins(self::automation::script::ScriptPlugin::new(script));
     }

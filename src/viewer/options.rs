@@ -26,6 +26,8 @@ pub struct ViewerOptions {
     pub relations: Option<PathBuf>,
     pub metadata: Option<PathBuf>,
     pub script: Option<PathBuf>,
+    /// A saved view to restore once the data is loaded (`view --view FILE`).
+    pub view: Option<PathBuf>,
     /// Interface language; `None`: from the system locale.
     pub lang: Option<Lang>,
     /// Initialise training from these vectors instead of random ones.
@@ -54,6 +56,7 @@ impl Default for ViewerOptions {
             relations: None,
             metadata: None,
             script: None,
+            view: None,
             lang: None,
             pretrained: None,
             train: crate::train::TrainConfig::default(),

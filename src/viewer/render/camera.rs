@@ -1,5 +1,5 @@
-//! The orbit camera: left drag orbits, right or middle drag pans, the wheel zooms, a double
-//! click focuses a word. Until the user moves the camera it auto-fits the cloud and every word
+//! The orbit camera: left drag orbits, right or middle drag pans, the wheel zooms (over the 3D
+//! view only), a double click focuses a word. Until the user moves the camera it auto-fits the cloud and every word
 //! that must be seen ([`crate::viewer::render::framing`]), so the view follows the cloud as it grows out of the
 //! tiny random init; a new projection, lens or axes, or *Reset view*, fits it again, and a
 //! selection off screen brings the camera to it.
@@ -97,13 +97,23 @@ fn orbit_input(
     motion: Res<AccumulatedMouseMotion>,
     scroll: Res<AccumulatedMouseScroll>,
     egui_input: Option<Res<EguiWantsInput>>,
-    mut cameras: Query<&mut OrbitCamera>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    mut cameras: Query<(&mut OrbitCamera, &Camera)>,
 ) {
     if egui_input.is_some_and(|e| e.wants_pointer_input() || e.is_pointer_over_area()) {
         return;
     }
-    let Ok(mut orbit) = cameras.single_mut() else {
+    let Ok((mut orbit, camera)) = cameras.single_mut() else {
         return;
+    };
+    // The side panels are drawn inside egui's root area, which egui does not count as "over
+    // an area": a wheel turned over a panel scrolls the panel, and must not zoom the view too.
+    let cursor_in_view = match (
+        windows.single().ok().and_then(Window::cursor_position),
+        camera.logical_viewport_rect(),
+    ) {
+        (Some(cursor), Some(view)) => view.contains(cursor),
+        _ => true,
     };
     let delta = motion.delta;
     if buttons.pressed(MouseButton::Left) && delta != Vec2::ZERO {
@@ -124,7 +134,7 @@ fn orbit_input(
         MouseScrollUnit::Line => scroll.delta.y,
         MouseScrollUnit::Pixel => scroll.delta.y / 40.0,
     };
-    if lines != 0.0 {
+    if lines != 0.0 && cursor_in_view {
         orbit.radius = (orbit.radius * 0.9_f32.powf(lines)).clamp(0.5, 5_000.0);
         orbit.auto_fit = false;
     }

@@ -234,6 +234,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("Save neighbours", "保存近邻"),
     ("Save timeline", "保存时间线"),
     ("Save animation (GIF)", "保存动画（GIF）"),
+    ("Save view", "保存视图"),
+    (
+        "Saves the camera, playhead, selection, lens or axes, projection, colouring and language to a small JSON file; open it with embedscape view --view FILE.",
+        "把相机、播放位置、选中的词、透镜或语义轴、投影方法、着色方式和界面语言保存到一个小 JSON 文件；用 embedscape view --view 文件 打开。",
+    ),
     ("Preparing the animation…", "正在准备动画…"),
     ("Recording frame {} of {}…", "正在录制第 {} / {} 帧…"),
     ("Finishing the animation…", "正在完成动画…"),

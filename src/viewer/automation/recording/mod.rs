@@ -152,6 +152,8 @@ struct RecordingInputs<'w, 's> {
     starts: MessageReader<'w, 's, StartRecording>,
     model: Res<'w, SpaceModel>,
     run: Res<'w, TrainingRun>,
+    /// A saved view being restored (`render --view`): the first frame waits for it.
+    restore: Option<Res<'w, crate::viewer::automation::saved_view::ViewRestore>>,
 }
 
 /// What a recording reports when it ends: an error for the status line, and the app's exit
@@ -175,6 +177,7 @@ fn drive_recording(
         mut starts,
         model,
         run,
+        restore,
     } = inputs;
     let RecordingOutcomes {
         mut errors,
@@ -201,6 +204,10 @@ fn drive_recording(
     let Some(job) = recorder.job.as_mut() else {
         return;
     };
+    // A saved view given with `render --view` is restored before the first frame.
+    if matches!(job.stage, Stage::Preparing { .. }) && restore.is_some_and(|r| r.pending()) {
+        return;
+    }
     let outcome = step(
         job,
         &mut commands,

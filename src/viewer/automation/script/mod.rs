@@ -6,12 +6,16 @@
 //! click-word 法国       # move the real cursor onto the word's point, press and release
 //! click 640 400        # the same at a window position (logical pixels)
 //! key Escape           # press and release a key
+//! type 法国             # type text into the focused field, a key press per character
+//! scroll 3             # turn the mouse wheel at the cursor (3 lines: zoom in)
 //! wait 30              # let 30 frames pass
 //! orbit 120            # turn the camera a little every frame for 120 frames
 //! screenshot out.png   # save the window (waits until it is written)
 //! record out.gif       # save an animation as the export button does (waits until written)
-//! dump state.json      # the app state as JSON (see `dump.rs`)
-//! press 4 king − man + woman   # click the widget with this label (current language)
+//! dump state.json      # the app state as JSON (see `dump`)
+//! save-view lesson.json # save what is on screen as a view file (`view --view FILE`)
+//! press 4 king − man + woman   # click the widget with this label (current language),
+//!                      # scrolling its panel to it first
 //! lens 国家→首都         # view through a relation's lens (`lens off`: back to PCA); waits
 //!                      # until every frame is redone
 //! axes man>woman,国家→首都   # semantic axes X[,Y] (`axes off`: back to PCA); waits likewise
@@ -20,37 +24,32 @@
 //! quit
 //! ```
 //!
-//! Clicks and keys go through bevy's input messages and the window-event stream, so picking
-//! and egui are exercised exactly as a user's input would. Parsing lives in [`parse`], the
-//! dump in [`dump`]; this file runs the steps, each with a small state of its own.
+//! A script is data ([`Step`], parsed in [`parse`]); this file runs it: one step at a time,
+//! each handled by a small function of its family, which owns the system parameters that
+//! family needs and acts through other plugins' messages and resources, never their internals:
+//! input steps ([`input`]: real cursor, button, key, text and wheel input, so picking and egui
+//! are exercised exactly as a user's input would), view steps ([`view_steps`]: analysis
+//! settings, language, camera), playback steps ([`playback_steps`]) and file steps
+//! ([`file_steps`]: screenshot, animation, dump, saved view). The dump is assembled in
+//! [`dump`] from pieces grouped by the plugin they come from.
 
 mod dump;
+mod file_steps;
+mod input;
 mod parse;
+mod playback_steps;
+mod view_steps;
 
 pub use parse::{Script, ScriptError, Step};
 
-use bevy::ecs::system::SystemParam;
-use bevy::input::ButtonState;
-use bevy::input::keyboard::KeyboardInput;
-use bevy::input::mouse::MouseButtonInput;
 use bevy::prelude::*;
-use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
 
-use crate::viewer::automation::recording::RecordingStatus;
-use crate::viewer::automation::screenshots::{ScreenshotLog, request_screenshot};
-use crate::viewer::core::bridge::RunState;
-use crate::viewer::core::compare::ComparePhase;
-use crate::viewer::core::model::ModelRequest;
-use crate::viewer::core::playback::{DisplayedCloud, Playhead};
-use crate::viewer::render::camera::OrbitCamera;
-use crate::viewer::render::picking::spot_that_picks;
-use crate::viewer::render::points::PointStyles;
+use crate::viewer::core::playback::DisplayedCloud;
 use crate::viewer::render::screen::ScreenProjection;
-use crate::viewer::ui::i18n::Lang;
-use crate::viewer::ui::panels::Pressables;
-use crate::viewer::ui::panels::files::ExportRequest;
-use dump::{DumpSources, dump_state};
-use parse::logical_key;
+use file_steps::FileSteps;
+use input::InputSteps;
+use playback_steps::PlaybackSteps;
+use view_steps::{SettingsChange, ViewSteps};
 
 /// Frames to let pass before the first screenshot: meshes and pipelines appear a few to ~20
 /// frames after start, and the camera eases onto the cloud.
@@ -84,8 +83,11 @@ enum StepState {
     Recording { frames: u32 },
     /// New settings were asked for; wait until every frame is re-analysed.
     Reanalysing,
+    /// A file (dump, view) was asked for when its writer had written this many; wait for it.
+    Writing { written_before: usize },
 }
 
+/// The script and where it stands.
 #[derive(Resource)]
 struct ScriptRunner {
     steps: Vec<Step>,
@@ -100,6 +102,43 @@ struct ScriptRunner {
     step_started_secs: f64,
 }
 
+impl ScriptRunner {
+    fn new(steps: Vec<Step>) -> Self {
+        Self {
+            steps,
+            view_key: None,
+            steady_frames: 0,
+            current: 0,
+            state: StepState::Fresh,
+            frames_in_step: 0,
+            frames_total: 0,
+            step_started_secs: 0.0,
+        }
+    }
+
+    /// Counts the frames the 3D view has stood still.
+    fn watch_view(&mut self, view_key: (Mat4, u64, u32)) {
+        if self.view_key == Some(view_key) {
+            self.steady_frames += 1;
+        } else {
+            self.view_key = Some(view_key);
+            self.steady_frames = 0;
+        }
+    }
+
+    /// Whether the view has rested long enough to be captured (a screenshot, a dump): a
+    /// playing timeline never rests, and a step does not wait for it forever.
+    fn view_at_rest(&self, playing: bool) -> bool {
+        self.steady_frames >= DUMP_STEADY_FRAMES || playing || self.frames_in_step > 600
+    }
+
+    fn next_step(&mut self) {
+        self.current += 1;
+        self.state = StepState::Fresh;
+        self.frames_in_step = 0;
+    }
+}
+
 /// Runs a [`Script`], one step at a time, then exits.
 pub struct ScriptPlugin {
     script: Script,
@@ -111,6 +150,15 @@ impl ScriptPlugin {
     }
 }
 
+/// The script's systems, in order within [`crate::viewer::sets::ViewerSet::Input`].
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+enum ScriptSet {
+    /// The runner: one step's handler a frame.
+    Run,
+    /// Writers of what the steps asked for (dumps), in the same frame.
+    Write,
+}
+
 impl Plugin for ScriptPlugin {
     fn build(&self, app: &mut App) {
         // A scripted session runs on a fixed clock: every frame advances the app's time by
@@ -120,95 +168,26 @@ impl Plugin for ScriptPlugin {
         app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
             std::time::Duration::from_secs_f64(SCRIPTED_FRAME_SECS),
         ))
-        .insert_resource(ScriptRunner {
-            steps: self.script.steps.clone(),
-            view_key: None,
-            steady_frames: 0,
-            current: 0,
-            state: StepState::Fresh,
-            frames_in_step: 0,
-            frames_total: 0,
-            step_started_secs: 0.0,
-        })
-        .add_systems(
+        .insert_resource(ScriptRunner::new(self.script.steps.clone()))
+        .configure_sets(
             Update,
-            run_script
+            (ScriptSet::Run, ScriptSet::Write)
+                .chain()
                 .in_set(crate::viewer::sets::ViewerSet::Input)
                 .after(crate::viewer::sets::ViewerSet::Ingest),
-        );
+        )
+        .add_plugins(dump::DumpPlugin)
+        .add_systems(Update, run_script.in_set(ScriptSet::Run));
     }
 }
 
-fn left_button(state: ButtonState, window: Entity) -> MouseButtonInput {
-    MouseButtonInput {
-        button: MouseButton::Left,
-        state,
-        window,
-    }
-}
-
-/// The messages a script writes as if a user had acted.
-#[derive(SystemParam)]
-struct InputInjector<'w> {
-    cursor_moves: MessageWriter<'w, CursorMoved>,
-    buttons: MessageWriter<'w, MouseButtonInput>,
-    keys: MessageWriter<'w, KeyboardInput>,
-    /// egui reads the combined window-event stream rather than the per-kind messages, so every
-    /// injected input is written to both, as winit does.
-    window_events: MessageWriter<'w, WindowEvent>,
-}
-
-impl InputInjector<'_> {
-    fn move_cursor(&mut self, window: Entity, at: Vec2) {
-        let moved = CursorMoved {
-            window,
-            position: at,
-            delta: None,
-        };
-        self.window_events
-            .write(WindowEvent::CursorMoved(moved.clone()));
-        self.cursor_moves.write(moved);
-    }
-
-    fn left_button(&mut self, window: Entity, state: ButtonState) {
-        let button = left_button(state, window);
-        self.window_events
-            .write(WindowEvent::MouseButtonInput(button));
-        self.buttons.write(button);
-    }
-
-    fn key(&mut self, window: Entity, code: KeyCode, state: ButtonState) {
-        let key = KeyboardInput {
-            key_code: code,
-            logical_key: logical_key(code),
-            state,
-            text: None,
-            repeat: false,
-            window,
-        };
-        self.window_events
-            .write(WindowEvent::KeyboardInput(key.clone()));
-        self.keys.write(key);
-    }
-}
-
-/// What a step may read or change besides input.
-#[derive(SystemParam)]
-struct StepContext<'w, 's> {
-    commands: Commands<'w, 's>,
-    /// Wall-clock time: step timeouts are real seconds, whatever the scripted clock says.
+/// The wall clock and what the 3D view shows: the runner times steps out in real seconds,
+/// whatever the scripted clock says, and waits for the view to rest before clicks and captures.
+#[derive(bevy::ecs::system::SystemParam)]
+struct ViewWatch<'w> {
     time: Res<'w, Time<Real>>,
     cloud: Res<'w, DisplayedCloud>,
     screen: Res<'w, ScreenProjection>,
-    screenshots: ResMut<'w, ScreenshotLog>,
-    exports: MessageWriter<'w, ExportRequest>,
-    recording: Res<'w, RecordingStatus>,
-    cameras: Query<'w, 's, &'static mut OrbitCamera>,
-    exit: MessageWriter<'w, AppExit>,
-    pressables: Option<Res<'w, Pressables>>,
-    model_requests: MessageWriter<'w, ModelRequest>,
-    lang: ResMut<'w, Lang>,
-    styles: Option<Res<'w, PointStyles>>,
 }
 
 /// What a step did this frame.
@@ -220,245 +199,72 @@ enum Progress {
 
 fn run_script(
     mut runner: ResMut<ScriptRunner>,
-    mut cx: StepContext,
-    mut playhead: ResMut<Playhead>,
-    sources: DumpSources,
-    mut window: Single<(Entity, &mut Window), With<PrimaryWindow>>,
-    mut inject: InputInjector,
+    watch: ViewWatch,
+    mut exit: MessageWriter<AppExit>,
+    mut input: InputSteps,
+    mut view: ViewSteps,
+    mut playback: PlaybackSteps,
+    mut files: FileSteps,
 ) {
     runner.frames_total += 1;
-    let view_key = (
-        cx.screen.clip_from_world,
-        cx.cloud.generation,
-        cx.cloud.t.to_bits(),
-    );
-    if runner.view_key == Some(view_key) {
-        runner.steady_frames += 1;
-    } else {
-        runner.view_key = Some(view_key);
-        runner.steady_frames = 0;
-    }
+    runner.watch_view((
+        watch.screen.clip_from_world,
+        watch.cloud.generation,
+        watch.cloud.t.to_bits(),
+    ));
     let Some(step) = runner.steps.get(runner.current).cloned() else {
         return;
     };
     if runner.frames_in_step == 0 {
-        runner.step_started_secs = cx.time.elapsed_secs_f64();
+        runner.step_started_secs = watch.time.elapsed_secs_f64();
         info!("script step {}: {step:?}", runner.current + 1);
     }
     runner.frames_in_step += 1;
-    if cx.time.elapsed_secs_f64() - runner.step_started_secs > STEP_TIMEOUT_SECS {
+    if watch.time.elapsed_secs_f64() - runner.step_started_secs > STEP_TIMEOUT_SECS {
         error!("script step {} timed out: {step:?}", runner.current + 1);
-        cx.exit.write(AppExit::from_code(2));
+        exit.write(AppExit::from_code(2));
         return;
     }
-    let (window_entity, window) = &mut *window;
-    let window_entity = *window_entity;
     let runner = &mut *runner;
+    let playing = playback.playing();
     let progress = match &step {
-        Step::TrainUntil(target) => train_until(*target, &sources, &mut playhead),
-        Step::ClickWord(word) => {
-            let Some(row) = sources.model.row_of(word) else {
-                fail(
-                    &mut cx,
-                    format!("click-word: {word:?} is not a word of this space"),
-                );
-                return;
-            };
-            let target = window_position_of(&cx, &sources, row);
-            match click(runner, target, true, window_entity, window, &mut inject) {
-                // A person sees what the click picked: name the word that was hit instead.
-                Progress::Done if sources.selection.row != Some(row) => {
-                    let picked = sources
-                        .selection
-                        .row
-                        .and_then(|r| sources.model.words.get(r))
-                        .map_or("nothing".to_owned(), |w| format!("{w:?}"));
-                    Progress::Failed(format!(
-                        "click-word {word:?} at {target:?} picked {picked} (another point is drawn over it)"
-                    ))
-                }
-                progress => progress,
-            }
-        }
-        Step::Click(at) => click(runner, Some(*at), true, window_entity, window, &mut inject),
-        Step::HoverWord(word) => {
-            let Some(row) = sources.model.row_of(word) else {
-                fail(
-                    &mut cx,
-                    format!("hover-word: {word:?} is not a word of this space"),
-                );
-                return;
-            };
-            let target = window_position_of(&cx, &sources, row);
-            hover(runner, target, window_entity, window, &mut inject)
-        }
-        Step::Hover(at) => hover(runner, Some(*at), window_entity, window, &mut inject),
-        Step::Press(text) => {
-            let target = cx.pressables.as_ref().and_then(|p| {
-                p.0.iter()
-                    .find(|(label, _)| label == text)
-                    .map(|(_, rect)| Vec2::new(rect.center().x, rect.center().y))
-            });
-            if target.is_none() && runner.frames_in_step > 120 {
-                let known: Vec<String> = cx
-                    .pressables
-                    .as_ref()
-                    .map(|p| p.0.iter().map(|(l, _)| l.clone()).collect())
-                    .unwrap_or_default();
-                fail(
-                    &mut cx,
-                    format!("press: no widget labelled {text:?} (visible: {known:?})"),
-                );
-                return;
-            }
-            click(runner, target, false, window_entity, window, &mut inject)
-        }
-        // Like `method`: ask, then wait until every snapshot is seen through the lens.
-        Step::Lens(relation) => match runner.state {
-            StepState::Fresh => {
-                let mut settings = sources.model.settings.clone();
-                settings.lens = relation.clone();
-                settings.axes = None;
-                cx.model_requests.write(ModelRequest::SetSettings(settings));
-                runner.state = StepState::Reanalysing;
-                Progress::Continue
-            }
-            _ => {
-                done_if(sources.model.settings.lens == *relation && sources.model.fully_analysed())
-            }
-        },
-        Step::Axes(spec) => match runner.state {
-            StepState::Fresh => {
-                let mut settings = sources.model.settings.clone();
-                settings.axes = spec.clone();
-                settings.lens = None;
-                cx.model_requests.write(ModelRequest::SetSettings(settings));
-                runner.state = StepState::Reanalysing;
-                Progress::Continue
-            }
-            _ => done_if(sources.model.settings.axes == *spec && sources.model.fully_analysed()),
-        },
-        Step::Lang(lang) => {
-            cx.lang.set_if_neq(*lang);
-            Progress::Done
-        }
-        Step::Key(code) => match runner.state {
-            StepState::Fresh => {
-                inject.key(window_entity, *code, ButtonState::Pressed);
-                runner.state = StepState::KeyDown;
-                Progress::Continue
-            }
-            StepState::KeyDown => {
-                inject.key(window_entity, *code, ButtonState::Released);
-                runner.state = StepState::Settling { frames: 0 };
-                Progress::Continue
-            }
-            _ => settle(runner, 3),
-        },
+        Step::TrainUntil(target) => playback.train_until(*target),
         Step::Wait(frames) => done_if(runner.frames_in_step > *frames),
-        Step::Orbit(frames) => {
-            for mut orbit in &mut cx.cameras {
-                orbit.yaw += 0.01;
-                orbit.auto_fit = false;
-            }
-            done_if(runner.frames_in_step > *frames)
-        }
-        // A screenshot, like a dump, waits for the view to rest (the camera easing onto a
-        // scrubbed-to frame), unless a timeline is playing.
-        Step::Screenshot(path) => match runner.state {
-            StepState::Fresh
-                if runner.frames_total >= SCENE_READY_FRAMES
-                    && (runner.steady_frames >= DUMP_STEADY_FRAMES
-                        || playhead.playing
-                        || runner.frames_in_step > 600) =>
-            {
-                request_screenshot(&mut cx.commands, &mut cx.screenshots, path.clone());
-                runner.state = StepState::Capturing;
-                Progress::Continue
-            }
-            StepState::Capturing => {
-                done_if(cx.screenshots.written_count() >= cx.screenshots.requested)
-            }
-            _ => Progress::Continue,
-        },
-        Step::Record(path) => match (runner.state.clone(), &*cx.recording) {
-            (StepState::Fresh, _) if runner.frames_total >= SCENE_READY_FRAMES => {
-                cx.exports.write(ExportRequest::Animation(path.clone()));
-                runner.state = StepState::Recording { frames: 0 };
-                Progress::Continue
-            }
-            // The status of an earlier recording lingers until this one has started.
-            (StepState::Recording { frames }, status) if frames > 2 => match status {
-                RecordingStatus::Saved { .. } => Progress::Done,
-                RecordingStatus::Failed(message) => Progress::Failed(message.clone()),
-                _ => Progress::Continue,
-            },
-            (StepState::Recording { frames }, _) => {
-                runner.state = StepState::Recording { frames: frames + 1 };
-                Progress::Continue
-            }
-            _ => Progress::Continue,
-        },
-        // Like a click, a dump waits for the view to rest, so the positions it reports are
-        // where a screenshot taken next finds the points. (A playing timeline never rests:
-        // then the dump is of the moment.)
-        Step::Dump(path)
-            if runner.steady_frames >= DUMP_STEADY_FRAMES
-                || playhead.playing
-                || runner.frames_in_step > 600 =>
-        {
-            match dump_state(&sources, &playhead, *cx.lang, path) {
-                Ok(()) => Progress::Done,
-                Err(message) => Progress::Failed(message),
-            }
-        }
-        Step::Dump(_) => Progress::Continue,
-        Step::Method(method) => match runner.state {
-            StepState::Fresh => {
-                let settings = crate::space::AnalysisSettings {
-                    method: *method,
-                    ..sources.model.settings.clone()
-                };
-                cx.model_requests
-                    .write(crate::viewer::core::model::ModelRequest::SetSettings(
-                        settings,
-                    ));
-                runner.state = StepState::Reanalysing;
-                Progress::Continue
-            }
-            _ => {
-                done_if(sources.model.settings.method == *method && sources.model.fully_analysed())
-            }
-        },
+        Step::ClickWord(word) => input.click_word(runner, word),
+        Step::Click(at) => input.click_at(runner, *at),
+        Step::HoverWord(word) => input.hover_word(runner, word),
+        Step::Hover(at) => input.hover_at(runner, *at),
+        Step::Press(label) => input.press(runner, label),
+        Step::Key(code) => input.key(runner, *code),
+        Step::Type(text) => input.type_text(runner, text),
+        Step::Scroll(lines) => input.scroll(runner, *lines),
+        Step::Lens(relation) => view.reanalyse(runner, SettingsChange::Lens(relation)),
+        Step::Axes(spec) => view.reanalyse(runner, SettingsChange::Axes(spec)),
+        Step::Method(method) => view.reanalyse(runner, SettingsChange::Method(*method)),
+        Step::Lang(lang) => view.lang(*lang),
+        Step::Orbit(frames) => view.orbit(runner, *frames),
+        Step::Screenshot(path) => files.screenshot(runner, playing, path),
+        Step::Record(path) => files.record(runner, path),
+        Step::Dump(path) => files.dump(runner, playing, path),
+        Step::SaveView(path) => files.save_view(runner, path),
         Step::Quit => {
-            cx.exit.write(AppExit::Success);
+            exit.write(AppExit::Success);
             Progress::Done
         }
     };
     match progress {
         Progress::Continue => {}
-        Progress::Failed(message) => fail(&mut cx, message),
+        Progress::Failed(message) => {
+            error!("script step failed: {message}");
+            exit.write(AppExit::from_code(3));
+        }
         Progress::Done => {
-            runner.current += 1;
-            runner.state = StepState::Fresh;
-            runner.frames_in_step = 0;
+            runner.next_step();
             if runner.current == runner.steps.len() && !matches!(step, Step::Quit) {
                 info!("script finished");
             }
         }
     }
-}
-
-/// Where to aim at a word's point (logical pixels): a spot of its disc that a click and a hover
-/// pick, as a person would aim; `None` when it is off screen or wholly covered.
-fn window_position_of(cx: &StepContext, sources: &DumpSources, row: usize) -> Option<Vec2> {
-    let styles = cx.styles.as_ref().map_or(&[][..], |s| &s.styles[..]);
-    spot_that_picks(&sources.model, &cx.cloud, &cx.screen, styles, row)
-}
-
-fn fail(cx: &mut StepContext, message: String) {
-    error!("script step failed: {message}");
-    cx.exit.write(AppExit::from_code(3));
 }
 
 fn done_if(done: bool) -> Progress {
@@ -477,101 +283,5 @@ fn settle(runner: &mut ScriptRunner, frames: u32) -> Progress {
             done_if(*n > frames)
         }
         _ => Progress::Continue,
-    }
-}
-
-fn train_until(target: Option<usize>, sources: &DumpSources, playhead: &mut Playhead) -> Progress {
-    let run_state = sources.run.state;
-    let ended = matches!(
-        run_state,
-        RunState::Finished | RunState::Cancelled | RunState::Failed
-    );
-    let frames = sources.model.frames.len();
-    // A run has ended only once every snapshot it produced is analysed and on screen, and a
-    // comparison only once both of its runs have.
-    let comparing = matches!(
-        sources.comparison.phase,
-        ComparePhase::Random | ComparePhase::Pretrained
-    );
-    let analysed = sources.model.pending() == 0 && !comparing;
-    let reached = match target {
-        Some(n) => frames > n,
-        None => ended && analysed,
-    };
-    if !(reached || ended && analysed) {
-        return Progress::Continue;
-    }
-    let last = frames.saturating_sub(1);
-    let frame = target.map_or(last, |n| n.min(last));
-    // The script takes the playhead over, as a user scrubbing would.
-    playhead.playing = false;
-    playhead.scrub_to(frame as f32, frames);
-    playhead.follow_latest = target.is_none();
-    Progress::Done
-}
-
-/// Rests the cursor on the target once the view stands still, then lets the app notice.
-fn hover(
-    runner: &mut ScriptRunner,
-    target: Option<Vec2>,
-    window_entity: Entity,
-    window: &mut Window,
-    inject: &mut InputInjector,
-) -> Progress {
-    match (runner.state.clone(), target) {
-        (StepState::Fresh, Some(at)) if runner.steady_frames >= CLICK_STEADY_FRAMES => {
-            window.set_cursor_position(Some(at));
-            inject.move_cursor(window_entity, at);
-            runner.state = StepState::Settling { frames: 0 };
-            Progress::Continue
-        }
-        (StepState::Fresh, None) if runner.frames_in_step > 300 => {
-            Progress::Failed("the hover target never appeared on screen".into())
-        }
-        (StepState::Fresh, _) => Progress::Continue,
-        _ => settle(runner, 3),
-    }
-}
-
-/// Aims at the target until it stands still (the camera eases onto the cloud and the playhead
-/// glides: a click on a moving point would land on another), then presses and releases.
-fn click(
-    runner: &mut ScriptRunner,
-    target: Option<Vec2>,
-    in_3d_view: bool,
-    window_entity: Entity,
-    window: &mut Window,
-    inject: &mut InputInjector,
-) -> Progress {
-    match runner.state.clone() {
-        StepState::Fresh => {
-            runner.state = StepState::Aiming;
-            Progress::Continue
-        }
-        StepState::Aiming => {
-            // The view must have stood still (camera, frame pair, playhead) for a few frames,
-            // so the point under the cursor at release is the one aimed at now.
-            // (Widgets do not move with the view.)
-            let steady = !in_3d_view || runner.steady_frames >= CLICK_STEADY_FRAMES;
-            match target {
-                Some(at) if steady || runner.frames_in_step > 600 => {
-                    window.set_cursor_position(Some(at));
-                    inject.move_cursor(window_entity, at);
-                    inject.left_button(window_entity, ButtonState::Pressed);
-                    runner.state = StepState::Pressed;
-                    Progress::Continue
-                }
-                None if runner.frames_in_step > 300 => {
-                    Progress::Failed("the click target never appeared on screen".into())
-                }
-                _ => Progress::Continue,
-            }
-        }
-        StepState::Pressed => {
-            inject.left_button(window_entity, ButtonState::Released);
-            runner.state = StepState::Settling { frames: 0 };
-            Progress::Continue
-        }
-        _ => settle(runner, 4),
     }
 }

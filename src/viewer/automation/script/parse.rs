@@ -24,8 +24,14 @@ pub enum Step {
     /// Save an animation as the "Save animation (GIF)" button does (waits until written).
     Record(PathBuf),
     Dump(PathBuf),
-    /// Click the visible widget whose label is this text (in the current language).
+    /// Click the widget whose label is this text (in the current language), scrolling it into
+    /// view first when its panel is scrolled away from it.
     Press(String),
+    /// Type this text into the focused field, one key press per character.
+    Type(String),
+    /// Turn the mouse wheel at the cursor by this many lines (positive: away from the user,
+    /// which zooms the 3D view in).
+    Scroll(f32),
     /// View through the lens of this relation (`None`: back to PCA).
     Lens(Option<String>),
     /// Semantic axes `X[,Y]` (`None`: back to PCA).
@@ -34,12 +40,14 @@ pub enum Step {
     Lang(crate::viewer::ui::i18n::Lang),
     /// Switch the projection method and wait until every snapshot is re-analysed with it.
     Method(crate::space::ProjectionMethod),
+    /// Save what is on screen as a view file (as the files panel's *Save view* does).
+    SaveView(PathBuf),
     Quit,
 }
 
 /// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
 /// them all.
-pub const STEP_NAMES: [&str; 17] = [
+pub const STEP_NAMES: [&str; 20] = [
     "train-until",
     "click-word",
     "click",
@@ -52,10 +60,13 @@ pub const STEP_NAMES: [&str; 17] = [
     "record",
     "dump",
     "press",
+    "type",
+    "scroll",
     "lens",
     "axes",
     "lang",
     "method",
+    "save-view",
     "quit",
 ];
 
@@ -124,6 +135,16 @@ impl Script {
                 "record" if !rest.is_empty() => Step::Record(rest.into()),
                 "dump" if !rest.is_empty() => Step::Dump(rest.into()),
                 "press" if !rest.is_empty() => Step::Press(rest.to_owned()),
+                "type" if !rest.is_empty() => Step::Type(rest.to_owned()),
+                "scroll" => Step::Scroll(
+                    rest.parse()
+                        .ok()
+                        .filter(|lines: &f32| lines.is_finite())
+                        .ok_or_else(|| {
+                            syntax(format!("scroll needs a number of lines, got {rest:?}"))
+                        })?,
+                ),
+                "save-view" if !rest.is_empty() => Step::SaveView(rest.into()),
                 "lens" if !rest.is_empty() => Step::Lens((rest != "off").then(|| rest.to_owned())),
                 "axes" if !rest.is_empty() => Step::Axes((rest != "off").then(|| rest.to_owned())),
                 "lang" => Step::Lang(
@@ -191,7 +212,8 @@ mod tests {
         let script = Script::parse(
             "# demo\ntrain-until 3\ntrain-until end\nclick-word 法国\nclick 10 20.5\nkey Escape\n\
              wait 5 # frames\norbit 2\nscreenshot a.png\nrecord a.gif\ndump s.json\npress 1 One-hot\n\
-             lens 国家→首都\nlens off\nlang zh\nmethod umap\nquit\n",
+             lens 国家→首都\nlens off\nlang zh\nmethod umap\ntype 法国\nscroll -2.5\n\
+             save-view v.json\nquit\n",
         )
         .unwrap();
         assert_eq!(
@@ -212,6 +234,9 @@ mod tests {
                 Step::Lens(None),
                 Step::Lang(crate::viewer::ui::i18n::Lang::Zh),
                 Step::Method(crate::space::ProjectionMethod::Umap),
+                Step::Type("法国".into()),
+                Step::Scroll(-2.5),
+                Step::SaveView("v.json".into()),
                 Step::Quit,
             ]
         );
@@ -224,5 +249,9 @@ mod tests {
         assert!(Script::parse("fly away").is_err());
         assert!(Script::parse("key NoSuchKey").is_err());
         assert!(Script::parse("method tsne").is_err());
+        assert!(Script::parse("type").is_err());
+        assert!(Script::parse("scroll up").is_err());
+        assert!(Script::parse("scroll NaN").is_err());
+        assert!(Script::parse("save-view").is_err());
     }
 }

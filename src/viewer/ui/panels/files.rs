@@ -32,6 +32,8 @@ pub enum ExportRequest {
     Animation(PathBuf),
     /// The same with a caption in every frame: the snapshot and epoch it shows.
     CaptionedAnimation(PathBuf),
+    /// What is on screen as a view file (written by the saved-view plugin).
+    View(PathBuf),
 }
 
 /// What the files panel reads and sends.
@@ -152,6 +154,13 @@ impl FilesPanel {
                         ExportRequest::Animation(path.clone())
                     });
                 }
+                if ui
+                    .button(lang.tr("Save view"))
+                    .on_hover_text(lang.tr("Saves the camera, playhead, selection, lens or axes, projection, colouring and language to a small JSON file; open it with embedscape view --view FILE."))
+                    .clicked()
+                {
+                    cx.exports.write(ExportRequest::View(path.clone()));
+                }
             });
         });
         let caption = ui
@@ -264,6 +273,8 @@ fn run_exports(
                 }));
                 Ok(())
             }
+            // The saved-view plugin writes it.
+            ExportRequest::View(_) => Ok(()),
         };
         if let Err(message) = result {
             errors.write(UserError(message));

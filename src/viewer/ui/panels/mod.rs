@@ -76,14 +76,17 @@ pub struct PanelMessages<'w> {
 pub struct PressList(Vec<(String, egui::Rect)>);
 
 impl PressList {
-    /// Records a widget a script can press by its label, and passes it on.
+    /// Records a widget a script can press by its label (`press TEXT`), scrolling to it when
+    /// a script asks (`ui::scroll_request`), and passes it on.
     pub fn add(&mut self, label: &str, response: egui::Response) -> egui::Response {
-        self.0.push((label.to_owned(), response.rect));
+        let shown = crate::viewer::ui::scroll_request::shown_rect(label, &response);
+        self.0.push((label.to_owned(), shown));
         response
     }
 }
 
-/// The widgets of the last frame a script can press: label and rectangle (logical pixels).
+/// The widgets of the last frame a script can press: label and rectangle (logical pixels),
+/// `Rect::NOTHING` for one its panel does not wholly show (scrolled away).
 #[derive(Resource, Debug, Default)]
 pub struct Pressables(pub Vec<(String, egui::Rect)>);
 
@@ -219,6 +222,7 @@ impl<'w> Shared<'_, '_, 'w> {
             lang: self.edits.lang,
             selection: &mut self.edits.selection,
             select: &mut self.messages.select,
+            pressed: self.pressed,
         }
     }
 

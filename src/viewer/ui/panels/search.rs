@@ -18,6 +18,7 @@ pub struct SearchContext<'a, 'w> {
     pub lang: Lang,
     pub selection: &'a mut Selection,
     pub select: &'a mut MessageWriter<'w, SelectWord>,
+    pub pressed: &'a mut super::PressList,
 }
 
 #[derive(Default)]
@@ -52,11 +53,14 @@ pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(u
 impl SearchPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut SearchContext) {
         let lang = cx.lang;
-        let response = ui.add(
+        let hint = lang.tr("search a word (中文 or English)");
+        let field = ui.add(
             egui::TextEdit::singleline(&mut self.query)
-                .hint_text(lang.tr("search a word (中文 or English)"))
+                .hint_text(hint)
                 .desired_width(f32::INFINITY),
         );
+        // A script presses the field by its hint, then types (`press`, `type`).
+        let response = cx.pressed.add(hint, field);
         let matches = completions(&cx.model.words, &self.query, 8);
         if response.lost_focus()
             && ui.input(|i| i.key_pressed(egui::Key::Enter))

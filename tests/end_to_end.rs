@@ -425,7 +425,15 @@ mod viewer {
         let output = Command::new("xvfb-run")
             .args(["-a", "-s", "-screen 0 1400x860x24"])
             .arg(binary())
-            .args(["view", "--lang", "zh", "--threads", "1", "--script", "session.txt"])
+            .args([
+                "view",
+                "--lang",
+                "zh",
+                "--threads",
+                "1",
+                "--script",
+                "session.txt",
+            ])
             .env("XDG_RUNTIME_DIR", d.join("xdg"))
             .env("EMBEDSCAPE_NO_SOURCE_ASSETS", "1")
             .env_remove("EMBEDSCAPE_ASSETS")

@@ -24,7 +24,12 @@ pub enum DataSource {
 pub struct ViewerOptions {
     pub source: DataSource,
     pub relations: Option<PathBuf>,
+    /// A `word<TAB>category` TSV (colour by category).
     pub metadata: Option<PathBuf>,
+    /// How to read tables of embeddings and their metadata (`--labels`, `--label-column`,
+    /// `--vector-column`, `--array`, and `--metadata` when it is a table with a header row).
+    /// For a training run or a timeline, `load.metadata` is joined on the words.
+    pub load: crate::embeddings::formats::LoadOptions,
     pub script: Option<PathBuf>,
     /// Interface language; `None`: from the system locale.
     pub lang: Option<Lang>,
@@ -53,6 +58,7 @@ impl Default for ViewerOptions {
             source: DataSource::Demo,
             relations: None,
             metadata: None,
+            load: crate::embeddings::formats::LoadOptions::default(),
             script: None,
             lang: None,
             pretrained: None,

@@ -39,6 +39,8 @@ pub struct DumpSources<'w> {
     pub styles: Option<Res<'w, PointStyles>>,
     pub analogy: Res<'w, crate::viewer::core::analogy::AnalogyState>,
     pub hovered: Option<Res<'w, crate::viewer::render::picking::Hovered>>,
+    pub column_look: Option<Res<'w, crate::viewer::core::columns::ColumnLook>>,
+    pub column_view: Option<Res<'w, crate::viewer::core::columns::ColumnView>>,
 }
 
 /// The state a `dump` step writes.
@@ -103,6 +105,17 @@ struct Dump<'a> {
     /// Where the words that matter are drawn now: the selection, its neighbours and the words
     /// of every shown relation (tests read the screenshot's pixels there).
     screen_points: Vec<ScreenPointDump<'a>>,
+    /// What colours the points: `cluster`, `latest-cluster`, `category` or a column's name.
+    colour_by: &'a str,
+    /// The legend, `[[value, count], ...]`, most rows first (counts of the filtered rows).
+    legend: Vec<(&'a str, usize)>,
+    /// A numeric colouring's range.
+    colour_range: Option<[f64; 2]>,
+    /// The filter (`COLUMN=VALUE` ...), if any, and the points it and the legend leave shown.
+    filter: Option<String>,
+    points_visible: usize,
+    /// Rows in the box selection.
+    selection_count: usize,
 }
 
 #[derive(serde::Serialize)]
@@ -315,6 +328,27 @@ pub fn dump_state(
             ]
         }),
         screen_points: screen_points(sources),
+        colour_by: sources
+            .column_look
+            .as_ref()
+            .map_or("", |l| l.colour_by.as_str()),
+        legend: sources.column_look.as_ref().map_or_else(Vec::new, |l| {
+            l.legend
+                .iter()
+                .map(|e| (e.name.as_str(), e.count))
+                .collect()
+        }),
+        colour_range: sources.column_look.as_ref().and_then(|l| l.range),
+        filter: sources
+            .column_view
+            .as_ref()
+            .and_then(|v| v.filter.as_ref())
+            .map(ToString::to_string),
+        points_visible: sources
+            .column_look
+            .as_ref()
+            .map_or(model.words.len(), |l| l.points_visible),
+        selection_count: sources.column_view.as_ref().map_or(0, |v| v.selected.len()),
         analogy: analogy_dump(sources),
         hovered_word: sources
             .hovered

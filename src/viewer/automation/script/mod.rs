@@ -17,6 +17,10 @@
 //! axes man>woman,国家→首都   # semantic axes X[,Y] (`axes off`: back to PCA); waits likewise
 //! lang zh              # switch the interface to 中文 (or `en`)
 //! method umap          # project with UMAP (or `pca`); waits until every frame is redone
+//! colour-by topic      # colour by a column (or `cluster`, `latest-cluster`, `category`)
+//! filter score>0.5     # hide rows: COLUMN=VALUE, COLUMN!=VALUE, COLUMN<N, COLUMN>N (`filter off`)
+//! select-box 400 200 700 500   # box-select the points drawn in this window rectangle
+//! export-selection sel.tsv     # write the box selection as TSV (label and every column)
 //! quit
 //! ```
 //!
@@ -24,6 +28,7 @@
 //! and egui are exercised exactly as a user's input would. Parsing lives in [`parse`], the
 //! dump in [`dump`]; this file runs the steps, each with a small state of its own.
 
+mod columns_steps;
 mod dump;
 mod parse;
 
@@ -199,6 +204,8 @@ struct StepContext<'w, 's> {
     model_requests: MessageWriter<'w, ModelRequest>,
     lang: ResMut<'w, Lang>,
     styles: Option<Res<'w, PointStyles>>,
+    columns: MessageWriter<'w, crate::viewer::core::columns::ColumnsCommand>,
+    boxes: MessageWriter<'w, crate::viewer::render::box_select::SelectBox>,
 }
 
 /// What a step did this frame.
@@ -420,6 +427,9 @@ fn run_script(
                 done_if(sources.model.settings.method == *method && sources.model.fully_analysed())
             }
         },
+        Step::ColourBy(_) | Step::Filter(_) | Step::SelectBox(_) | Step::ExportSelection(_) => {
+            columns_steps::run(&step, runner, &mut cx)
+        }
         Step::Quit => {
             cx.exit.write(AppExit::Success);
             Progress::Done

@@ -34,12 +34,21 @@ pub enum Step {
     Lang(crate::viewer::ui::i18n::Lang),
     /// Switch the projection method and wait until every snapshot is re-analysed with it.
     Method(crate::space::ProjectionMethod),
+    /// Colour by a column, or `cluster`, `latest-cluster`, `category`.
+    ColourBy(String),
+    /// Filter the rows by `COLUMN=VALUE` etc. (`None`: `filter off`).
+    Filter(Option<String>),
+    /// Select the points drawn inside a window rectangle (logical pixels), once the view
+    /// stands still.
+    SelectBox(Rect),
+    /// Write the box selection as TSV (label and every column).
+    ExportSelection(PathBuf),
     Quit,
 }
 
 /// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
 /// them all.
-pub const STEP_NAMES: [&str; 17] = [
+pub const STEP_NAMES: [&str; 21] = [
     "train-until",
     "click-word",
     "click",
@@ -56,6 +65,10 @@ pub const STEP_NAMES: [&str; 17] = [
     "axes",
     "lang",
     "method",
+    "colour-by",
+    "filter",
+    "select-box",
+    "export-selection",
     "quit",
 ];
 
@@ -135,6 +148,26 @@ impl Script {
                     "umap" => crate::space::ProjectionMethod::Umap,
                     _ => return Err(syntax(format!("method needs pca or umap, got {rest:?}"))),
                 }),
+                "colour-by" if !rest.is_empty() => Step::ColourBy(rest.to_owned()),
+                "filter" if rest == "off" => Step::Filter(None),
+                "filter" => Step::Filter(Some(
+                    crate::viewer::core::filter::Filter::parse(rest)
+                        .map_err(syntax)?
+                        .to_string(),
+                )),
+                "select-box" => {
+                    let coords: Result<Vec<f32>, _> =
+                        rest.split_whitespace().map(str::parse).collect();
+                    match coords.as_deref() {
+                        Ok([x0, y0, x1, y1]) => Step::SelectBox(Rect::new(*x0, *y0, *x1, *y1)),
+                        _ => {
+                            return Err(syntax(format!(
+                                "select-box needs X0 Y0 X1 Y1, got {rest:?}"
+                            )));
+                        }
+                    }
+                }
+                "export-selection" if !rest.is_empty() => Step::ExportSelection(rest.into()),
                 "quit" => Step::Quit,
                 _ => {
                     return Err(syntax(format!(
@@ -224,5 +257,26 @@ mod tests {
         assert!(Script::parse("fly away").is_err());
         assert!(Script::parse("key NoSuchKey").is_err());
         assert!(Script::parse("method tsne").is_err());
+        assert!(Script::parse("filter topic").is_err());
+        assert!(Script::parse("select-box 1 2 3").is_err());
+    }
+
+    #[test]
+    fn parses_the_column_steps() {
+        let script = Script::parse(
+            "colour-by topic\nfilter score > 0.5\nfilter off\nselect-box 10 20 30 40\n\
+             export-selection sel.tsv\n",
+        )
+        .unwrap();
+        assert_eq!(
+            script.steps,
+            vec![
+                Step::ColourBy("topic".into()),
+                Step::Filter(Some("score>0.5".into())),
+                Step::Filter(None),
+                Step::SelectBox(Rect::new(10.0, 20.0, 30.0, 40.0)),
+                Step::ExportSelection("sel.tsv".into()),
+            ]
+        );
     }
 }

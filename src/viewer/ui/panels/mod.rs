@@ -4,6 +4,7 @@
 //! the cloud is centred in the visible area, and over which the labels are drawn.
 
 pub mod analogy;
+pub mod columns;
 pub mod display;
 pub mod files;
 pub mod relations;
@@ -126,6 +127,7 @@ pub struct ReadState<'w> {
     pub cloud: Res<'w, DisplayedCloud>,
     pub screen: Res<'w, ScreenProjection>,
     pub hovered: Option<Res<'w, crate::viewer::render::picking::Hovered>>,
+    pub look: Option<Res<'w, crate::viewer::core::columns::ColumnLook>>,
 }
 
 pub struct PanelsPlugin;
@@ -141,7 +143,14 @@ impl Plugin for PanelsPlugin {
         app.init_resource::<Panels>()
             .init_resource::<Pressables>()
             .add_plugins(files::FilesPlugin)
-            .add_systems(EguiPrimaryContextPass, panels_system);
+            .add_plugins(columns::ColumnsPanelPlugin)
+            .add_systems(
+                EguiPrimaryContextPass,
+                (
+                    panels_system,
+                    columns::columns_window_system.after(panels_system),
+                ),
+            );
     }
 }
 
@@ -224,6 +233,7 @@ fn panels_system(
             settings: &edit.settings,
             analogy: &edit.analogy,
             zoomed_out,
+            look: read.look.as_deref(),
         },
     );
     if let Some(row) = read.hovered.as_ref().and_then(|h| h.row) {

@@ -632,6 +632,24 @@ mod tests {
     }
 
     #[test]
+    fn a_metadata_table_is_joined_on_every_new_space() {
+        let mut model = SpaceModel::default();
+        let topic = vec![Some("x".to_owned()), Some("y".to_owned())];
+        model.metadata_table = Some(Arc::new(crate::embeddings::formats::MetadataTable {
+            keys: vec![Some("b".into()), Some("a".into())],
+            key_name: "word".into(),
+            metadata: Metadata::from_columns(2, vec![Column::from_text("topic", topic)]).unwrap(),
+        }));
+        model.reset(vec!["a".into(), "b".into(), "c".into()]);
+        assert_eq!(
+            model.metadata.strings("topic").unwrap(),
+            [Some("y".to_owned()), Some("x".to_owned()), None]
+        );
+        model.reset(vec!["b".into()]);
+        assert_eq!(model.metadata.rows(), 1);
+    }
+
+    #[test]
     fn selection_summary_lists_common_values() {
         let model = model();
         let summary = selection_summary(&model, &[0, 1, 2]);

@@ -59,6 +59,8 @@ pub struct ColumnView {
     pub filter: Option<Filter>,
     /// Rows picked by a box selection, ascending.
     pub selected: Vec<usize>,
+    /// A column whose values label the points instead of the row labels.
+    pub label_column: Option<String>,
 }
 
 /// A change to the [`ColumnView`], or an export of the selection.
@@ -73,6 +75,8 @@ pub enum ColumnsCommand {
     Select(Vec<usize>),
     /// Write the selected rows as TSV: label and every column.
     ExportSelection(PathBuf),
+    /// Label the points by this column (`None`: by their labels).
+    LabelBy(Option<String>),
 }
 
 /// One legend entry: a value (or cluster or category), its colour and how many rows have it
@@ -102,11 +106,18 @@ pub struct ColumnLook {
     /// The selection's most common values, per text column (value, count), and its range per
     /// numeric column.
     pub selection_summary: Vec<(String, String)>,
+    /// Per row, the label text when labelling by a column (empty: the row labels).
+    pub label_texts: Vec<Option<String>>,
 }
 
 impl ColumnLook {
     pub fn is_visible(&self, row: usize) -> bool {
         self.visible.get(row).copied().unwrap_or(true)
+    }
+
+    /// The label of `row` when labelling by a column; `None`: use the row's own label.
+    pub fn label_text(&self, row: usize) -> Option<&str> {
+        self.label_texts.get(row)?.as_deref()
     }
 }
 
@@ -183,6 +194,15 @@ fn apply_columns_commands(
                     next.hidden.push(name.clone());
                 }
             }
+            ColumnsCommand::LabelBy(column) => {
+                if let Some(name) = column
+                    && RowColumn::find(&model, name).is_none()
+                {
+                    errors.write(UserError(format!("label by: no column {name:?}")));
+                    continue;
+                }
+                next.label_column = column.clone();
+            }
             ColumnsCommand::Select(rows) => {
                 let mut rows = rows.clone();
                 rows.sort_unstable();
@@ -243,6 +263,12 @@ fn derive_look(
         frames_version: model.frames_version,
         words: model.words.len(),
     };
+    // Another space: the box selection's rows meant other words.
+    if last.as_ref().is_some_and(|(k, _)| k.words != key.words) && !view.selected.is_empty() {
+        let mut next = view.clone();
+        next.selected.clear();
+        view.set_if_neq(next);
+    }
     let stale = last.as_ref().map(|(k, _)| k) != Some(&key)
         || view.is_changed()
         || settings.is_changed()
@@ -373,6 +399,15 @@ pub fn compute_look(
         legend,
         range,
         selection_summary: selection_summary(model, &view.selected),
+        label_texts: view
+            .label_column
+            .as_deref()
+            .and_then(|name| RowColumn::find(model, name))
+            .map_or_else(Vec::new, |column| {
+                (0..rows)
+                    .map(|row| column.text(row).map(|t| t.into_owned()))
+                    .collect()
+            }),
     }
 }
 

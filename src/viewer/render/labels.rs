@@ -151,9 +151,14 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
         if !shown(row) {
             return None;
         }
+        let word = model.words.get(row)?;
+        let text = inputs
+            .look
+            .and_then(|look| look.label_text(row))
+            .unwrap_or(word);
         Some(LabelCandidate {
             anchor: project(row)?,
-            text: model.words.get(row)?.clone(),
+            text: text.to_owned(),
             kind,
         })
     };

@@ -181,6 +181,12 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("{} selected", "已选 {} 个"),
     ("Export TSV", "导出 TSV"),
+    (
+        "shift + left drag: select a box (Columns window)",
+        "Shift + 左键拖动：框选（见“列”窗口）",
+    ),
+    ("Labels", "标注"),
+    ("label", "标签"),
     ("learned vectors", "学到的向量"),
     ("one-hot", "独热"),
     (

@@ -286,6 +286,12 @@ fn hover_tooltip_ui(
     if let Some(category) = category {
         text += &format!("\n{} {category}", lang.tr("category:"));
     }
+    // A table's columns, the first few.
+    for column in model.metadata.columns().iter().take(6) {
+        if let Some(value) = column.get(row) {
+            text += &format!("\n{}: {value}", column.name);
+        }
+    }
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Tooltip,
         egui::Id::new("hover-tooltip"),
@@ -376,6 +382,7 @@ fn controls_ui(ui: &mut egui::Ui, lang: Lang) {
     for line in [
         lang.tr("left drag: orbit · right or middle drag: pan · wheel: zoom"),
         lang.tr("click a point: its nearest neighbours · double-click: fly to it"),
+        lang.tr("shift + left drag: select a box (Columns window)"),
         lang.tr("Esc: clear the selection · Display > Reset view: frame everything"),
         lang.tr("drop a file on the window to open it"),
     ] {

@@ -45,7 +45,7 @@ impl SearchPanel {
                 .hint_text(lang.tr("search a word (中文 or English)"))
                 .desired_width(f32::INFINITY),
         );
-        let matches = completions(&cx.model.words, &self.query, 8);
+        let matches = super::columns::completions_with_columns(cx.model, &self.query, 8);
         if response.lost_focus()
             && ui.input(|i| i.key_pressed(egui::Key::Enter))
             && let Some(&(row, _)) = matches.first()

@@ -1,7 +1,7 @@
-//! Box selection in the 3D view: shift + left drag draws a rectangle, and the points drawn
-//! inside it (hidden rows excepted) become the box selection of [`ColumnView`]. Scripts send
-//! [`SelectBox`] with the rectangle directly. The rectangle being dragged is kept in
-//! [`BoxDrag`] for the panels to draw.
+//! Lasso and box selection in the 3D view: shift + left drag draws a lasso (a free-form
+//! outline), and the points drawn inside it (hidden rows excepted) become the selection of
+//! [`ColumnView`]. Scripts send [`SelectBox`] with a rectangle. The outline being dragged is
+//! kept in [`BoxDrag`] for the panels to draw.
 //!
 //! [`ColumnView`]: crate::viewer::core::columns::ColumnView
 
@@ -21,17 +21,45 @@ const MIN_DRAG_PX: f32 = 4.0;
 #[derive(Message, Debug, Clone, Copy, PartialEq)]
 pub struct SelectBox(pub Rect);
 
-/// The rectangle being dragged now, if any (window logical pixels).
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
+/// Select the points drawn inside this outline (window logical pixels, closed implicitly).
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct SelectLasso(pub Vec<Vec2>);
+
+/// A new lasso point once the cursor has moved this far from the last one (logical pixels).
+const LASSO_STEP_PX: f32 = 3.0;
+
+/// The lasso being dragged now (window logical pixels); empty when none.
+#[derive(Resource, Debug, Clone, PartialEq, Default)]
 pub struct BoxDrag {
-    pub start: Option<Vec2>,
-    pub current: Option<Vec2>,
+    pub path: Vec<Vec2>,
 }
 
 impl BoxDrag {
+    /// The outline's bounding rectangle.
     pub fn rect(&self) -> Option<Rect> {
-        Some(Rect::from_corners(self.start?, self.current?))
+        let first = *self.path.first()?;
+        Some(
+            self.path
+                .iter()
+                .fold(Rect::from_corners(first, first), |r, p| r.union_point(*p)),
+        )
     }
+}
+
+/// Whether `point` lies inside the closed polygon `outline` (even-odd rule).
+pub fn inside_outline(outline: &[Vec2], point: Vec2) -> bool {
+    let mut inside = false;
+    let mut j = outline.len().wrapping_sub(1);
+    for (i, a) in outline.iter().enumerate() {
+        let b = outline[j];
+        if (a.y > point.y) != (b.y > point.y)
+            && point.x < (b.x - a.x) * (point.y - a.y) / (b.y - a.y) + a.x
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
 }
 
 /// Shift-drag and [`SelectBox`] → a box selection.
@@ -55,6 +83,7 @@ impl Plugin for BoxSelectLogicPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<BoxDrag>()
             .add_message::<SelectBox>()
+            .add_message::<SelectLasso>()
             .add_systems(
                 Update,
                 select_in_box.in_set(crate::viewer::sets::ViewerSet::Input),
@@ -68,35 +97,41 @@ fn drag_box(
     window: Single<&Window, With<PrimaryWindow>>,
     egui_input: Option<Res<EguiWantsInput>>,
     mut drag: ResMut<BoxDrag>,
-    mut boxes: MessageWriter<SelectBox>,
+    mut lassos: MessageWriter<SelectLasso>,
 ) {
     let cursor = window.cursor_position();
     let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
     let over_egui = egui_input.is_some_and(|e| e.wants_pointer_input());
     if buttons.just_pressed(MouseButton::Left) && shift && !over_egui {
-        drag.set_if_neq(BoxDrag {
-            start: cursor,
-            current: cursor,
-        });
+        if let Some(at) = cursor {
+            drag.path = vec![at];
+        }
         return;
     }
-    if drag.start.is_none() {
+    if drag.path.is_empty() {
         return;
     }
     if buttons.just_released(MouseButton::Left) {
-        if let Some(rect) = drag.rect()
+        if drag.path.len() >= 3
+            && let Some(rect) = drag.rect()
             && rect.width().max(rect.height()) >= MIN_DRAG_PX
         {
-            boxes.write(SelectBox(rect));
+            lassos.write(SelectLasso(drag.path.clone()));
         }
-        *drag = BoxDrag::default();
-    } else if cursor.is_some() && drag.current != cursor {
-        drag.current = cursor;
+        drag.path.clear();
+    } else if let Some(at) = cursor
+        && drag
+            .path
+            .last()
+            .is_some_and(|last| last.distance(at) >= LASSO_STEP_PX)
+    {
+        drag.path.push(at);
     }
 }
 
 fn select_in_box(
     mut boxes: MessageReader<SelectBox>,
+    mut lassos: MessageReader<SelectLasso>,
     model: Res<SpaceModel>,
     cloud: Res<DisplayedCloud>,
     screen: Res<ScreenProjection>,
@@ -104,18 +139,32 @@ fn select_in_box(
     mut commands: MessageWriter<ColumnsCommand>,
 ) {
     for SelectBox(rect) in boxes.read() {
-        let rows = rows_in_rect(&model, &cloud, &screen, look.as_deref(), *rect);
+        let rows = rows_inside(&model, &cloud, &screen, look.as_deref(), |at| {
+            rect.contains(at)
+        });
+        commands.write(ColumnsCommand::Select(rows));
+    }
+    for SelectLasso(outline) in lassos.read() {
+        let Some(bounds) = (BoxDrag {
+            path: outline.clone(),
+        })
+        .rect() else {
+            continue;
+        };
+        let rows = rows_inside(&model, &cloud, &screen, look.as_deref(), |at| {
+            bounds.contains(at) && inside_outline(outline, at)
+        });
         commands.write(ColumnsCommand::Select(rows));
     }
 }
 
-/// The shown rows whose points are drawn inside `rect` (and inside the 3D view).
-pub fn rows_in_rect(
+/// The shown rows whose points are drawn (inside the 3D view) where `inside` says.
+pub fn rows_inside(
     model: &SpaceModel,
     cloud: &DisplayedCloud,
     screen: &ScreenProjection,
     look: Option<&ColumnLook>,
-    rect: Rect,
+    inside: impl Fn(Vec2) -> bool,
 ) -> Vec<usize> {
     (0..cloud.len)
         .filter(|&row| look.is_none_or(|l| l.is_visible(row)))
@@ -123,7 +172,31 @@ pub fn rows_in_rect(
             cloud
                 .position(model, row)
                 .and_then(|world| screen.project(world))
-                .is_some_and(|(at, _)| rect.contains(at))
+                .is_some_and(|(at, _)| inside(at))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lasso_holds_what_its_outline_surrounds() {
+        // An L shape: the notch is outside.
+        let outline = [
+            Vec2::new(0.0, 0.0),
+            Vec2::new(10.0, 0.0),
+            Vec2::new(10.0, 4.0),
+            Vec2::new(4.0, 4.0),
+            Vec2::new(4.0, 10.0),
+            Vec2::new(0.0, 10.0),
+        ];
+        assert!(inside_outline(&outline, Vec2::new(2.0, 2.0)));
+        assert!(inside_outline(&outline, Vec2::new(8.0, 2.0)));
+        assert!(inside_outline(&outline, Vec2::new(2.0, 8.0)));
+        assert!(!inside_outline(&outline, Vec2::new(8.0, 8.0)));
+        assert!(!inside_outline(&outline, Vec2::new(-1.0, 2.0)));
+        assert!(!inside_outline(&[], Vec2::ZERO));
+    }
 }

@@ -176,14 +176,14 @@ pub const ZH: &[(&str, &str)] = &[
     ("Filter", "筛选"),
     ("Off", "关闭"),
     (
-        "shift + drag in the view: select a box",
-        "在视图中按住 Shift 拖动：框选",
+        "shift + drag in the view: draw a lasso",
+        "在视图中按住 Shift 拖动：套索选择",
     ),
     ("{} selected", "已选 {} 个"),
     ("Export TSV", "导出 TSV"),
     (
-        "shift + left drag: select a box (Columns window)",
-        "Shift + 左键拖动：框选（见“列”窗口）",
+        "shift + left drag: lasso selection (Columns window)",
+        "Shift + 左键拖动：套索选择（见“列”窗口）",
     ),
     ("Labels", "标注"),
     ("label", "标签"),

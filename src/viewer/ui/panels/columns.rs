@@ -63,22 +63,17 @@ pub fn columns_window_system(
     mut commands: MessageWriter<ColumnsCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    if let Some(rect) = sources.drag.as_ref().and_then(|d| d.rect()) {
+    if let Some(drag) = sources.drag.as_ref().filter(|d| d.path.len() >= 2) {
         let painter = ctx.layer_painter(egui::LayerId::new(
             egui::Order::Foreground,
-            egui::Id::new("box-select"),
+            egui::Id::new("lasso"),
         ));
-        let rect = egui::Rect::from_min_max(
-            egui::pos2(rect.min.x, rect.min.y),
-            egui::pos2(rect.max.x, rect.max.y),
-        );
-        painter.rect_filled(rect, 0.0, egui::Color32::from_white_alpha(20));
-        painter.rect_stroke(
-            rect,
-            0.0,
+        let mut points: Vec<egui::Pos2> = drag.path.iter().map(|p| egui::pos2(p.x, p.y)).collect();
+        points.extend(points.first().copied());
+        painter.add(egui::Shape::line(
+            points,
             egui::Stroke::new(1.5, egui::Color32::WHITE),
-            egui::StrokeKind::Inside,
-        );
+        ));
     }
     if sources.hide_panels.as_ref().is_some_and(|h| h.0) || sources.model.words.is_empty() {
         return Ok(());
@@ -276,7 +271,7 @@ impl ColumnsUi<'_, '_, '_> {
         let lang = *self.sources.lang;
         let selected = self.sources.view.selected.len();
         if selected == 0 {
-            ui.small(lang.tr("shift + drag in the view: select a box"));
+            ui.small(lang.tr("shift + drag in the view: draw a lasso"));
             return;
         }
         ui.label(fill(lang.tr("{} selected"), &[&selected]));

@@ -382,7 +382,7 @@ fn controls_ui(ui: &mut egui::Ui, lang: Lang) {
     for line in [
         lang.tr("left drag: orbit · right or middle drag: pan · wheel: zoom"),
         lang.tr("click a point: its nearest neighbours · double-click: fly to it"),
-        lang.tr("shift + left drag: select a box (Columns window)"),
+        lang.tr("shift + left drag: lasso selection (Columns window)"),
         lang.tr("Esc: clear the selection · Display > Reset view: frame everything"),
         lang.tr("drop a file on the window to open it"),
     ] {

@@ -1363,3 +1363,192 @@ mod render {
         );
     }
 }
+
+/// A table of embeddings with metadata in the window: a generated Parquet table (30,000 rows,
+/// five topic blobs, text and number columns) coloured by a column, filtered, box-selected and
+/// exported; the dump, the exported file and the table agree.
+#[cfg(feature = "viewer")]
+mod columns {
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use arrow_array::types::Float32Type;
+    use arrow_array::{ArrayRef, Float64Array, ListArray, RecordBatch, StringArray};
+    use embedscape::embeddings::synthetic::{TopicTable, topic_table};
+
+    fn write_parquet(path: &Path, table: &TopicTable) {
+        let vectors = ListArray::from_iter_primitive::<Float32Type, _, _>(
+            table
+                .vectors
+                .outer_iter()
+                .map(|row| Some(row.iter().map(|&v| Some(v)).collect::<Vec<_>>())),
+        );
+        let batch = RecordBatch::try_from_iter([
+            (
+                "label",
+                Arc::new(StringArray::from(table.labels.clone())) as ArrayRef,
+            ),
+            ("vector", Arc::new(vectors) as ArrayRef),
+            (
+                "topic",
+                Arc::new(StringArray::from(table.topics.clone())) as ArrayRef,
+            ),
+            (
+                "score",
+                Arc::new(Float64Array::from(table.scores.clone())) as ArrayRef,
+            ),
+            (
+                "source",
+                Arc::new(StringArray::from(table.sources.clone())) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let file = std::fs::File::create(path).unwrap();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+
+    fn read_json(path: &Path) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn legend(dump: &serde_json::Value) -> Vec<(String, u64)> {
+        dump["legend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e[0].as_str().unwrap().to_owned(), e[1].as_u64().unwrap()))
+            .collect()
+    }
+
+    /// Pixels of the 3D view (outside the columns window) in the palette's first colour, blue.
+    fn blue_pixels(png: &Path, dump: &serde_json::Value) -> usize {
+        let image = image::open(png).unwrap().to_rgb8();
+        let v: Vec<u32> = dump["viewport"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap() as u32)
+            .collect();
+        let mut count = 0;
+        for y in v[1]..v[3].min(image.height()) {
+            // The columns window sits in the top right; its legend swatches are not points.
+            for x in v[0]..v[2].min(image.width()) {
+                if x + 300 > v[2] && y < 400 {
+                    continue;
+                }
+                let [r, g, b] = image.get_pixel(x, y).0.map(f32::from);
+                if b > 40.0 && b > 1.4 * r && b > 1.2 * g {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn a_parquet_table_is_coloured_filtered_selected_and_exported() {
+        if !super::window::available() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let table = topic_table(30_000, 16, 7);
+        write_parquet(&d.join("docs.parquet"), &table);
+        let out = |name: &str| d.join(name).display().to_string();
+        std::fs::write(
+            d.join("session.txt"),
+            format!(
+                "wait 30\ncolour-by topic\nscreenshot {}\ndump {}\nfilter topic!=sports\n\
+                 screenshot {}\ndump {}\nselect-box 450 150 950 650\nexport-selection {}\n\
+                 screenshot {}\ndump {}\ncolour-by score\ndump {}\nquit\n",
+                out("topic.png"),
+                out("topic.json"),
+                out("filtered.png"),
+                out("filtered.json"),
+                out("selection.tsv"),
+                out("selected.png"),
+                out("selected.json"),
+                out("score.json"),
+            ),
+        )
+        .unwrap();
+        super::window::run(
+            d,
+            &[
+                "view".as_ref(),
+                "--lang".as_ref(),
+                "en".as_ref(),
+                "--vectors".as_ref(),
+                d.join("docs.parquet").as_os_str(),
+                "--script".as_ref(),
+                "session.txt".as_ref(),
+            ],
+        );
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for name in ["topic.png", "filtered.png", "selected.png"] {
+                std::fs::copy(d.join(name), Path::new(&keep).join(name)).unwrap();
+            }
+        }
+        // The legend counts the table's topics, most rows first.
+        let mut counts: HashMap<&str, u64> = HashMap::new();
+        for topic in &table.topics {
+            *counts.entry(topic.as_str()).or_default() += 1;
+        }
+        let mut expected: Vec<(String, u64)> =
+            counts.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect();
+        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let topic = read_json(&d.join("topic.json"));
+        assert_eq!(topic["colour_by"], "topic", "{topic:#}");
+        assert_eq!(legend(&topic), expected);
+        assert_eq!(topic["points_visible"], 30_000);
+        assert!(topic["errors"].as_array().unwrap().is_empty(), "{topic:#}");
+        // The filter hides the sports rows: not counted, not drawn.
+        let filtered = read_json(&d.join("filtered.json"));
+        let sports = counts["sports"];
+        assert_eq!(filtered["filter"], "topic!=sports");
+        assert_eq!(filtered["points_visible"], 30_000 - sports);
+        assert!(legend(&filtered).iter().all(|(t, _)| t != "sports"));
+        let blue_before = blue_pixels(&d.join("topic.png"), &topic);
+        let blue_after = blue_pixels(&d.join("filtered.png"), &filtered);
+        assert!(
+            blue_before > 2_000 && blue_after < blue_before / 20,
+            "sports (blue) pixels: {blue_before} before the filter, {blue_after} after"
+        );
+        // The selection: as many rows as exported, none hidden, each as in the table.
+        let selected = read_json(&d.join("selected.json"));
+        let count = selected["selection_count"].as_u64().unwrap();
+        assert!(count > 100, "{selected:#}");
+        let tsv = std::fs::read_to_string(d.join("selection.tsv")).unwrap();
+        let mut lines = tsv.lines();
+        assert_eq!(lines.next(), Some("label\ttopic\tscore\tsource"));
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+        assert_eq!(rows.len() as u64, count);
+        let row_of: HashMap<&str, usize> = table
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_str(), i))
+            .collect();
+        for fields in &rows {
+            let i = row_of[fields[0]];
+            assert_eq!(fields[1], table.topics[i]);
+            assert_ne!(fields[1], "sports", "a hidden row was selected");
+            assert_eq!(fields[2].parse::<f64>().unwrap(), table.scores[i]);
+            assert_eq!(fields[3], table.sources[i]);
+        }
+        // A numeric column: a gradient over the column's range, no legend.
+        let score = read_json(&d.join("score.json"));
+        let lo = table.scores.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = table
+            .scores
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(score["colour_range"], serde_json::json!([lo, hi]));
+        assert!(legend(&score).is_empty());
+        assert_eq!(score["selection_count"].as_u64(), Some(count));
+    }
+}

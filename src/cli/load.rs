@@ -36,7 +36,8 @@ pub struct TableArgs {
     pub array: Option<String>,
     /// Metadata for the rows (TSV/CSV with a header row, or Parquet): in the same order when
     /// it has as many rows as the vectors, otherwise joined on its label column. For
-    /// Projector TSV vectors: the labels file.
+    /// Projector TSV vectors: the labels file. In `view` and `render`, a TSV of two columns
+    /// (`word<TAB>category`, no header) colours by category instead.
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
 }

@@ -46,9 +46,9 @@ pub struct RenderArgs {
     /// Relation pairs to draw as arrows: TSV of head, tail, relation.
     #[arg(long, value_name = "FILE")]
     pub relations: Option<PathBuf>,
-    /// Word categories for colouring: TSV of word, category.
-    #[arg(long, value_name = "FILE")]
-    pub metadata: Option<PathBuf>,
+    /// Labels, columns and metadata of tables of vectors (as for `view`).
+    #[command(flatten)]
+    pub table: super::load::TableArgs,
     /// Language of labels and panels.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
@@ -100,7 +100,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         &args.timeline,
         &args.corpus,
         &args.relations,
-        &args.metadata,
+        &args.table.metadata,
     ]
     .into_iter()
     .flatten()
@@ -113,11 +113,13 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     } else {
         embedscape::train::TrainConfig::default()
     })?;
+    let (categories, load) = super::view::table_options(&args.table, &args.vectors)?;
     let (window_width, window_height) = args.size;
     viewer::run(ViewerOptions {
         source,
         relations: args.relations,
-        metadata: args.metadata,
+        metadata: categories,
+        load,
         lang: args.lang.map(LangArg::to_lang),
         train,
         window_width,

@@ -26,6 +26,10 @@ const SCRIPT_HELP: &str =
   lang zh|en             switch the interface language
   method pca|umap        choose the projection method (waits until every frame is redone)
   save-view PATH         save what is on screen as a view file (open it with --view PATH)
+  colour-by COLUMN       colour by a metadata column, or cluster|latest-cluster|category
+  filter EXPR|off        show only rows with COLUMN=VALUE, COLUMN!=VALUE, COLUMN<N or COLUMN>N
+  select-box X0 Y0 X1 Y1 box-select the points drawn in this window rectangle (logical pixels)
+  export-selection PATH  write the box selection as TSV: label and every metadata column
   quit                   close the window";
 
 use super::load::TableArgs;
@@ -48,8 +52,9 @@ pub struct ViewArgs {
     /// Relation pairs to draw as arrows and score: TSV of head, tail, relation.
     #[arg(long, value_name = "FILE")]
     pub relations: Option<PathBuf>,
-    // `--metadata FILE`: word categories for colouring (TSV of word, category); the other
-    // table flags are refused until the viewer takes load options.
+    // `--metadata FILE`: a `word<TAB>category` TSV colours by category; a table with a header
+    // row (three or more columns, CSV, Parquet, Arrow, or any metadata of a table of vectors)
+    // gives the rows columns to colour, filter and export by.
     #[command(flatten)]
     pub table: TableArgs,
     /// Initialise training from these pretrained vectors instead of random ones.
@@ -123,7 +128,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     } else {
         embedscape::train::TrainConfig::default()
     })?;
-    check_table_flags(&args.table)?;
+    let (categories, load) = table_options(&args.table, &args.vectors)?;
     for path in [
         &args.corpus,
         &args.timeline,
@@ -140,7 +145,8 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     viewer::run(ViewerOptions {
         source,
         relations: args.relations,
-        metadata: args.table.metadata,
+        metadata: categories,
+        load,
         script: args.script,
         view: args.view,
         lang: args.lang.map(LangArg::to_lang),
@@ -154,28 +160,64 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The viewer opens tables by extension (rows named as the file names them), but does not take
-/// load options yet: refuse the flags rather than ignore them.
-pub fn check_table_flags(table: &TableArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !table.any_table_flag(),
-        "the viewer does not take --labels, --label-column, --vector-column or --array yet: \
-         convert the table first (`embedscape convert X.npy --labels L x.bin`) and view that"
-    );
-    let metadata_is_table = table.metadata.as_deref().is_some_and(|path| {
-        embedscape::embeddings::formats::Format::table_from_extension(path).is_some()
-    });
-    anyhow::ensure!(
-        !metadata_is_table,
-        "the viewer reads --metadata as a word<TAB>category TSV; a Parquet or Arrow metadata \
-         table is not shown yet"
-    );
-    Ok(())
+/// What the viewer makes of the table flags: the categories TSV (`word<TAB>category`, the
+/// colouring the demo uses) and the load options for tables of vectors and metadata tables.
+/// `--metadata` is a metadata table when it is CSV, Parquet or Arrow, when the vectors are a
+/// table (`.npy`, `.npz`, Parquet, Arrow), or when its first line has three or more fields.
+pub fn table_options(
+    table: &TableArgs,
+    vectors: &[PathBuf],
+) -> anyhow::Result<(
+    Option<PathBuf>,
+    embedscape::embeddings::formats::LoadOptions,
+)> {
+    use embedscape::embeddings::formats::Format;
+    let mut load = table.options(false);
+    if table.any_table_flag() {
+        let table_vectors =
+            matches!(vectors, [path] if Format::table_from_extension(path).is_some());
+        anyhow::ensure!(
+            table_vectors,
+            "--labels, --vector-column and --array apply to one .npy, .npz, Parquet or Arrow \
+             file given with --vectors"
+        );
+    }
+    let Some(metadata) = table.metadata.clone() else {
+        return Ok((None, load));
+    };
+    let is_table = Format::table_from_extension(&metadata).is_some()
+        || metadata
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        || vectors
+            .iter()
+            .any(|path| Format::table_from_extension(path).is_some())
+        || first_line_fields(&metadata) >= 3;
+    if is_table {
+        load.metadata = Some(metadata);
+        Ok((None, load))
+    } else {
+        load.metadata = None;
+        Ok((Some(metadata), load))
+    }
+}
+
+/// Tab-separated fields on the first line of a text file (0 when unreadable).
+fn first_line_fields(path: &std::path::Path) -> usize {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut line = String::new();
+    if std::io::BufReader::new(file).read_line(&mut line).is_err() {
+        return 0;
+    }
+    line.trim_end().split('\t').count()
 }
 
 #[cfg(not(feature = "viewer"))]
 pub fn run(args: ViewArgs) -> anyhow::Result<()> {
-    check_table_flags(&args.table)?;
+    table_options(&args.table, &args.vectors)?;
     anyhow::bail!(
         "this embedscape was built without the viewer (the `viewer` cargo feature); \
          rebuild with default features to open the window"

@@ -142,6 +142,69 @@ pub fn glove_like(rows: usize, dim: usize, seed: u64) -> Result<Embeddings, Embe
     Embeddings::from_words(words, matrix)
 }
 
+/// The topics of [`topic_table`], with the share of rows each gets.
+pub const TABLE_TOPICS: [(&str, f64); 5] = [
+    ("sports", 0.35),
+    ("music", 0.25),
+    ("science", 0.2),
+    ("politics", 0.12),
+    ("food", 0.08),
+];
+/// The sources of [`topic_table`] (independent of the topic).
+pub const TABLE_SOURCES: [&str; 3] = ["web", "news", "books"];
+
+/// A table of embeddings with metadata, as a model's output with its documents' columns: one
+/// row per document, named `doc<i>`, in [`TABLE_TOPICS`] Gaussian blobs; a `score` (the
+/// position along one direction shared by every blob, so a gradient runs across the blobs) and
+/// a `source`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicTable {
+    pub labels: Vec<String>,
+    pub vectors: Array2<f32>,
+    pub topics: Vec<String>,
+    pub scores: Vec<f64>,
+    pub sources: Vec<String>,
+}
+
+/// `rows` documents of `dim` dimensions (at least 4); the same seed gives the same table.
+pub fn topic_table(rows: usize, dim: usize, seed: u64) -> TopicTable {
+    let dim = dim.max(4);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let centres: Vec<Vec<f32>> = TABLE_TOPICS
+        .iter()
+        .map(|_| (0..dim).map(|_| rng.gen_range(-3.0f32..3.0)).collect())
+        .collect();
+    let mut vectors = Array2::<f32>::zeros((rows, dim));
+    let mut topics = Vec::with_capacity(rows);
+    let mut scores = Vec::with_capacity(rows);
+    let mut sources = Vec::with_capacity(rows);
+    for mut vector in vectors.outer_iter_mut() {
+        let mut pick: f64 = rng.gen_range(0.0..1.0);
+        let topic = TABLE_TOPICS
+            .iter()
+            .position(|(_, share)| {
+                pick -= share;
+                pick < 0.0
+            })
+            .unwrap_or(TABLE_TOPICS.len() - 1);
+        for (value, centre) in vector.iter_mut().zip(&centres[topic]) {
+            // The sum of three uniforms: near enough to a Gaussian for a blob.
+            let noise: f32 = (0..3).map(|_| rng.gen_range(-0.5f32..0.5)).sum();
+            *value = centre + noise;
+        }
+        scores.push((f64::from(vector[0] - vector[1]) * 1000.0).round() / 1000.0);
+        topics.push(TABLE_TOPICS[topic].0.to_owned());
+        sources.push(TABLE_SOURCES[rng.gen_range(0..TABLE_SOURCES.len())].to_owned());
+    }
+    TopicTable {
+        labels: (0..rows).map(|i| format!("doc{i}")).collect(),
+        vectors,
+        topics,
+        scores,
+        sources,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,6 +141,7 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
         self::core::selection::SelectionPlugin,
         self::automation::perf::PerfPlugin,
         self::core::compare::ComparePlugin,
+        self::core::columns::ColumnsPlugin,
     ));
     if options.with_rendering {
         app.add_plugins((
@@ -149,6 +150,7 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
             self::render::camera::OrbitCameraPlugin,
             self::render::screen::ScreenPlugin,
             self::render::picking::PickingPlugin,
+            self::render::box_select::BoxSelectPlugin,
             self::ui::panels::PanelsPlugin,
             self::ui::fonts::FontsPlugin,
             self::automation::screenshots::ScreenshotsPlugin,
@@ -161,6 +163,7 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
         app.add_plugins((
             self::render::picking::PickingLogicPlugin,
             self::render::points::PointStylesPlugin,
+            self::render::box_select::BoxSelectLogicPlugin,
         ));
     }
 }

@@ -24,7 +24,12 @@ pub enum DataSource {
 pub struct ViewerOptions {
     pub source: DataSource,
     pub relations: Option<PathBuf>,
+    /// A `word<TAB>category` TSV (colour by category).
     pub metadata: Option<PathBuf>,
+    /// How to read tables of embeddings and their metadata (`--labels`, `--label-column`,
+    /// `--vector-column`, `--array`, and `--metadata` when it is a table with a header row).
+    /// For a training run or a timeline, `load.metadata` is joined on the words.
+    pub load: crate::embeddings::formats::LoadOptions,
     pub script: Option<PathBuf>,
     /// A saved view to restore once the data is loaded (`view --view FILE`).
     pub view: Option<PathBuf>,
@@ -55,6 +60,7 @@ impl Default for ViewerOptions {
             source: DataSource::Demo,
             relations: None,
             metadata: None,
+            load: crate::embeddings::formats::LoadOptions::default(),
             script: None,
             view: None,
             lang: None,

@@ -270,6 +270,38 @@ fn check_table_options(path: &Path, format: Format, opts: &LoadOptions) -> Resul
     }
 }
 
+/// A metadata table read on its own (TSV/CSV with a header row, Parquet, Arrow), kept to be
+/// joined on the labels of a space that arrives later: a training run's or a timeline's words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetadataTable {
+    /// The label of each row (the label column's values).
+    pub keys: Vec<Option<String>>,
+    /// The label column's name.
+    pub key_name: String,
+    /// The other columns.
+    pub metadata: Metadata,
+}
+
+impl MetadataTable {
+    /// The columns with one row per label of `labels` (missing values where no row matches).
+    pub fn joined_on(&self, labels: &[String]) -> Metadata {
+        self.metadata.joined_on(&self.keys, labels).metadata
+    }
+}
+
+/// Reads a metadata table; its label column is `opts.label_column` or the first text column.
+pub fn read_metadata_table(path: &Path, opts: &LoadOptions) -> Result<MetadataTable, FormatError> {
+    let (mut table, _) = side_table::read(path, opts.lossy)?;
+    let index = table.label_index(path, opts.label_column.as_deref())?;
+    let key_name = table.names.remove(index);
+    let keys = table.columns.remove(index).into_strings();
+    Ok(MetadataTable {
+        keys,
+        key_name,
+        metadata: table.into_metadata(),
+    })
+}
+
 /// Writes `emb` to `path` in `format`, atomically. For [`Format::ProjectorTsv`], `path` gets
 /// the vectors and the labels go to [`metadata_path_for`]`(path)` (`<stem>_metadata.tsv`).
 pub fn save(emb: &Embeddings, path: &Path, format: Format) -> Result<(), FormatError> {

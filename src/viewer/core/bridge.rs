@@ -40,6 +40,9 @@ pub enum OpenCommand {
     Relations(PathBuf),
     /// A metadata TSV (`word<TAB>category`).
     Metadata(PathBuf),
+    /// A metadata table (header row; TSV, CSV, Parquet, Arrow), joined on the words of every
+    /// space shown from now on (a training run's, a timeline's, a vectors file's).
+    MetadataTable(PathBuf),
     /// The demo's categories compiled into the binary (no assets folder at hand).
     BundledCategories,
 }
@@ -63,6 +66,8 @@ pub struct TrainingRun {
     pub source: DataSource,
     pub config: TrainConfig,
     pub pretrained: Option<PathBuf>,
+    /// How vectors files are read (labels, columns, their metadata table).
+    pub load: crate::embeddings::formats::LoadOptions,
     pub state: RunState,
     pub progress: Option<train::Progress>,
     /// (words processed, windowed loss) for the loss curve.
@@ -80,7 +85,7 @@ pub struct TrainingRun {
 
 enum BridgeEvent {
     Train(TrainEvent),
-    Vectors(Result<crate::embeddings::Embeddings, String>),
+    Vectors(Result<crate::embeddings::formats::Loaded, String>),
     Timeline(Result<train::Timeline, String>),
     /// The pretrained vectors have another dimension than the run asked for: the run trains
     /// at theirs (an init can only copy rows of its own width), and later runs of this session
@@ -116,6 +121,7 @@ impl TrainingRun {
             source: options.source.clone(),
             config: options.train.clone(),
             pretrained: options.pretrained.clone(),
+            load: options.load.clone(),
             state: RunState::Idle,
             progress: None,
             loss_history: Vec::new(),
@@ -165,6 +171,12 @@ impl Plugin for TrainingBridgePlugin {
         }
         if bundled_categories {
             startup.push(OpenCommand::BundledCategories);
+        }
+        // A vectors file's loader joins its metadata itself; other spaces join it on words.
+        if !matches!(options.source, DataSource::Vectors(_))
+            && let Some(path) = options.load.metadata.clone()
+        {
+            startup.push(OpenCommand::MetadataTable(path));
         }
         if options.autostart {
             startup.push(OpenCommand::Data(options.source.clone()));
@@ -271,6 +283,13 @@ fn apply_open_commands(
                     requests.write(ModelRequest::SetCategories(pairs));
                 })
                 .map_err(|e| e.to_string()),
+            OpenCommand::MetadataTable(path) => {
+                crate::embeddings::formats::read_metadata_table(path, &run.load)
+                    .map(|table| {
+                        requests.write(ModelRequest::SetMetadataTable(Some(Arc::new(table))));
+                    })
+                    .map_err(|e| e.to_string())
+            }
             OpenCommand::BundledCategories => crate::space::parse_categories(
                 demo::BUNDLED_CATEGORIES,
                 std::path::Path::new("categories.tsv"),
@@ -315,7 +334,10 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
             let pretrained = run.pretrained.clone();
             std::thread::spawn(move || {
                 let forward = |event| sender.send(BridgeEvent::Train(event)).is_ok();
-                let init = match pretrained.as_deref().map(load_vectors) {
+                let init = match pretrained.as_deref().map(|path| {
+                    load_table(path, &crate::embeddings::formats::LoadOptions::default())
+                        .map(|loaded| loaded.embeddings)
+                }) {
                     Some(Ok(vectors)) => {
                         if vectors.dim() != config.dim {
                             config.dim = vectors.dim();
@@ -345,8 +367,9 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
         }
         DataSource::Vectors(path) => {
             let path = path.clone();
+            let options = run.load.clone();
             std::thread::spawn(move || {
-                let _ = sender.send(BridgeEvent::Vectors(load_vectors(&path)));
+                let _ = sender.send(BridgeEvent::Vectors(load_table(&path, &options)));
             });
         }
         DataSource::Timeline(path) => {
@@ -376,11 +399,16 @@ fn start_source(run: &mut TrainingRun, source: &DataSource) -> Result<(), String
     Ok(())
 }
 
-fn load_vectors(path: &Path) -> Result<crate::embeddings::Embeddings, String> {
-    let options = crate::embeddings::formats::LoadOptions::default();
-    crate::embeddings::formats::load(path, &options)
-        .map(|loaded| loaded.embeddings)
-        .map_err(|e| e.to_string())
+/// Loads a vectors file with its labels and metadata; warnings go to the log.
+fn load_table(
+    path: &Path,
+    options: &crate::embeddings::formats::LoadOptions,
+) -> Result<crate::embeddings::formats::Loaded, String> {
+    let loaded = crate::embeddings::formats::load(path, options).map_err(|e| e.to_string())?;
+    for warning in &loaded.warnings {
+        warn!("{warning}");
+    }
+    Ok(loaded)
 }
 
 pub fn poll_training(
@@ -413,9 +441,13 @@ fn ingest(event: BridgeEvent, run: &mut TrainingRun, model: &mut SpaceModel) -> 
         BridgeEvent::Train(event) => ingest_train_event(event, run, model),
         BridgeEvent::Vectors(loaded) => {
             // One copy of the matrix: the frame's. Exports rebuild vectors from the frame.
-            let (vocab, matrix) = loaded?.into_parts();
+            let loaded = loaded?;
+            let (vocab, matrix) = loaded.embeddings.into_parts();
             run.vocab_size = vocab.len();
             let relations = reset_space(model, vocab.words().to_vec());
+            if let Some(metadata) = loaded.metadata {
+                model.set_row_metadata(metadata);
+            }
             run.result = None;
             run.state = RunState::Finished;
             model.submit(FrameMeta::default(), Arc::new(matrix));

@@ -145,6 +145,8 @@ pub enum ModelRequest {
     /// A user's relations TSV, added to the built-in sets.
     AddRelationFile(std::path::PathBuf),
     SetCategories(Vec<(String, String)>),
+    /// A metadata table joined on the words of this and every later space (`None`: drop it).
+    SetMetadataTable(Option<Arc<crate::embeddings::formats::MetadataTable>>),
 }
 
 /// A relation set as matched against the words on screen, for the relations panel and dumps.
@@ -171,6 +173,11 @@ pub struct SpaceModel {
     pub category_names: Vec<String>,
     /// The (word, category) pairs last loaded; re-applied when the words change.
     pub category_pairs: Vec<(String, String)>,
+    /// Metadata columns, one value per word row (a table's other columns, a metadata file);
+    /// empty when there are none. Replaced whole, never edited.
+    pub metadata: Arc<crate::embeddings::Metadata>,
+    /// A metadata table joined on the words of every new space (training runs, timelines).
+    pub metadata_table: Option<Arc<crate::embeddings::formats::MetadataTable>>,
     /// Pairs of every loaded relation set, in the words' own spelling.
     pub relations: Arc<Vec<space::RelationPair>>,
     /// The sets loaded for these words: every built-in set with at least three pairs found,
@@ -233,6 +240,22 @@ impl SpaceModel {
         self.generation = next_generation();
         self.frames_version = next_frames_version();
         self.apply_categories();
+        self.apply_metadata_table();
+    }
+
+    /// Metadata read with the words (one row per word row).
+    pub fn set_row_metadata(&mut self, metadata: crate::embeddings::Metadata) {
+        if metadata.rows() == self.words.len() {
+            self.metadata = Arc::new(metadata);
+        }
+    }
+
+    /// Joins the metadata table (if any) on the words on screen.
+    fn apply_metadata_table(&mut self) {
+        self.metadata = Arc::new(match &self.metadata_table {
+            Some(table) => table.joined_on(&self.words),
+            None => crate::embeddings::Metadata::new(self.words.len()),
+        });
     }
 
     /// Matches the built-in relation sets and the user's files against the words on screen
@@ -414,6 +437,10 @@ pub fn apply_model_requests(
                 }
             }
             ModelRequest::SetCategories(pairs) => model.set_categories(pairs.clone()),
+            ModelRequest::SetMetadataTable(table) => {
+                model.metadata_table = table.clone();
+                model.apply_metadata_table();
+            }
         }
     }
 }

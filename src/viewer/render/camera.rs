@@ -94,6 +94,7 @@ fn spawn_camera(mut commands: Commands) {
 
 fn orbit_input(
     buttons: Res<ButtonInput<MouseButton>>,
+    keys: Option<Res<ButtonInput<KeyCode>>>,
     motion: Res<AccumulatedMouseMotion>,
     scroll: Res<AccumulatedMouseScroll>,
     egui_input: Option<Res<EguiWantsInput>>,
@@ -116,7 +117,9 @@ fn orbit_input(
         _ => true,
     };
     let delta = motion.delta;
-    if buttons.pressed(MouseButton::Left) && delta != Vec2::ZERO {
+    // Shift + left drag draws a selection box instead (`box_select`).
+    let shift = keys.is_some_and(|k| k.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]));
+    if buttons.pressed(MouseButton::Left) && !shift && delta != Vec2::ZERO {
         orbit.yaw -= delta.x * 0.008;
         orbit.pitch = (orbit.pitch + delta.y * 0.008).clamp(-1.5, 1.5);
         orbit.auto_fit = false;

@@ -135,6 +135,8 @@ pub struct LabelInputs<'a> {
     pub analogy: &'a AnalogyState,
     /// The whole cloud is in view: cluster names help more than word labels.
     pub zoomed_out: bool,
+    /// Rows hidden by a filter or the legend get no label.
+    pub look: Option<&'a crate::viewer::core::columns::ColumnLook>,
 }
 
 /// The candidates in priority order, projected.
@@ -144,10 +146,19 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
         let world = inputs.cloud.position(model, row)?;
         inputs.screen.project(world).map(|(p, _)| p)
     };
+    let shown = |row: usize| inputs.look.is_none_or(|look| look.is_visible(row));
     let word_candidate = |row: usize, kind: LabelKind| {
+        if !shown(row) {
+            return None;
+        }
+        let word = model.words.get(row)?;
+        let text = inputs
+            .look
+            .and_then(|look| look.label_text(row))
+            .unwrap_or(word);
         Some(LabelCandidate {
             anchor: project(row)?,
-            text: model.words.get(row)?.clone(),
+            text: text.to_owned(),
             kind,
         })
     };
@@ -192,6 +203,9 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
             .zip(&frame.cluster_centres_3d)
         {
             let Some(row) = *label_row else { continue };
+            if !shown(row) {
+                continue;
+            }
             let world = Vec3::from(*centre) * WORLD_SCALE;
             if let (Some((anchor, _)), Some(word)) =
                 (inputs.screen.project(world), model.words.get(row))

@@ -6,6 +6,7 @@
 //! This layer reads the core (frames, playhead, selection, display settings) and never the
 //! panels' state; the ui layer draws on top of it.
 
+pub mod box_select;
 pub mod camera;
 pub mod framing;
 pub mod labels;

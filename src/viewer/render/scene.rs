@@ -73,8 +73,15 @@ fn draw_arrows(
     model: Res<SpaceModel>,
     settings: Res<DisplaySettings>,
     analogy: Res<AnalogyState>,
+    look: Option<Res<crate::viewer::core::columns::ColumnLook>>,
 ) {
-    let position = |word: &str| model.row_of(word).and_then(|r| cloud.position(&model, r));
+    // Rows hidden by a filter or the legend have no arrows either.
+    let position = |word: &str| {
+        model
+            .row_of(word)
+            .filter(|r| look.as_ref().is_none_or(|l| l.is_visible(*r)))
+            .and_then(|r| cloud.position(&model, r))
+    };
     let mut relation_ids: Vec<&str> = Vec::new();
     for pair in model.relations.iter() {
         let id = match relation_ids.iter().position(|r| *r == pair.relation) {

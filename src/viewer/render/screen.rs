@@ -84,6 +84,10 @@ impl ScreenGrid {
         styles: &[[u8; 4]],
     ) -> Self {
         Self::build((0..cloud.len).filter_map(|row| {
+            // Hidden by a filter or the legend: not drawn, not picked.
+            if styles.get(row).is_some_and(|s| s[3] == 0) {
+                return None;
+            }
             let world = cloud.position(model, row)?;
             let (position, depth) = screen.project(world)?;
             let depth = if styles.get(row).is_some_and(|s| is_emphasised(*s)) {

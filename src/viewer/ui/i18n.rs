@@ -202,6 +202,27 @@ pub const ZH: &[(&str, &str)] = &[
         "X[,Y]：词>词 或关系名；其余的轴取自 PCA",
     ),
     ("Apply", "应用"),
+    // Columns window
+    ("Columns", "列"),
+    ("clusters", "聚类"),
+    ("latest clusters", "最终聚类"),
+    ("categories", "类别"),
+    ("click an entry to show or hide it", "点击条目以显示或隐藏"),
+    ("{} of {} points shown", "显示 {} / {} 个点"),
+    ("Filter", "筛选"),
+    ("Off", "关闭"),
+    (
+        "shift + drag in the view: draw a lasso",
+        "在视图中按住 Shift 拖动：套索选择",
+    ),
+    ("{} selected", "已选 {} 个"),
+    ("Export TSV", "导出 TSV"),
+    (
+        "shift + left drag: lasso selection (Columns window)",
+        "Shift + 左键拖动：套索选择（见“列”窗口）",
+    ),
+    ("Labels", "标注"),
+    ("label", "标签"),
     ("learned vectors", "学到的向量"),
     ("one-hot", "独热"),
     (

@@ -21,6 +21,10 @@
 //! axes man>woman,国家→首都   # semantic axes X[,Y] (`axes off`: back to PCA); waits likewise
 //! lang zh              # switch the interface to 中文 (or `en`)
 //! method umap          # project with UMAP (or `pca`); waits until every frame is redone
+//! colour-by topic      # colour by a column (or `cluster`, `latest-cluster`, `category`)
+//! filter score>0.5     # hide rows: COLUMN=VALUE, COLUMN!=VALUE, COLUMN<N, COLUMN>N (`filter off`)
+//! select-box 400 200 700 500   # box-select the points drawn in this window rectangle
+//! export-selection sel.tsv     # write the box selection as TSV (label and every column)
 //! quit
 //! ```
 //!
@@ -33,6 +37,7 @@
 //! ([`file_steps`]: screenshot, animation, dump, saved view). The dump is assembled in
 //! [`dump`] from pieces grouped by the plugin they come from.
 
+mod columns_steps;
 mod dump;
 mod file_steps;
 mod input;
@@ -46,6 +51,7 @@ use bevy::prelude::*;
 
 use crate::viewer::core::playback::DisplayedCloud;
 use crate::viewer::render::screen::ScreenProjection;
+use columns_steps::ColumnSteps;
 use file_steps::FileSteps;
 use input::InputSteps;
 use playback_steps::PlaybackSteps;
@@ -190,6 +196,16 @@ struct ViewWatch<'w> {
     screen: Res<'w, ScreenProjection>,
 }
 
+/// The step handlers, one per family, each holding just what its steps use.
+#[derive(bevy::ecs::system::SystemParam)]
+struct StepHandlers<'w, 's> {
+    input: InputSteps<'w, 's>,
+    view: ViewSteps<'w, 's>,
+    playback: PlaybackSteps<'w>,
+    files: FileSteps<'w, 's>,
+    columns: ColumnSteps<'w>,
+}
+
 /// What a step did this frame.
 enum Progress {
     Continue,
@@ -201,10 +217,7 @@ fn run_script(
     mut runner: ResMut<ScriptRunner>,
     watch: ViewWatch,
     mut exit: MessageWriter<AppExit>,
-    mut input: InputSteps,
-    mut view: ViewSteps,
-    mut playback: PlaybackSteps,
-    mut files: FileSteps,
+    mut steps: StepHandlers,
 ) {
     runner.frames_total += 1;
     runner.watch_view((
@@ -226,27 +239,32 @@ fn run_script(
         return;
     }
     let runner = &mut *runner;
-    let playing = playback.playing();
+    let playing = steps.playback.playing();
     let progress = match &step {
-        Step::TrainUntil(target) => playback.train_until(*target),
+        Step::TrainUntil(target) => steps.playback.train_until(*target),
         Step::Wait(frames) => done_if(runner.frames_in_step > *frames),
-        Step::ClickWord(word) => input.click_word(runner, word),
-        Step::Click(at) => input.click_at(runner, *at),
-        Step::HoverWord(word) => input.hover_word(runner, word),
-        Step::Hover(at) => input.hover_at(runner, *at),
-        Step::Press(label) => input.press(runner, label),
-        Step::Key(code) => input.key(runner, *code),
-        Step::Type(text) => input.type_text(runner, text),
-        Step::Scroll(lines) => input.scroll(runner, *lines),
-        Step::Lens(relation) => view.reanalyse(runner, SettingsChange::Lens(relation)),
-        Step::Axes(spec) => view.reanalyse(runner, SettingsChange::Axes(spec)),
-        Step::Method(method) => view.reanalyse(runner, SettingsChange::Method(*method)),
-        Step::Lang(lang) => view.lang(*lang),
-        Step::Orbit(frames) => view.orbit(runner, *frames),
-        Step::Screenshot(path) => files.screenshot(runner, playing, path),
-        Step::Record(path) => files.record(runner, path),
-        Step::Dump(path) => files.dump(runner, playing, path),
-        Step::SaveView(path) => files.save_view(runner, path),
+        Step::ClickWord(word) => steps.input.click_word(runner, word),
+        Step::Click(at) => steps.input.click_at(runner, *at),
+        Step::HoverWord(word) => steps.input.hover_word(runner, word),
+        Step::Hover(at) => steps.input.hover_at(runner, *at),
+        Step::Press(label) => steps.input.press(runner, label),
+        Step::Key(code) => steps.input.key(runner, *code),
+        Step::Type(text) => steps.input.type_text(runner, text),
+        Step::Scroll(lines) => steps.input.scroll(runner, *lines),
+        Step::Lens(relation) => steps.view.reanalyse(runner, SettingsChange::Lens(relation)),
+        Step::Axes(spec) => steps.view.reanalyse(runner, SettingsChange::Axes(spec)),
+        Step::Method(method) => steps
+            .view
+            .reanalyse(runner, SettingsChange::Method(*method)),
+        Step::Lang(lang) => steps.view.lang(*lang),
+        Step::Orbit(frames) => steps.view.orbit(runner, *frames),
+        Step::Screenshot(path) => steps.files.screenshot(runner, playing, path),
+        Step::Record(path) => steps.files.record(runner, path),
+        Step::Dump(path) => steps.files.dump(runner, playing, path),
+        Step::SaveView(path) => steps.files.save_view(runner, path),
+        Step::ColourBy(_) | Step::Filter(_) | Step::SelectBox(_) | Step::ExportSelection(_) => {
+            steps.columns.run(&step, runner)
+        }
         Step::Quit => {
             exit.write(AppExit::Success);
             Progress::Done

@@ -42,12 +42,21 @@ pub enum Step {
     Method(crate::space::ProjectionMethod),
     /// Save what is on screen as a view file (as the files panel's *Save view* does).
     SaveView(PathBuf),
+    /// Colour by a column, or `cluster`, `latest-cluster`, `category`.
+    ColourBy(String),
+    /// Filter the rows by `COLUMN=VALUE` etc. (`None`: `filter off`).
+    Filter(Option<String>),
+    /// Select the points drawn inside a window rectangle (logical pixels), once the view
+    /// stands still.
+    SelectBox(Rect),
+    /// Write the box selection as TSV (label and every column).
+    ExportSelection(PathBuf),
     Quit,
 }
 
 /// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
 /// them all.
-pub const STEP_NAMES: [&str; 20] = [
+pub const STEP_NAMES: [&str; 24] = [
     "train-until",
     "click-word",
     "click",
@@ -67,6 +76,10 @@ pub const STEP_NAMES: [&str; 20] = [
     "lang",
     "method",
     "save-view",
+    "colour-by",
+    "filter",
+    "select-box",
+    "export-selection",
     "quit",
 ];
 
@@ -156,6 +169,26 @@ impl Script {
                     "umap" => crate::space::ProjectionMethod::Umap,
                     _ => return Err(syntax(format!("method needs pca or umap, got {rest:?}"))),
                 }),
+                "colour-by" if !rest.is_empty() => Step::ColourBy(rest.to_owned()),
+                "filter" if rest == "off" => Step::Filter(None),
+                "filter" => Step::Filter(Some(
+                    crate::viewer::core::filter::Filter::parse(rest)
+                        .map_err(syntax)?
+                        .to_string(),
+                )),
+                "select-box" => {
+                    let coords: Result<Vec<f32>, _> =
+                        rest.split_whitespace().map(str::parse).collect();
+                    match coords.as_deref() {
+                        Ok([x0, y0, x1, y1]) => Step::SelectBox(Rect::new(*x0, *y0, *x1, *y1)),
+                        _ => {
+                            return Err(syntax(format!(
+                                "select-box needs X0 Y0 X1 Y1, got {rest:?}"
+                            )));
+                        }
+                    }
+                }
+                "export-selection" if !rest.is_empty() => Step::ExportSelection(rest.into()),
                 "quit" => Step::Quit,
                 _ => {
                     return Err(syntax(format!(
@@ -253,5 +286,26 @@ mod tests {
         assert!(Script::parse("scroll up").is_err());
         assert!(Script::parse("scroll NaN").is_err());
         assert!(Script::parse("save-view").is_err());
+        assert!(Script::parse("filter topic").is_err());
+        assert!(Script::parse("select-box 1 2 3").is_err());
+    }
+
+    #[test]
+    fn parses_the_column_steps() {
+        let script = Script::parse(
+            "colour-by topic\nfilter score > 0.5\nfilter off\nselect-box 10 20 30 40\n\
+             export-selection sel.tsv\n",
+        )
+        .unwrap();
+        assert_eq!(
+            script.steps,
+            vec![
+                Step::ColourBy("topic".into()),
+                Step::Filter(Some("score>0.5".into())),
+                Step::Filter(None),
+                Step::SelectBox(Rect::new(10.0, 20.0, 30.0, 40.0)),
+                Step::ExportSelection("sel.tsv".into()),
+            ]
+        );
     }
 }

@@ -11,6 +11,7 @@ use bevy::render::render_resource::VertexFormat;
 use ndarray::ArrayView2;
 
 use crate::space;
+use crate::viewer::core::columns::ColumnLook;
 use crate::viewer::core::display_settings::{ColorBy, DisplaySettings};
 use crate::viewer::core::model::SpaceModel;
 use crate::viewer::core::selection::Selection;
@@ -33,6 +34,10 @@ const NEIGHBOR_SCALE: f32 = 1.6;
 const RELATION_SCALE: f32 = 1.6;
 const NORMAL_SCALE: f32 = 1.0;
 const DIMMED_SCALE: f32 = 0.9;
+/// Points inside a box selection.
+const BOX_SCALE: f32 = 1.4;
+/// A point hidden by a filter or the legend: size 0, not drawn and not picked.
+pub const HIDDEN_STYLE: [u8; 4] = [0, 0, 0, 0];
 
 /// Points drawn at least this much larger than normal (the selection, its neighbours, the
 /// words of shown relations) are drawn in front of the cloud and win clicks near their centre,
@@ -57,14 +62,31 @@ pub fn encode_style(srgb: [f32; 3], scale: f32) -> [u8; 4] {
     ]
 }
 
-/// The style of every point: its cluster or category colour, the selection highlighted and
-/// the rest dimmed.
+/// The style of every point: its colour (the column look's: cluster, category or a column),
+/// the selection (or a box selection) highlighted and the rest dimmed; rows the look hides get
+/// size 0, which the shader and picking skip.
 pub fn point_styles(
     model: &SpaceModel,
     frame: Option<usize>,
     settings: &DisplaySettings,
     selection: &Selection,
+    look: Option<&ColumnLook>,
+    box_selected: &[usize],
 ) -> Vec<[u8; 4]> {
+    let look = look.filter(|l| l.colours.len() == model.words.len());
+    let mut in_box = vec![
+        false;
+        if box_selected.is_empty() {
+            0
+        } else {
+            model.words.len()
+        }
+    ];
+    for &row in box_selected {
+        if let Some(flag) = in_box.get_mut(row) {
+            *flag = true;
+        }
+    }
     let clusters = match settings.color_by {
         ColorBy::LatestCluster => model.frames.last(),
         _ => frame.and_then(|f| model.frames.get(f)),
@@ -109,10 +131,14 @@ pub fn point_styles(
                 }
                 ColorBy::Category => model.categories.get(row).copied().flatten(),
             };
-            let srgb = match label {
-                Some(label) => space::palette_color(label),
-                None => [0.55, 0.57, 0.6],
+            let srgb = match (look, label) {
+                (Some(look), _) => look.colours[row],
+                (None, Some(label)) => space::palette_color(label),
+                (None, None) => [0.55, 0.57, 0.6],
             };
+            if look.is_some_and(|l| !l.is_visible(row)) {
+                return HIDDEN_STYLE;
+            }
             match selection.row {
                 Some(selected) if selected == row => encode_style(srgb, SELECTED_SCALE),
                 Some(_) if highlighted[row] => encode_style(srgb, NEIGHBOR_SCALE),
@@ -121,6 +147,8 @@ pub fn point_styles(
                 None if lens_rows.as_ref().is_some_and(|rows| !rows[row]) => {
                     encode_style(srgb.map(|c| c * 0.35), DIMMED_SCALE)
                 }
+                None if !in_box.is_empty() && in_box[row] => encode_style(srgb, BOX_SCALE),
+                None if !in_box.is_empty() => encode_style(srgb.map(|c| c * 0.4), DIMMED_SCALE),
                 None if related[row] => encode_style(srgb, RELATION_SCALE),
                 None => encode_style(srgb, NORMAL_SCALE),
             }

@@ -13,14 +13,15 @@ mod buffers;
 mod material;
 
 pub use buffers::{
-    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, EMPHASIS_DEPTH_FACTOR, STYLE_SCALE_MAX, encode_style,
-    is_emphasised, point_mesh, point_styles, radius_px_for,
+    ATTRIBUTE_NEXT_POSITION, ATTRIBUTE_STYLE, EMPHASIS_DEPTH_FACTOR, HIDDEN_STYLE, STYLE_SCALE_MAX,
+    encode_style, is_emphasised, point_mesh, point_styles, radius_px_for,
 };
 pub use material::{PointCloudMaterial, PointParams};
 
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::prelude::*;
 
+use crate::viewer::core::columns::{ColumnLook, ColumnView};
 use crate::viewer::core::display_settings::DisplaySettings;
 use crate::viewer::core::model::SpaceModel;
 use crate::viewer::core::playback::{DisplayedCloud, WORLD_SCALE};
@@ -71,6 +72,7 @@ fn refresh_styles(
     cloud: Res<DisplayedCloud>,
     settings: Res<DisplaySettings>,
     selection: Res<Selection>,
+    (look, view): (Option<Res<ColumnLook>>, Option<Res<ColumnView>>),
     mut styles: ResMut<PointStyles>,
     mut last: Local<Option<StyleInputs>>,
 ) {
@@ -82,12 +84,21 @@ fn refresh_styles(
     let stale = last.as_ref() != Some(&inputs)
         || settings.is_changed()
         || selection.is_changed()
+        || look.as_ref().is_some_and(|l| l.is_changed())
+        || view.as_ref().is_some_and(|v| v.is_changed())
         || model.is_changed() && model.categories.len() != styles.styles.len();
     if !stale {
         return;
     }
     *last = Some(inputs);
-    let next = point_styles(&model, cloud.frame, &settings, &selection);
+    let next = point_styles(
+        &model,
+        cloud.frame,
+        &settings,
+        &selection,
+        look.as_deref(),
+        view.as_ref().map_or(&[][..], |v| &v.selected[..]),
+    );
     if next != styles.styles {
         styles.styles = next;
         styles.generation += 1;

@@ -10,6 +10,7 @@
 //! hold only one writer per message.
 
 pub mod analogy;
+pub mod columns;
 pub mod display;
 pub mod files;
 pub mod relations;
@@ -142,6 +143,7 @@ pub struct ReadState<'w> {
     pub cloud: Res<'w, DisplayedCloud>,
     pub screen: Res<'w, ScreenProjection>,
     pub hovered: Option<Res<'w, crate::viewer::render::picking::Hovered>>,
+    pub look: Option<Res<'w, crate::viewer::core::columns::ColumnLook>>,
 }
 
 /// The window and cameras the layout sizes the 3D view in.
@@ -274,7 +276,14 @@ impl Plugin for PanelsPlugin {
         app.init_resource::<Panels>()
             .init_resource::<Pressables>()
             .add_plugins(files::FilesPlugin)
-            .add_systems(EguiPrimaryContextPass, panels_system);
+            .add_plugins(columns::ColumnsPanelPlugin)
+            .add_systems(
+                EguiPrimaryContextPass,
+                (
+                    panels_system,
+                    columns::columns_window_system.after(panels_system),
+                ),
+            );
     }
 }
 
@@ -321,6 +330,7 @@ fn panels_system(
             settings: &edit.settings,
             analogy: &edit.analogy,
             zoomed_out,
+            look: read.look.as_deref(),
         },
     );
     if let Some(row) = read.hovered.as_ref().and_then(|h| h.row) {
@@ -372,6 +382,12 @@ fn hover_tooltip_ui(
     }
     if let Some(category) = category {
         text += &format!("\n{} {category}", lang.tr("category:"));
+    }
+    // A table's columns, the first few.
+    for column in model.metadata.columns().iter().take(6) {
+        if let Some(value) = column.get(row) {
+            text += &format!("\n{}: {value}", column.name);
+        }
     }
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Tooltip,
@@ -470,6 +486,7 @@ fn controls_ui(ui: &mut egui::Ui, lang: Lang) {
     for line in [
         lang.tr("left drag: orbit · right or middle drag: pan · wheel: zoom"),
         lang.tr("click a point: its nearest neighbours · double-click: fly to it"),
+        lang.tr("shift + left drag: lasso selection (Columns window)"),
         lang.tr("Esc: clear the selection · Display > Reset view: frame everything"),
         lang.tr("drop a file on the window to open it"),
     ] {

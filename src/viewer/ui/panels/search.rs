@@ -61,7 +61,7 @@ impl SearchPanel {
         );
         // A script presses the field by its hint, then types (`press`, `type`).
         let response = cx.pressed.add(hint, field);
-        let matches = completions(&cx.model.words, &self.query, 8);
+        let matches = super::columns::completions_with_columns(cx.model, &self.query, 8);
         if response.lost_focus()
             && ui.input(|i| i.key_pressed(egui::Key::Enter))
             && let Some(&(row, _)) = matches.first()

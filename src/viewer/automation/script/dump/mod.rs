@@ -4,10 +4,12 @@
 //! time, memory).
 //!
 //! The dump is assembled from pieces, each from the plugins it describes: [`from_core`] (selection,
-//! playback, run, model, analogy), [`from_render`] (camera, viewport, points drawn) and the app's
+//! playback, run, model, analogy), [`from_render`] (camera, viewport, points drawn),
+//! [`from_columns`] (colouring, legend, filter, box selection) and the app's
 //! costs and language below. The step asks with a [`DumpRequest`]; [`write_dumps`] writes it
 //! later in the same frame and counts it in [`DumpLog`].
 
+mod from_columns;
 mod from_core;
 mod from_render;
 
@@ -19,6 +21,7 @@ use bevy::prelude::*;
 
 use crate::viewer::automation::perf::{PerfStats, rss_mb};
 use crate::viewer::ui::i18n::Lang;
+use from_columns::ColumnSources;
 use from_core::CoreSources;
 use from_render::RenderSources;
 
@@ -97,6 +100,8 @@ struct Dump<'a> {
     #[serde(flatten)]
     render: from_render::RenderDump<'a>,
     #[serde(flatten)]
+    columns: from_columns::ColumnsDump<'a>,
+    #[serde(flatten)]
     app: AppDump,
 }
 
@@ -104,6 +109,7 @@ fn write_dumps(
     mut requests: MessageReader<DumpRequest>,
     core: CoreSources,
     render: RenderSources,
+    column_sources: ColumnSources,
     app_sources: AppSources,
     mut log: ResMut<DumpLog>,
 ) {
@@ -115,6 +121,7 @@ fn write_dumps(
             model: from_core::model(&core),
             analogy: from_core::analogy(&core),
             render: from_render::render(&render, &core),
+            columns: from_columns::columns(&column_sources, &core),
             app: app(&app_sources),
         };
         log.finished += 1;

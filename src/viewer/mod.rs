@@ -20,7 +20,7 @@ pub mod sets;
 pub mod ui;
 
 pub use options::{DataSource, ViewerOptions};
-pub use sets::ViewerSet;
+pub use sets::{IngestSet, ViewerSet};
 
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
@@ -121,6 +121,17 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
             ViewerSet::Draw,
         )
             .chain(),
+    )
+    .configure_sets(
+        Update,
+        (
+            IngestSet::Bridge,
+            IngestSet::Model,
+            IngestSet::Analysis,
+            IngestSet::Race,
+        )
+            .chain()
+            .in_set(ViewerSet::Ingest),
     )
     .init_resource::<self::core::display_settings::DisplaySettings>()
     .init_resource::<self::core::analogy::AnalogyState>()

@@ -17,3 +17,20 @@ pub enum ViewerSet {
     /// Meshes, arrows and the camera follow the displayed cloud.
     Draw,
 }
+
+/// Order inside [`ViewerSet::Ingest`], one set per plugin: the bridge's commands and training
+/// events first, then the model's requests (a file the bridge just parsed asks for its
+/// relations the same frame), then the analysis worker (it sees the snapshots and settings of
+/// this frame), then the race (it sees this frame's analysed frames when it decides a run is
+/// done).
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IngestSet {
+    /// `core::bridge`: run and open commands, then what the training thread sent.
+    Bridge,
+    /// `core::model`: `ModelRequest`s.
+    Model,
+    /// `core::analysis`: snapshots out to the worker, frames back.
+    Analysis,
+    /// `core::compare`: the random-versus-pretrained race.
+    Race,
+}

@@ -149,8 +149,7 @@ impl Plugin for AnalysisPlugin {
             Update,
             (send_jobs, receive_frames)
                 .chain()
-                .in_set(crate::viewer::sets::ViewerSet::Ingest)
-                .after(crate::viewer::core::model::apply_model_requests),
+                .in_set(crate::viewer::sets::IngestSet::Analysis),
         );
     }
 }

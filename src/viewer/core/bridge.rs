@@ -190,7 +190,7 @@ impl Plugin for TrainingBridgePlugin {
                 Update,
                 (apply_run_commands, apply_open_commands, poll_training)
                     .chain()
-                    .in_set(crate::viewer::sets::ViewerSet::Ingest),
+                    .in_set(crate::viewer::sets::IngestSet::Bridge),
             );
     }
 }

@@ -130,8 +130,7 @@ impl Plugin for ComparePlugin {
                 Update,
                 (start_comparison, advance_comparison, show_run)
                     .chain()
-                    .in_set(crate::viewer::sets::ViewerSet::Ingest)
-                    .after(crate::viewer::core::bridge::poll_training),
+                    .in_set(crate::viewer::sets::IngestSet::Race),
             );
     }
 }

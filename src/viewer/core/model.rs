@@ -405,7 +405,7 @@ impl Plugin for ModelPlugin {
             .add_systems(
                 Update,
                 (
-                    apply_model_requests.in_set(crate::viewer::sets::ViewerSet::Ingest),
+                    apply_model_requests.in_set(crate::viewer::sets::IngestSet::Model),
                     collect_errors.in_set(crate::viewer::sets::ViewerSet::Derive),
                 ),
             );

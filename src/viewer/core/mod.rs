@@ -14,6 +14,7 @@ pub mod columns;
 pub mod columns_export;
 pub mod compare;
 pub mod display_settings;
+pub mod export_request;
 pub mod filter;
 pub mod model;
 pub mod playback;

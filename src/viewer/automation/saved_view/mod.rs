@@ -19,12 +19,12 @@ use bevy::prelude::*;
 
 use crate::viewer::core::bridge::{RunState, TrainingRun};
 use crate::viewer::core::display_settings::DisplaySettings;
+use crate::viewer::core::export_request::ExportRequest;
 use crate::viewer::core::model::{ModelRequest, SpaceModel, UserError};
 use crate::viewer::core::playback::Playhead;
 use crate::viewer::core::selection::{SelectWord, Selection};
 use crate::viewer::options::Lang;
 use crate::viewer::render::camera::OrbitCamera;
-use crate::viewer::ui::panels::files::ExportRequest;
 pub use file::{SavedView, ViewFileError};
 
 /// Frames a restore waits for the re-analysis or the selection before going on without it.

@@ -13,7 +13,7 @@ use super::{Progress, SCENE_READY_FRAMES, ScriptRunner, StepState, done_if};
 use crate::viewer::automation::recording::RecordingStatus;
 use crate::viewer::automation::saved_view::{ViewFileLog, ViewRestore};
 use crate::viewer::automation::screenshots::{ScreenshotLog, request_screenshot};
-use crate::viewer::ui::panels::files::ExportRequest;
+use crate::viewer::core::export_request::ExportRequest;
 
 /// What the file steps use.
 #[derive(SystemParam)]

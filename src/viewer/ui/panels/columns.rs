@@ -292,40 +292,6 @@ impl ColumnsUi<'_, '_, '_> {
     }
 }
 
-/// Search completions: labels first (as [`super::search::completions`]), then shown rows with
-/// a text column value containing the query, written `label · column: value`.
-pub fn completions_with_columns(
-    model: &SpaceModel,
-    query: &str,
-    limit: usize,
-) -> Vec<(usize, String)> {
-    let mut found: Vec<(usize, String)> = super::search::completions(&model.words, query, limit)
-        .into_iter()
-        .map(|(row, word)| (row, word.to_owned()))
-        .collect();
-    let query = query.trim().to_lowercase();
-    if query.is_empty() {
-        return found;
-    }
-    for column in model.metadata.columns() {
-        let crate::embeddings::Values::Strings(values) = &column.values else {
-            continue;
-        };
-        for (row, value) in values.iter().enumerate() {
-            if found.len() >= limit {
-                return found;
-            }
-            if let (Some(value), Some(word)) = (value, model.words.get(row))
-                && value.to_lowercase().contains(&query)
-                && !found.iter().any(|(r, _)| *r == row)
-            {
-                found.push((row, format!("{word} · {}: {value}", column.name)));
-            }
-        }
-    }
-    found
-}
-
 /// The numeric colour scale, low values left.
 fn gradient_ui(ui: &mut egui::Ui) {
     let (rect, _) =
@@ -341,30 +307,5 @@ fn gradient_ui(ui: &mut egui::Ui) {
         );
         ui.painter()
             .rect_filled(part, 0.0, egui::Color32::from_rgb(r, g, b));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::embeddings::{Column, Metadata};
-    use std::sync::Arc;
-
-    #[test]
-    fn search_finds_labels_then_text_column_values() {
-        let mut model = SpaceModel::default();
-        model.reset(vec!["apple".into(), "pear".into(), "grape".into()]);
-        let kind = vec![Some("fruit".into()), Some("apple tree".into()), None];
-        model.metadata =
-            Arc::new(Metadata::from_columns(3, vec![Column::from_text("kind", kind)]).unwrap());
-        let found = completions_with_columns(&model, "APPLE", 8);
-        assert_eq!(
-            found,
-            [
-                (0, "apple".to_owned()),
-                (1, "pear · kind: apple tree".to_owned())
-            ]
-        );
-        assert!(completions_with_columns(&model, " ", 8).is_empty());
     }
 }

@@ -20,21 +20,7 @@ use crate::viewer::core::selection::Selection;
 use crate::viewer::options::DataSource;
 use crate::viewer::ui::i18n::{Lang, fill};
 
-/// Something to write to disk.
-#[derive(Message, Debug, Clone, PartialEq)]
-pub enum ExportRequest {
-    Screenshot(PathBuf),
-    /// The vectors of the frame under the playhead, word2vec text.
-    Vectors(PathBuf),
-    Neighbors(PathBuf),
-    Timeline(PathBuf),
-    /// The whole timeline as an animated GIF (or PNG sequence), default settings.
-    Animation(PathBuf),
-    /// The same with a caption in every frame: the snapshot and epoch it shows.
-    CaptionedAnimation(PathBuf),
-    /// What is on screen as a view file (written by the saved-view plugin).
-    View(PathBuf),
-}
+pub use crate::viewer::core::export_request::ExportRequest;
 
 /// What the files panel reads and sends.
 pub struct FilesContext<'a, 'w> {

@@ -50,6 +50,40 @@ pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(u
     prefix
 }
 
+/// Search completions: labels first (as [`completions`]), then shown rows with
+/// a text column value containing the query, written `label · column: value`.
+pub fn completions_with_columns(
+    model: &SpaceModel,
+    query: &str,
+    limit: usize,
+) -> Vec<(usize, String)> {
+    let mut found: Vec<(usize, String)> = completions(&model.words, query, limit)
+        .into_iter()
+        .map(|(row, word)| (row, word.to_owned()))
+        .collect();
+    let query = query.trim().to_lowercase();
+    if query.is_empty() {
+        return found;
+    }
+    for column in model.metadata.columns() {
+        let crate::embeddings::Values::Strings(values) = &column.values else {
+            continue;
+        };
+        for (row, value) in values.iter().enumerate() {
+            if found.len() >= limit {
+                return found;
+            }
+            if let (Some(value), Some(word)) = (value, model.words.get(row))
+                && value.to_lowercase().contains(&query)
+                && !found.iter().any(|(r, _)| *r == row)
+            {
+                found.push((row, format!("{word} · {}: {value}", column.name)));
+            }
+        }
+    }
+    found
+}
+
 impl SearchPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut SearchContext) {
         let lang = cx.lang;
@@ -61,7 +95,7 @@ impl SearchPanel {
         );
         // A script presses the field by its hint, then types (`press`, `type`).
         let response = cx.pressed.add(hint, field);
-        let matches = super::columns::completions_with_columns(cx.model, &self.query, 8);
+        let matches = completions_with_columns(cx.model, &self.query, 8);
         if response.lost_focus()
             && ui.input(|i| i.key_pressed(egui::Key::Enter))
             && let Some(&(row, _)) = matches.first()
@@ -138,6 +172,29 @@ fn neighbor_button(ui: &mut egui::Ui, cx: &mut SearchContext, row: usize) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn search_finds_labels_then_text_column_values() {
+        let mut model = crate::viewer::core::model::SpaceModel::default();
+        model.reset(vec!["apple".into(), "pear".into(), "grape".into()]);
+        let kind = vec![Some("fruit".into()), Some("apple tree".into()), None];
+        model.metadata = std::sync::Arc::new(
+            crate::embeddings::Metadata::from_columns(
+                3,
+                vec![crate::embeddings::Column::from_text("kind", kind)],
+            )
+            .unwrap(),
+        );
+        let found = completions_with_columns(&model, "APPLE", 8);
+        assert_eq!(
+            found,
+            [
+                (0, "apple".to_owned()),
+                (1, "pear · kind: apple tree".to_owned())
+            ]
+        );
+        assert!(completions_with_columns(&model, " ", 8).is_empty());
+    }
+
     use super::*;
 
     #[test]

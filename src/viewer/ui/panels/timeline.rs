@@ -82,7 +82,7 @@ impl TimelinePanel {
                     ui.label(format!(
                         "{} · {} × {}",
                         cx.run.file_name().unwrap_or_default(),
-                        thousands(vectors.nrows()),
+                        crate::numbers::group_digits(vectors.nrows()),
                         vectors.ncols()
                     ));
                 }
@@ -133,25 +133,5 @@ impl TimelinePanel {
     }
 }
 
-/// `400000` → `400,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(super::thousands(400_000), "400,000");
-        assert_eq!(super::thousands(942), "942");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
-    }
-}
+mod tests {}

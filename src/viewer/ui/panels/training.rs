@@ -117,7 +117,7 @@ impl TrainingPanel {
                 lang.tr("loss {} (mean over the last ~{} words) · lr {}"),
                 &[
                     &latest.map_or("–".to_owned(), |l| format!("{l:.4}")),
-                    &crate::viewer::ui::panels::timeline::thousands(window_words as usize),
+                    &crate::numbers::group_digits(window_words as usize),
                     &format!("{:.5}", progress.learning_rate),
                 ],
             ));

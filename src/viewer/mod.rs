@@ -77,10 +77,7 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
                 ..default()
             }),
     )
-    .add_plugins((
-        EguiPlugin::default(),
-        bevy::diagnostic::FrameTimeDiagnosticsPlugin::default(),
-    ))
+    .add_plugins(EguiPlugin::default())
     .insert_resource(ClearColor(Color::srgb(0.06, 0.07, 0.09)));
     add_viewer_plugins(&mut app, options.clone());
     app.add_plugins(self::automation::saved_view::SavedViewPlugin::new(view));

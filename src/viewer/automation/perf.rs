@@ -1,7 +1,8 @@
 //! What the app costs, for dumps and benchmarks: the time of the app's own systems per frame
 //! (from the start of `First` to the end of `Last`, so rendering is excluded), the time from
 //! launch to the first frame with every point drawn, and the process's resident memory.
-//! Frame time itself comes from bevy's `FrameTimeDiagnosticsPlugin`.
+//! Frame time is measured here too, on the wall clock (bevy's diagnostic follows the app's
+//! clock, which a scripted session fixes at 1/60 s a frame).
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -20,6 +21,10 @@ pub struct PerfStats {
     launched: Instant,
     frame_started: Option<Instant>,
     update_ms: VecDeque<f32>,
+    /// Wall-clock time from one frame's start to the next (a scripted session runs the app's
+    /// clock at a fixed 1/60 s a frame, so bevy's frame-time diagnostic would report that).
+    frame_ms: VecDeque<f32>,
+    last_frame_started: Option<Instant>,
     /// Seconds from launch to the first frame with all points on the GPU.
     pub load_secs: Option<f32>,
 }
@@ -30,6 +35,8 @@ impl Default for PerfStats {
             launched: Instant::now(),
             frame_started: None,
             update_ms: VecDeque::with_capacity(WINDOW_FRAMES),
+            frame_ms: VecDeque::with_capacity(WINDOW_FRAMES),
+            last_frame_started: None,
             load_secs: None,
         }
     }
@@ -39,6 +46,12 @@ impl PerfStats {
     /// The `percent`-th percentile of the app's update time over the last 60 frames.
     pub fn update_ms_percentile(&self, percent: usize) -> Option<f32> {
         percentile(self.update_ms.iter().copied().collect(), percent)
+    }
+
+    /// The mean wall-clock frame time over the last 60 frames.
+    pub fn mean_frame_ms(&self) -> Option<f32> {
+        (!self.frame_ms.is_empty())
+            .then(|| self.frame_ms.iter().sum::<f32>() / self.frame_ms.len() as f32)
     }
 }
 
@@ -72,7 +85,17 @@ impl Plugin for PerfPlugin {
 }
 
 fn start_frame(mut stats: ResMut<PerfStats>) {
-    stats.bypass_change_detection().frame_started = Some(Instant::now());
+    let stats = stats.bypass_change_detection();
+    let now = Instant::now();
+    if let Some(last) = stats.last_frame_started.replace(now) {
+        if stats.frame_ms.len() == WINDOW_FRAMES {
+            stats.frame_ms.pop_front();
+        }
+        stats
+            .frame_ms
+            .push_back(now.duration_since(last).as_secs_f32() * 1000.0);
+    }
+    stats.frame_started = Some(now);
 }
 
 fn end_frame(mut stats: ResMut<PerfStats>) {

@@ -15,7 +15,6 @@ mod from_render;
 
 use std::path::{Path, PathBuf};
 
-use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -51,14 +50,13 @@ impl Plugin for DumpPlugin {
 #[derive(SystemParam)]
 struct AppSources<'w> {
     perf: Option<Res<'w, PerfStats>>,
-    diagnostics: Option<Res<'w, DiagnosticsStore>>,
     lang: Res<'w, Lang>,
 }
 
 #[derive(serde::Serialize)]
 struct AppDump {
     lang: Lang,
-    /// Mean frame time (bevy's frame-time diagnostic).
+    /// Mean wall-clock frame time over the last 60 frames.
     mean_frame_ms: Option<f32>,
     /// Seconds from launch to the first frame with every point drawn.
     load_secs: Option<f32>,
@@ -72,12 +70,7 @@ fn app(sources: &AppSources) -> AppDump {
     let perf = sources.perf.as_deref();
     AppDump {
         lang: *sources.lang,
-        mean_frame_ms: sources
-            .diagnostics
-            .as_ref()
-            .and_then(|d| d.get(&FrameTimeDiagnosticsPlugin::FRAME_TIME))
-            .and_then(|d| d.average())
-            .map(|ms| ms as f32),
+        mean_frame_ms: perf.and_then(PerfStats::mean_frame_ms),
         load_secs: perf.and_then(|p| p.load_secs),
         app_update_ms_p50: perf.and_then(|p| p.update_ms_percentile(50)),
         app_update_ms_p95: perf.and_then(|p| p.update_ms_percentile(95)),

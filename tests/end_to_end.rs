@@ -802,6 +802,34 @@ fn help_lists_every_subcommand() {
 }
 
 #[cfg(feature = "viewer")]
+/// A wrong `EMBEDSCAPE_ASSETS` is an error naming it, before any window opens (it fell back to
+/// the built-in files without a word, so a user's own font or demo was never read).
+#[cfg(feature = "viewer")]
+#[test]
+fn a_wrong_assets_override_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for (value, expected) in [
+        (dir.path().join("missing"), "no such folder"),
+        (
+            dir.path().to_path_buf(),
+            "not a folder of embedscape assets",
+        ),
+    ] {
+        let output = Command::new(binary())
+            .arg("view")
+            .env("EMBEDSCAPE_ASSETS", &value)
+            .env("DISPLAY", "")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("EMBEDSCAPE_ASSETS") && stderr.contains(expected),
+            "{stderr}"
+        );
+    }
+}
+
 /// `view --help` lists every step the script parser knows (an unknown step's error names
 /// them all), one line each.
 #[test]

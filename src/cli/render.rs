@@ -72,6 +72,7 @@ pub struct RenderArgs {
 pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     use embedscape::viewer::automation::recording::{OutputKind, RecordingSettings};
     use embedscape::viewer::{self, DataSource, ViewerOptions};
+    viewer::options::check_assets_override().map_err(anyhow::Error::msg)?;
     anyhow::ensure!(
         args.fps > 0.0 && args.fps <= 50.0,
         "--fps {} is not between 0 and 50 (GIF delays are in hundredths of a second)",

@@ -114,6 +114,7 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
 #[cfg(feature = "viewer")]
 pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     use embedscape::viewer::{self, DataSource, ViewerOptions};
+    viewer::options::check_assets_override().map_err(anyhow::Error::msg)?;
     let source = match (&args.corpus, args.vectors.as_slice(), &args.timeline) {
         (Some(path), _, _) => DataSource::Corpus(path.clone()),
         (_, [path], _) => DataSource::Vectors(path.clone()),

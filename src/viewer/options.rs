@@ -100,6 +100,34 @@ pub fn assets_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets")
 }
 
+/// Checks `EMBEDSCAPE_ASSETS` when it is set: it must name a folder holding at least one of
+/// `corpus/`, `fonts/` or `relations/`, or every bundled file would silently fall back to the
+/// copies in the binary and the user's own would never be read.
+pub fn check_assets_override() -> Result<(), String> {
+    let Some(dir) = std::env::var_os("EMBEDSCAPE_ASSETS") else {
+        return Ok(());
+    };
+    let dir = PathBuf::from(dir);
+    if !dir.is_dir() {
+        return Err(format!(
+            "EMBEDSCAPE_ASSETS={}: no such folder (unset it to use the files built into embedscape)",
+            dir.display()
+        ));
+    }
+    if ["corpus", "fonts", "relations"]
+        .iter()
+        .any(|sub| dir.join(sub).is_dir())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "EMBEDSCAPE_ASSETS={}: not a folder of embedscape assets (expected corpus/, fonts/ \
+             or relations/ inside, as in the source tree's assets/)",
+            dir.display()
+        ))
+    }
+}
+
 /// What to record and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordingSettings {

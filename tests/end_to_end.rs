@@ -802,7 +802,7 @@ fn help_lists_every_subcommand() {
 }
 
 #[cfg(feature = "viewer")]
-/// A wrong `EMBEDSCAPE_ASSETS` is an error naming it, before any window opens (it fell back to
+/// A wrong `EMBEDSCAPE_ASSETS` or `--assets` is an error naming it, before any window opens (it fell back to
 /// the built-in files without a word, so a user's own font or demo was never read).
 #[cfg(feature = "viewer")]
 #[test]
@@ -828,6 +828,20 @@ fn a_wrong_assets_override_is_a_clear_error() {
             "{stderr}"
         );
     }
+    // The same through the flag, which also wins over the variable.
+    let output = Command::new(binary())
+        .args(["view", "--assets"])
+        .arg(dir.path().join("missing"))
+        .env("EMBEDSCAPE_ASSETS", dir.path())
+        .env("DISPLAY", "")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("--assets") && stderr.contains("no such folder"),
+        "{stderr}"
+    );
 }
 
 /// `view --help` lists every step the script parser knows (an unknown step's error names

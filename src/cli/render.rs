@@ -52,6 +52,10 @@ pub struct RenderArgs {
     /// Language of labels and panels.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
+    /// Your own assets folder (corpus/, fonts/, relations/, categories.tsv), read before the
+    /// copies built into the binary; also EMBEDSCAPE_ASSETS.
+    #[arg(long, value_name = "DIR")]
+    pub assets: Option<PathBuf>,
     /// Keep the side panels and the timeline bar (default: a clean 3D view with labels).
     #[arg(long)]
     pub panels: bool,
@@ -72,7 +76,7 @@ pub struct RenderArgs {
 pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     use embedscape::viewer::automation::recording::{OutputKind, RecordingSettings};
     use embedscape::viewer::{self, DataSource, ViewerOptions};
-    viewer::options::check_assets_override().map_err(anyhow::Error::msg)?;
+    viewer::options::check_assets_override(args.assets.as_deref()).map_err(anyhow::Error::msg)?;
     anyhow::ensure!(
         args.fps > 0.0 && args.fps <= 50.0,
         "--fps {} is not between 0 and 50 (GIF delays are in hundredths of a second)",

@@ -74,6 +74,10 @@ pub struct ViewArgs {
     /// Interface language (default: from the system locale).
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
+    /// Your own assets folder (corpus/, fonts/, relations/, categories.tsv), read before the
+    /// copies built into the binary; also EMBEDSCAPE_ASSETS.
+    #[arg(long, value_name = "DIR")]
+    pub assets: Option<PathBuf>,
     /// Window size in logical pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1400x860", value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
@@ -114,7 +118,7 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
 #[cfg(feature = "viewer")]
 pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     use embedscape::viewer::{self, DataSource, ViewerOptions};
-    viewer::options::check_assets_override().map_err(anyhow::Error::msg)?;
+    viewer::options::check_assets_override(args.assets.as_deref()).map_err(anyhow::Error::msg)?;
     let source = match (&args.corpus, args.vectors.as_slice(), &args.timeline) {
         (Some(path), _, _) => DataSource::Corpus(path.clone()),
         (_, [path], _) => DataSource::Vectors(path.clone()),

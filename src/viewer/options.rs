@@ -83,8 +83,8 @@ impl Default for ViewerOptions {
 /// binary copied to another machine). What is missing there comes from the copies compiled
 /// into the binary ([`crate::viewer::demo`], [`crate::viewer::ui::fonts`]).
 pub fn assets_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("EMBEDSCAPE_ASSETS") {
-        return PathBuf::from(dir);
+    if let Some(dir) = assets_override() {
+        return dir;
     }
     if let Ok(exe) = std::env::current_exe() {
         for dir in exe.ancestors().skip(1).take(4) {
@@ -100,17 +100,36 @@ pub fn assets_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets")
 }
 
-/// Checks `EMBEDSCAPE_ASSETS` when it is set: it must name a folder holding at least one of
-/// `corpus/`, `fonts/` or `relations/`, or every bundled file would silently fall back to the
-/// copies in the binary and the user's own would never be read.
-pub fn check_assets_override() -> Result<(), String> {
-    let Some(dir) = std::env::var_os("EMBEDSCAPE_ASSETS") else {
+/// The `--assets DIR` given on the command line, set once before the window opens.
+static ASSETS_FLAG: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The user's own assets folder: `--assets DIR`, else `EMBEDSCAPE_ASSETS`.
+fn assets_override() -> Option<PathBuf> {
+    ASSETS_FLAG
+        .get()
+        .cloned()
+        .or_else(|| std::env::var_os("EMBEDSCAPE_ASSETS").map(PathBuf::from))
+}
+
+/// Takes `--assets DIR` (when given) and checks the override, flag or `EMBEDSCAPE_ASSETS`: it
+/// must name a folder holding at least one of `corpus/`, `fonts/` or `relations/`, or every
+/// bundled file would silently fall back to the copies in the binary and the user's own would
+/// never be read.
+pub fn check_assets_override(flag: Option<&std::path::Path>) -> Result<(), String> {
+    if let Some(dir) = flag {
+        let _ = ASSETS_FLAG.set(dir.to_path_buf());
+    }
+    let name = if flag.is_some() {
+        "--assets"
+    } else {
+        "EMBEDSCAPE_ASSETS"
+    };
+    let Some(dir) = assets_override() else {
         return Ok(());
     };
-    let dir = PathBuf::from(dir);
     if !dir.is_dir() {
         return Err(format!(
-            "EMBEDSCAPE_ASSETS={}: no such folder (unset it to use the files built into embedscape)",
+            "{name} {}: no such folder (leave it out to use the files built into embedscape)",
             dir.display()
         ));
     }
@@ -121,7 +140,7 @@ pub fn check_assets_override() -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "EMBEDSCAPE_ASSETS={}: not a folder of embedscape assets (expected corpus/, fonts/ \
+            "{name} {}: not a folder of embedscape assets (expected corpus/, fonts/ \
              or relations/ inside, as in the source tree's assets/)",
             dir.display()
         ))

@@ -1413,43 +1413,11 @@ mod render {
 mod columns {
     use std::collections::HashMap;
     use std::path::Path;
-    use std::sync::Arc;
 
-    use arrow_array::types::Float32Type;
-    use arrow_array::{ArrayRef, Float64Array, ListArray, RecordBatch, StringArray};
     use embedscape::embeddings::synthetic::{TopicTable, topic_table};
 
     fn write_parquet(path: &Path, table: &TopicTable) {
-        let vectors = ListArray::from_iter_primitive::<Float32Type, _, _>(
-            table
-                .vectors
-                .outer_iter()
-                .map(|row| Some(row.iter().map(|&v| Some(v)).collect::<Vec<_>>())),
-        );
-        let batch = RecordBatch::try_from_iter([
-            (
-                "label",
-                Arc::new(StringArray::from(table.labels.clone())) as ArrayRef,
-            ),
-            ("vector", Arc::new(vectors) as ArrayRef),
-            (
-                "topic",
-                Arc::new(StringArray::from(table.topics.clone())) as ArrayRef,
-            ),
-            (
-                "score",
-                Arc::new(Float64Array::from(table.scores.clone())) as ArrayRef,
-            ),
-            (
-                "source",
-                Arc::new(StringArray::from(table.sources.clone())) as ArrayRef,
-            ),
-        ])
-        .unwrap();
-        let file = std::fs::File::create(path).unwrap();
-        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
-        writer.write(&batch).unwrap();
-        writer.close().unwrap();
+        table.write_parquet(path).unwrap();
     }
 
     fn read_json(path: &Path) -> serde_json::Value {

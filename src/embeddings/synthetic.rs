@@ -166,6 +166,40 @@ pub struct TopicTable {
     pub sources: Vec<String>,
 }
 
+impl TopicTable {
+    /// Writes the table as Parquet (columns `label`, `vector` as a list of floats, `topic`,
+    /// `score`, `source`), the layout the table readers take, through a temporary file.
+    pub fn write_parquet(&self, path: &std::path::Path) -> std::io::Result<()> {
+        use arrow_array::types::Float32Type;
+        use arrow_array::{ArrayRef, Float64Array, ListArray, RecordBatch, StringArray};
+        use std::sync::Arc;
+        let vectors = ListArray::from_iter_primitive::<Float32Type, _, _>(
+            self.vectors
+                .outer_iter()
+                .map(|row| Some(row.iter().map(|&v| Some(v)).collect::<Vec<_>>())),
+        );
+        let text = |values: &[String]| Arc::new(StringArray::from(values.to_vec())) as ArrayRef;
+        let batch = RecordBatch::try_from_iter([
+            ("label", text(&self.labels)),
+            ("vector", Arc::new(vectors) as ArrayRef),
+            ("topic", text(&self.topics)),
+            (
+                "score",
+                Arc::new(Float64Array::from(self.scores.clone())) as ArrayRef,
+            ),
+            ("source", text(&self.sources)),
+        ])
+        .map_err(std::io::Error::other)?;
+        crate::atomic_file::write_atomically(path, |file| {
+            let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+                .map_err(std::io::Error::other)?;
+            writer.write(&batch).map_err(std::io::Error::other)?;
+            writer.close().map_err(std::io::Error::other)?;
+            Ok(())
+        })
+    }
+}
+
 /// `rows` documents of `dim` dimensions (at least 4); the same seed gives the same table.
 pub fn topic_table(rows: usize, dim: usize, seed: u64) -> TopicTable {
     let dim = dim.max(4);

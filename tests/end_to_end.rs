@@ -1123,6 +1123,60 @@ mod bridge {
         assert!(!d.join("bad.timeline").exists());
     }
 
+    /// What `examples/spark/word2vec_timeline.py` writes (word2vec text: a `count dim` header,
+    /// most frequent word first, six decimals, Chinese words and punctuation as words), and a
+    /// fastText `.vec` series (whose lines end in a space), each played as a timeline.
+    #[test]
+    fn timeline_build_reads_spark_and_fasttext_series() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let words = ["，", "的", "中国", "北京", "巴黎"];
+        for iteration in 1..=3 {
+            let mut spark = format!("{} 4\n", words.len());
+            let mut fasttext = format!("{} 4\n", words.len());
+            for (i, word) in words.iter().enumerate() {
+                let values: Vec<String> = (0..4)
+                    .map(|j| format!("{:.6}", ((i * 4 + j) as f32 * 0.1 - 0.7) * iteration as f32))
+                    .collect();
+                spark.push_str(&format!("{word} {}\n", values.join(" ")));
+                fasttext.push_str(&format!("{word} {} \n", values.join(" ")));
+            }
+            std::fs::create_dir_all(d.join("spark")).unwrap();
+            std::fs::create_dir_all(d.join("fasttext")).unwrap();
+            std::fs::write(d.join(format!("spark/iter_{iteration:02}.txt")), spark).unwrap();
+            std::fs::write(d.join(format!("fasttext/epoch{iteration}.vec")), fasttext).unwrap();
+        }
+        for (folder, files, names) in [
+            (
+                "spark",
+                ["iter_01.txt", "iter_02.txt", "iter_03.txt"],
+                ["iter_01", "iter_02", "iter_03"],
+            ),
+            (
+                "fasttext",
+                ["epoch1.vec", "epoch2.vec", "epoch3.vec"],
+                ["epoch1", "epoch2", "epoch3"],
+            ),
+        ] {
+            let mut args = vec!["timeline", "build"];
+            args.extend(files);
+            args.extend(["-o", "run.timeline"]);
+            let out = run(&args, &d.join(folder));
+            assert!(out.status.success(), "{folder}: {}", text(&out.stderr));
+            let timeline =
+                embedscape::train::Timeline::load(&d.join(folder).join("run.timeline")).unwrap();
+            assert_eq!(timeline.words, words, "{folder}");
+            assert_eq!(timeline.frame_names(), names, "{folder}");
+            // Row 2 (中国) of the third checkpoint: ((8 + j) * 0.1 - 0.7) * 3.
+            let row = timeline.snapshots[2].vectors.row(2).to_vec();
+            for (j, value) in row.iter().enumerate() {
+                let expected = ((8 + j) as f32 * 0.1 - 0.7) * 3.0;
+                // Timelines may keep half-precision values.
+                assert!((value - expected).abs() < 0.01, "{folder}: {row:?}");
+            }
+        }
+    }
+
     #[test]
     fn compare_ranks_the_moved_word_first() {
         let dir = tempfile::tempdir().unwrap();

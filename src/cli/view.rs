@@ -81,6 +81,11 @@ pub struct ViewArgs {
     /// Window size in logical pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1400x860", value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
+    /// Run the app's systems one after another on the main thread, so a script's `dump` reports
+    /// the app's own CPU time a frame (app_update_cpu_ms_p50), not counting waits for a core.
+    /// For benchmarks; the app is otherwise the same.
+    #[arg(long)]
+    pub single_threaded: bool,
 }
 
 /// The interface languages.
@@ -160,6 +165,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         window_width,
         window_height,
         play_from_start,
+        single_threaded: args.single_threaded,
         ..ViewerOptions::default()
     })?;
     Ok(())

@@ -84,6 +84,9 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     if let Some(script) = script {
         app.add_plugins(self::automation::script::ScriptPlugin::new(script));
     }
+    if options.single_threaded {
+        run_systems_on_main_thread(&mut app);
+    }
     let recording = options.recording.is_some();
     let scripted = options.script.is_some();
     let exit = app.run();
@@ -93,6 +96,22 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
         (true, false, true) => Err(ViewerError::ScriptFailed),
         _ => Ok(()),
     }
+}
+
+/// Every schedule of the app's world runs its systems one after another on the main thread
+/// (rendering keeps its own threads), so the main thread's CPU clock measures the app's update.
+fn run_systems_on_main_thread(app: &mut App) {
+    use bevy::ecs::schedule::{Schedules, SingleThreadedExecutor};
+    for (_, schedule) in app.world_mut().resource_mut::<Schedules>().iter_mut() {
+        // A new executor starts with `apply_final_deferred` off; schedules apply their commands
+        // at the end by default, and the app relies on it.
+        schedule
+            .set_executor(SingleThreadedExecutor::default())
+            .set_apply_final_deferred(true);
+    }
+    app.world_mut()
+        .resource_mut::<self::automation::perf::PerfStats>()
+        .single_threaded = true;
 }
 
 /// The window's size; a recording's frames are exactly that many pixels, whatever the screen's

@@ -52,6 +52,9 @@ pub struct ViewerOptions {
     /// Play the snapshots from the first (the random start) as they come, at a watchable
     /// pace, instead of gliding to the newest: the drift is what the app is for.
     pub play_from_start: bool,
+    /// Run every system on the main thread, so the dump's CPU figures are the app's whole
+    /// update (`view --single-threaded`, for benchmarks).
+    pub single_threaded: bool,
 }
 
 impl Default for ViewerOptions {
@@ -73,6 +76,7 @@ impl Default for ViewerOptions {
             recording: None,
             hide_panels: false,
             play_from_start: false,
+            single_threaded: false,
         }
     }
 }

@@ -319,6 +319,10 @@ pub const ZH: &[(&str, &str)] = &[
         "snapshot {} of {} · epoch {} · {} words · lr {} · loss {}",
         "快照 {} / {} · 第 {} 轮 · {} 词 · 学习率 {} · 损失 {}",
     ),
+    (
+        "snapshot {} of {} · checkpoint {}",
+        "快照 {} / {} · 检查点 {}",
+    ),
     ("no snapshot yet", "还没有快照"),
     ("analysing snapshot {} of {}", "正在分析快照 {} / {}"),
     (

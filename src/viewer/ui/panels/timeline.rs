@@ -86,6 +86,22 @@ impl TimelinePanel {
                         vectors.ncols()
                     ));
                 }
+                // Checkpoints of another trainer (`timeline build`): no words, rate or loss
+                // were recorded, so say only which checkpoint this is.
+                Some(index)
+                    if !cx.run.trains()
+                        && cx.model.frames[index].meta.words_processed == 0
+                        && cx.model.frames[index].meta.learning_rate == 0.0 =>
+                {
+                    ui.label(fill(
+                        lang.tr("snapshot {} of {} · checkpoint {}"),
+                        &[
+                            &index,
+                            &(frame_count - 1),
+                            &cx.model.frames[index].meta.epoch,
+                        ],
+                    ));
+                }
                 Some(index) => {
                     let meta = &cx.model.frames[index].meta;
                     let loss = meta.loss.map_or("–".to_owned(), |l| format!("{l:.4}"));

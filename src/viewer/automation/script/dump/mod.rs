@@ -63,6 +63,10 @@ struct AppDump {
     /// The app's own systems per frame over the last 60 frames (rendering excluded).
     app_update_ms_p50: Option<f32>,
     app_update_ms_p95: Option<f32>,
+    /// The app's own CPU time per frame (`view --single-threaded` only: every system on the
+    /// main thread, so waiting for a core is not counted).
+    app_update_cpu_ms_p50: Option<f32>,
+    app_update_cpu_ms_p95: Option<f32>,
     rss_mb: Option<f32>,
 }
 
@@ -74,6 +78,8 @@ fn app(sources: &AppSources) -> AppDump {
         load_secs: perf.and_then(|p| p.load_secs),
         app_update_ms_p50: perf.and_then(|p| p.update_ms_percentile(50)),
         app_update_ms_p95: perf.and_then(|p| p.update_ms_percentile(95)),
+        app_update_cpu_ms_p50: perf.and_then(|p| p.update_cpu_ms_percentile(50)),
+        app_update_cpu_ms_p95: perf.and_then(|p| p.update_cpu_ms_percentile(95)),
         rss_mb: rss_mb(),
     }
 }

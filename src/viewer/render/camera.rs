@@ -204,12 +204,17 @@ fn focus_and_fit(
             orbit.auto_fit = false;
         }
     }
-    // A new projection (method, lens, axes) puts every word elsewhere: frame it again.
+    // A new projection (method, lens, axes) puts every word elsewhere: frame it again. A flat
+    // layout as given (x, y only) is seen face on, x to the right and y up.
     if last.settings.as_ref() != Some(&model.settings) {
         if last.settings.is_some() {
             orbit.auto_fit = true;
         }
         last.settings = Some(model.settings.clone());
+        if faces_flat_layout(&model) {
+            orbit.yaw = 0.0;
+            orbit.pitch = 0.0;
+        }
     }
     // A word selected (by a click or a search) while the user steers the camera: bring it
     // and its neighbours into view if any of them is off screen.
@@ -246,6 +251,14 @@ fn focus_and_fit(
         orbit.focus = orbit.focus.lerp(centre, 0.2);
         orbit.radius += (target_radius - orbit.radius) * 0.2;
     }
+}
+
+/// Whether the projection is a flat layout as given (no lens or axes overriding it).
+fn faces_flat_layout(model: &SpaceModel) -> bool {
+    model.settings.method == crate::space::ProjectionMethod::Given
+        && model.settings.lens.is_none()
+        && model.settings.axes.is_none()
+        && model.given.as_ref().is_some_and(|given| given.flat)
 }
 
 /// Whether a world point is in front of the camera and inside its viewport.

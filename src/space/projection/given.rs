@@ -42,17 +42,25 @@ pub fn given_coords(metadata: &Metadata, names: &[&str]) -> Result<GivenCoords, 
     if !(2..=3).contains(&names.len()) {
         return Err(GivenCoordsError::ColumnCount(names.len()));
     }
+    // Every column is checked before any value, so a missing column is named first.
+    let columns = names
+        .iter()
+        .map(|name| {
+            let column = metadata
+                .column(name)
+                .ok_or_else(|| GivenCoordsError::Missing {
+                    name: (*name).to_owned(),
+                    available: metadata.names().join(", "),
+                })?;
+            if column.is_numeric() {
+                Ok(column)
+            } else {
+                Err(GivenCoordsError::NotNumeric((*name).to_owned()))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut coords_3d = Array2::<f32>::zeros((metadata.rows(), 3));
-    for (axis, name) in names.iter().enumerate() {
-        let column = metadata
-            .column(name)
-            .ok_or_else(|| GivenCoordsError::Missing {
-                name: (*name).to_owned(),
-                available: metadata.names().join(", "),
-            })?;
-        if !column.is_numeric() {
-            return Err(GivenCoordsError::NotNumeric((*name).to_owned()));
-        }
+    for (axis, (name, column)) in names.iter().zip(columns).enumerate() {
         for row in 0..metadata.rows() {
             match column.get(row) {
                 Some(Value::Number(v)) if v.is_finite() => coords_3d[[row, axis]] = v as f32,

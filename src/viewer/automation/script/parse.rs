@@ -298,13 +298,14 @@ mod tests {
         assert!(Script::parse("save-view").is_err());
         assert!(Script::parse("filter topic").is_err());
         assert!(Script::parse("select-box 1 2 3").is_err());
+        assert!(Script::parse("neighbours-of-selection 3").is_err());
     }
 
     #[test]
     fn parses_the_column_steps() {
         let script = Script::parse(
             "colour-by topic\nfilter score > 0.5\nfilter off\nselect-box 10 20 30 40\n\
-             export-selection sel.tsv\n",
+             export-selection sel.tsv\nneighbours-of-selection\nmethod given\n",
         )
         .unwrap();
         assert_eq!(

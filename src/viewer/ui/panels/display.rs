@@ -349,3 +349,24 @@ fn solver_name(lang: crate::viewer::ui::i18n::Lang, solver: PcaSolver) -> &'stat
         PcaSolver::ExactFallback => lang.tr("exact (LOBPCG fell back)"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_colour_buttons_show_a_column_colouring_as_none_of_theirs() {
+        // No column: the chosen built-in colouring's button is on, and only it.
+        assert!(colour_button_on(ColorBy::Cluster, None, ColorBy::Cluster));
+        assert!(!colour_button_on(
+            ColorBy::Cluster,
+            None,
+            ColorBy::LatestCluster
+        ));
+        // A column colours the points: the cluster button (still `color_by` underneath) is off,
+        // so a click on it is a change, and the column's own entry shows instead.
+        for button in [ColorBy::Cluster, ColorBy::LatestCluster, ColorBy::Category] {
+            assert!(!colour_button_on(ColorBy::Cluster, Some("topic"), button));
+        }
+    }
+}

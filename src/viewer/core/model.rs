@@ -447,6 +447,10 @@ impl Plugin for ModelPlugin {
     }
 }
 
+/// Why the method "as given" was refused.
+pub const NO_GIVEN_LAYOUT: &str = "no layout as given here: only a table of vectors with numeric \
+                                   x and y columns (or --coords-columns) brings its own";
+
 /// The one place panels' requests change the model.
 pub fn apply_model_requests(
     mut requests: MessageReader<ModelRequest>,
@@ -456,6 +460,10 @@ pub fn apply_model_requests(
     for request in requests.read() {
         match request {
             ModelRequest::SetSettings(settings) => {
+                if settings.method == space::ProjectionMethod::Given && model.given.is_none() {
+                    errors.write(UserError(NO_GIVEN_LAYOUT.into()));
+                    continue;
+                }
                 if model.settings != *settings {
                     model.settings = settings.clone();
                     model.request_reanalysis();

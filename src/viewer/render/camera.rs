@@ -2,7 +2,8 @@
 //! view only), a double click focuses a word. Until the user moves the camera it auto-fits the cloud and every word
 //! that must be seen ([`crate::viewer::render::framing`]), so the view follows the cloud as it grows out of the
 //! tiny random init; a new projection, lens or axes, or *Reset view*, fits it again, and a
-//! selection off screen brings the camera to it.
+//! selection off screen brings the camera to it. A flat layout as given (a table's x and y) is
+//! turned to face the camera.
 
 use bevy::ecs::system::SystemParam;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};

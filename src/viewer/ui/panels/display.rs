@@ -1,5 +1,6 @@
-//! Display panel: colour by cluster or category, number of clusters, projection method (PCA or
-//! UMAP) and mode, point size, label density, reset view; and for the frame under the
+//! Display panel: colour by cluster or category (showing a column colouring chosen in the
+//! Columns window as such), number of clusters, projection method (PCA, UMAP, or a table's own
+//! layout "as given" when it has one) and mode, point size, label density, reset view; and for the frame under the
 //! playhead, which PCA solver ran and how well the 3D view keeps each word's 10 nearest
 //! neighbours — what PCA hides and UMAP shows.
 

@@ -1,6 +1,7 @@
 //! Writes a Parquet table of embeddings with metadata, as a model's output with its documents'
 //! columns: `label` (doc0, doc1, ...), `vector` (list of float32), `topic` (five blobs of
-//! unequal size), `score` (a number that runs across the blobs) and `source` (one of three).
+//! unequal size), `score` (a number that runs across the blobs), `source` (one of three) and
+//! `x`, `y` (the table's own 2-D layout: the projection "as given" in the window).
 //! Open it in the window and colour, filter and select by its columns:
 //!
 //! ```text

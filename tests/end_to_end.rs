@@ -1587,7 +1587,7 @@ mod columns {
         assert!(count > 100, "{selected:#}");
         let tsv = std::fs::read_to_string(d.join("selection.tsv")).unwrap();
         let mut lines = tsv.lines();
-        assert_eq!(lines.next(), Some("label\ttopic\tscore\tsource"));
+        assert_eq!(lines.next(), Some("label\ttopic\tscore\tsource\tx\ty"));
         let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
         assert_eq!(rows.len() as u64, count);
         let row_of: HashMap<&str, usize> = table
@@ -1616,3 +1616,5 @@ mod columns {
         assert_eq!(score["selection_count"].as_u64(), Some(count));
     }
 }
+#[path = "end_to_end/columns2.rs"]
+mod columns2;

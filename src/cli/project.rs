@@ -18,7 +18,7 @@ use embedscape::space::{
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array2;
 
-use super::load::{TableArgs, load_vectors};
+use super::load::{TableArgs, load_with_options};
 
 /// Projection method.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,6 +28,10 @@ pub enum Method {
     Pca,
     /// UMAP on the cosine 15-NN graph (non-linear; keeps neighbourhoods).
     Umap,
+    /// The table's own layout: its x, y (and z) columns, or --coords-columns (centred and
+    /// scaled to unit RMS radius like the others; z = 0 for two columns). Clusters and the
+    /// quality figures are computed for it as for any layout.
+    Given,
 }
 
 /// UMAP's neighbour graph (mirrors the library's `NeighborSearch`).
@@ -95,16 +99,26 @@ pub struct ProjectArgs {
     pub lossy: bool,
     #[command(flatten)]
     pub table: TableArgs,
+    /// With --method given: the 2 or 3 numeric columns holding the layout (`x,y` or `x,y,z`;
+    /// default x, y and z if there is one).
+    #[arg(long, value_name = "X,Y[,Z]", value_parser = super::view::parse_coords_columns)]
+    pub coords_columns: Option<super::view::CoordsColumns>,
 }
 
 pub fn run(args: ProjectArgs) -> anyhow::Result<()> {
-    let emb = load_vectors(&args.vectors, args.table.options(args.lossy))?;
+    anyhow::ensure!(
+        args.coords_columns.is_none() || args.method == Method::Given,
+        "--coords-columns goes with --method given"
+    );
+    let loaded = load_with_options(&args.vectors, args.table.options(args.lossy))?;
+    let emb = loaded.embeddings;
     let matrix = emb.matrix().view();
     let started = Instant::now();
     let (coords_3d, summary) = match (&args.axes, args.method) {
         (Some(spec), _) => axes(&args, &emb, spec)?,
         (None, Method::Pca) => pca(&args, matrix)?,
         (None, Method::Umap) => umap(&args, matrix)?,
+        (None, Method::Given) => given(&args, loaded.metadata.as_ref(), emb.len())?,
     };
     let projection_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
@@ -190,6 +204,34 @@ fn axes(
         c * 100.0
     );
     Ok((coords, summary))
+}
+
+/// The table's own coordinates (see `Method::Given`).
+fn given(
+    args: &ProjectArgs,
+    metadata: Option<&embedscape::embeddings::Metadata>,
+    rows: usize,
+) -> anyhow::Result<(Array2<f32>, String)> {
+    let empty = embedscape::embeddings::Metadata::new(rows);
+    let metadata = metadata.unwrap_or(&empty);
+    let names: Vec<&str> = match &args.coords_columns {
+        Some(super::view::CoordsColumns(names)) => names.iter().map(String::as_str).collect(),
+        None if metadata.numbers("z").is_some() => vec!["x", "y", "z"],
+        None => vec!["x", "y"],
+    };
+    let given = embedscape::space::given_coords(metadata, &names).with_context(|| {
+        format!(
+            "{}: the layout as given ({})",
+            args.vectors.display(),
+            names.join(",")
+        )
+    })?;
+    let summary = format!(
+        "as given (columns {}{})",
+        names.join(", "),
+        if given.flat { ", flat" } else { "" }
+    );
+    Ok((given.coords_3d, summary))
 }
 
 fn pca(

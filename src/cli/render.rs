@@ -49,6 +49,10 @@ pub struct RenderArgs {
     /// Labels, columns and metadata of tables of vectors (as for `view`).
     #[command(flatten)]
     pub table: super::load::TableArgs,
+    /// The table's own layout: 2 or 3 numeric columns (`x,y` or `x,y,z`), recorded "as
+    /// given" instead of PCA (as for `view`).
+    #[arg(long, value_name = "X,Y[,Z]", value_parser = super::view::parse_coords_columns)]
+    pub coords_columns: Option<super::view::CoordsColumns>,
     /// Language of labels and panels.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
@@ -119,12 +123,15 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         embedscape::train::TrainConfig::default()
     })?;
     let (categories, load) = super::view::table_options(&args.table, &args.vectors)?;
+    let coords_columns =
+        super::view::check_coords_columns(args.coords_columns.as_ref(), &args.vectors)?;
     let (window_width, window_height) = args.size;
     viewer::run(ViewerOptions {
         source,
         relations: args.relations,
         metadata: categories,
         load,
+        coords_columns,
         lang: args.lang.map(LangArg::to_lang),
         train,
         window_width,

@@ -24,12 +24,15 @@ const SCRIPT_HELP: &str =
   lens RELATION|off      view through a relation's lens (waits until every frame is redone)
   axes 'X[,Y]'|off       semantic axes, each WORD>WORD or a relation's name (waits likewise)
   lang zh|en             switch the interface language
-  method pca|umap        choose the projection method (waits until every frame is redone)
+  method pca|umap|given  choose the projection method (waits until every frame is redone);
+                         given: the table's own x, y (z) or --coords-columns
   save-view PATH         save what is on screen as a view file (open it with --view PATH)
   colour-by COLUMN       colour by a metadata column, or cluster|latest-cluster|category
   filter EXPR|off        show only rows with COLUMN=VALUE, COLUMN!=VALUE, COLUMN<N or COLUMN>N
   select-box X0 Y0 X1 Y1 box-select the points drawn in this window rectangle (logical pixels)
-  export-selection PATH  write the box selection as TSV: label and every metadata column
+  export-selection PATH  write the box selection, label and every metadata column: Parquet
+                         for a .parquet path, TSV otherwise
+  neighbours-of-selection  list the nearest neighbours of the box selection's centroid
   quit                   close the window";
 
 use super::load::TableArgs;
@@ -57,6 +60,12 @@ pub struct ViewArgs {
     // gives the rows columns to colour, filter and export by.
     #[command(flatten)]
     pub table: TableArgs,
+    /// The table's own layout: 2 or 3 numeric columns (`x,y` or `x,y,z`) of the --vectors
+    /// table or its --metadata, shown "as given" (a 2-D layout flat, facing the camera) from
+    /// the start. Without it, columns named x and y (and z) are offered as the projection
+    /// method "as given" next to PCA and UMAP.
+    #[arg(long, value_name = "X,Y[,Z]", value_parser = parse_coords_columns)]
+    pub coords_columns: Option<CoordsColumns>,
     /// Initialise training from these pretrained vectors instead of random ones.
     #[arg(long, value_name = "FILE")]
     pub pretrained: Option<PathBuf>,
@@ -107,6 +116,37 @@ impl LangArg {
     }
 }
 
+/// The columns named by `--coords-columns`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoordsColumns(pub Vec<String>);
+
+/// `a,b` or `a,b,c`: two or three column names.
+pub fn parse_coords_columns(text: &str) -> Result<CoordsColumns, String> {
+    let names: Vec<String> = text.split(',').map(|n| n.trim().to_owned()).collect();
+    if !(2..=3).contains(&names.len()) || names.iter().any(String::is_empty) {
+        return Err(format!(
+            "expected two or three column names, X,Y or X,Y,Z, got {text:?}"
+        ));
+    }
+    Ok(CoordsColumns(names))
+}
+
+/// `--coords-columns` needs one file of vectors: training runs and timelines have no layout.
+pub fn check_coords_columns(
+    coords: Option<&CoordsColumns>,
+    vectors: &[PathBuf],
+) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(CoordsColumns(names)) = coords else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        vectors.len() == 1,
+        "--coords-columns needs one table given with --vectors (training runs, timelines and \
+         series of checkpoints have no coordinates of their own)"
+    );
+    Ok(Some(names.clone()))
+}
+
 pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
     let (w, h) = text
         .split_once('x')
@@ -139,6 +179,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         embedscape::train::TrainConfig::default()
     })?;
     let (categories, load) = table_options(&args.table, &args.vectors)?;
+    let coords_columns = check_coords_columns(args.coords_columns.as_ref(), &args.vectors)?;
     for path in [
         &args.corpus,
         &args.timeline,
@@ -157,6 +198,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         relations: args.relations,
         metadata: categories,
         load,
+        coords_columns,
         script: args.script,
         view: args.view,
         lang: args.lang.map(LangArg::to_lang),
@@ -229,6 +271,7 @@ fn first_line_fields(path: &std::path::Path) -> usize {
 #[cfg(not(feature = "viewer"))]
 pub fn run(args: ViewArgs) -> anyhow::Result<()> {
     table_options(&args.table, &args.vectors)?;
+    check_coords_columns(args.coords_columns.as_ref(), &args.vectors)?;
     anyhow::bail!(
         "this embedscape was built without the viewer (the `viewer` cargo feature); \
          rebuild with default features to open the window"

@@ -155,8 +155,9 @@ pub const TABLE_SOURCES: [&str; 3] = ["web", "news", "books"];
 
 /// A table of embeddings with metadata, as a model's output with its documents' columns: one
 /// row per document, named `doc<i>`, in [`TABLE_TOPICS`] Gaussian blobs; a `score` (the
-/// position along one direction shared by every blob, so a gradient runs across the blobs) and
-/// a `source`.
+/// position along one direction shared by every blob, so a gradient runs across the blobs),
+/// a `source`, and a 2-D layout of its own in `x` and `y` (each topic's blob around its own
+/// point on a circle, as a layout computed elsewhere would bring: the viewer's "as given").
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopicTable {
     pub labels: Vec<String>,
@@ -164,11 +165,15 @@ pub struct TopicTable {
     pub topics: Vec<String>,
     pub scores: Vec<f64>,
     pub sources: Vec<String>,
+    /// The table's own 2-D layout.
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
 }
 
 impl TopicTable {
     /// Writes the table as Parquet (columns `label`, `vector` as a list of floats, `topic`,
-    /// `score`, `source`), the layout the table readers take, through a temporary file.
+    /// `score`, `source`, `x`, `y`), the layout the table readers take, through a temporary
+    /// file.
     pub fn write_parquet(&self, path: &std::path::Path) -> std::io::Result<()> {
         use arrow_array::types::Float32Type;
         use arrow_array::{ArrayRef, Float64Array, ListArray, RecordBatch, StringArray};
@@ -188,6 +193,14 @@ impl TopicTable {
                 Arc::new(Float64Array::from(self.scores.clone())) as ArrayRef,
             ),
             ("source", text(&self.sources)),
+            (
+                "x",
+                Arc::new(Float64Array::from(self.xs.clone())) as ArrayRef,
+            ),
+            (
+                "y",
+                Arc::new(Float64Array::from(self.ys.clone())) as ArrayRef,
+            ),
         ])
         .map_err(std::io::Error::other)?;
         crate::atomic_file::write_atomically(path, |file| {
@@ -212,6 +225,8 @@ pub fn topic_table(rows: usize, dim: usize, seed: u64) -> TopicTable {
     let mut topics = Vec::with_capacity(rows);
     let mut scores = Vec::with_capacity(rows);
     let mut sources = Vec::with_capacity(rows);
+    let mut xs = Vec::with_capacity(rows);
+    let mut ys = Vec::with_capacity(rows);
     for mut vector in vectors.outer_iter_mut() {
         let mut pick: f64 = rng.gen_range(0.0..1.0);
         let topic = TABLE_TOPICS
@@ -227,6 +242,12 @@ pub fn topic_table(rows: usize, dim: usize, seed: u64) -> TopicTable {
             *value = centre + noise;
         }
         scores.push((f64::from(vector[0] - vector[1]) * 1000.0).round() / 1000.0);
+        // The topic's point on a circle of radius 10, and the row's own noise around it (no
+        // further random draws, so the other columns stay as they were).
+        let angle = topic as f64 * std::f64::consts::TAU / TABLE_TOPICS.len() as f64;
+        let offset = |d: usize| f64::from(vector[d] - centres[topic][d]);
+        xs.push(((10.0 * angle.cos() + 2.0 * offset(2)) * 1000.0).round() / 1000.0);
+        ys.push(((10.0 * angle.sin() + 2.0 * offset(3)) * 1000.0).round() / 1000.0);
         topics.push(TABLE_TOPICS[topic].0.to_owned());
         sources.push(TABLE_SOURCES[rng.gen_range(0..TABLE_SOURCES.len())].to_owned());
     }
@@ -236,6 +257,8 @@ pub fn topic_table(rows: usize, dim: usize, seed: u64) -> TopicTable {
         topics,
         scores,
         sources,
+        xs,
+        ys,
     }
 }
 

@@ -56,6 +56,20 @@ pub enum ProjectionMethod {
     Pca,
     /// Neighbourhoods laid out side by side (see [`super::umap`]).
     Umap,
+    /// The table's own coordinates (see [`super::projection::given`]), handed to the analyzer
+    /// with [`FrameAnalyzer::with_given_coords`].
+    Given,
+}
+
+impl ProjectionMethod {
+    /// "pca", "umap" or "given" (script steps, dumps, saved views).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pca => "pca",
+            Self::Umap => "umap",
+            Self::Given => "given",
+        }
+    }
 }
 
 /// How one frame was projected.
@@ -64,15 +78,17 @@ pub enum FrameProjection {
     Pca(PcaSolver),
     Umap,
     Lens,
+    Given,
 }
 
 impl FrameProjection {
-    /// "pca", "umap" or "lens" (for dumps and logs).
+    /// "pca", "umap", "lens" or "given" (for dumps and logs).
     pub fn name(self) -> &'static str {
         match self {
             Self::Pca(_) => "pca",
             Self::Umap => "umap",
             Self::Lens => "lens",
+            Self::Given => "given",
         }
     }
 
@@ -176,6 +192,8 @@ enum Projector {
     Umap(UmapFrames),
     /// The lens and the rows of its relation's words (what the camera frames).
     Lens(LensProjector, Vec<usize>),
+    /// The table's own coordinates (`None` until [`FrameAnalyzer::with_given_coords`]).
+    Given(Option<Arc<Array2<f32>>>),
 }
 
 /// UMAP frame after frame, each started from the previous frame's layout.
@@ -268,6 +286,7 @@ impl FrameAnalyzer {
                         },
                         previous: None,
                     }),
+                    ProjectionMethod::Given => Projector::Given(None),
                 },
             },
         };
@@ -280,6 +299,16 @@ impl FrameAnalyzer {
             projector,
             previous_clusters: None,
         }
+    }
+
+    /// The table's own coordinates (rows as the snapshots', 3 columns, see
+    /// [`super::GivenCoords`]), used when the method is [`ProjectionMethod::Given`] and no lens
+    /// or axes override it.
+    pub fn with_given_coords(mut self, coords_3d: Option<Arc<Array2<f32>>>) -> Self {
+        if let Projector::Given(given) = &mut self.projector {
+            *given = coords_3d;
+        }
+        self
     }
 
     pub fn settings(&self) -> &AnalysisSettings {
@@ -333,6 +362,20 @@ impl FrameAnalyzer {
                 let coords_3d = lens.push(vectors)?;
                 let shares = lens.bases().last().map(|b| b.variance_shares);
                 (coords_3d, FrameProjection::Lens, shares)
+            }
+            Projector::Given(given) => {
+                let coords_3d = given
+                    .as_deref()
+                    .filter(|c| c.dim() == (vectors.nrows(), 3))
+                    .ok_or_else(|| {
+                        SpaceError::Invalid(format!(
+                            "no given coordinates for these {} rows: only a table with x and y \
+                             columns (or --coords-columns) has them",
+                            vectors.nrows()
+                        ))
+                    })?
+                    .clone();
+                (coords_3d, FrameProjection::Given, None)
             }
         };
         preview(FramePreview {
@@ -819,6 +862,43 @@ mod tests {
             .sqrt()
             / (vectors.nrows() as f32).sqrt();
         assert!(moved < 0.3, "RMS move between identical frames {moved}");
+    }
+
+    #[test]
+    fn given_coordinates_are_drawn_as_they_are() {
+        let (vectors, map) = clustered(10, 2);
+        let settings = AnalysisSettings {
+            method: ProjectionMethod::Given,
+            ..AnalysisSettings::default()
+        };
+        // Without coordinates the method has nothing to draw: an error, not a panic.
+        let mut bare = FrameAnalyzer::new(settings.clone(), map.clone(), Arc::default());
+        let error = bare.analyze(vectors.view()).unwrap_err().to_string();
+        assert!(error.contains("no given coordinates"), "{error}");
+        let rows = vectors.nrows();
+        let coords = Array2::from_shape_fn((rows, 3), |(r, a)| match a {
+            0 => r as f32,
+            1 => (r % 3) as f32,
+            _ => 0.0,
+        });
+        let mut given = FrameAnalyzer::new(settings, map, Arc::default())
+            .with_given_coords(Some(Arc::new(coords.clone())));
+        let frame = given.analyze(vectors.view()).unwrap();
+        assert_eq!(frame.projection, FrameProjection::Given);
+        assert_eq!(frame.coords_3d, coords);
+        assert_eq!(frame.clusters.len(), rows);
+        assert!(frame.quality.is_some());
+        // Coordinates of other rows are refused.
+        let mut other = FrameAnalyzer::new(
+            AnalysisSettings {
+                method: ProjectionMethod::Given,
+                ..AnalysisSettings::default()
+            },
+            Arc::default(),
+            Arc::default(),
+        )
+        .with_given_coords(Some(Arc::new(Array2::zeros((rows + 1, 3)))));
+        assert!(other.analyze(vectors.view()).is_err());
     }
 
     #[test]

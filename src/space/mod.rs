@@ -39,6 +39,9 @@ pub use meaning::relations::{
     score_relations_with_index,
 };
 pub use projection::align::{FrameProjector, ProjectionMode, procrustes_rotation};
+pub use projection::given::{
+    DEFAULT_COORDS_COLUMNS, GivenCoords, GivenCoordsError, default_given_coords, given_coords,
+};
 pub use projection::lens::{
     AXIS_WORD_SEPARATORS, AxisDirection, LensBasis, LensKind, LensProjector,
     full_space_consistency, on_screen_parallelism, relation_lens, semantic_axes, split_axis_words,

@@ -196,4 +196,6 @@ pub fn add_viewer_plugins(app: &mut App, options: ViewerOptions) {
 }
 
 #[cfg(test)]
+mod selection_query_tests;
+#[cfg(test)]
 mod tests;

@@ -30,6 +30,10 @@ pub struct ViewerOptions {
     /// `--vector-column`, `--array`, and `--metadata` when it is a table with a header row).
     /// For a training run or a timeline, `load.metadata` is joined on the words.
     pub load: crate::embeddings::formats::LoadOptions,
+    /// Columns of a table of vectors holding its own layout, 2 or 3 of them
+    /// (`--coords-columns`); the projection starts "as given". `None`: `x`, `y` and `z` when
+    /// the table has them, offered next to PCA and UMAP.
+    pub coords_columns: Option<Vec<String>>,
     pub script: Option<PathBuf>,
     /// A saved view to restore once the data is loaded (`view --view FILE`).
     pub view: Option<PathBuf>,
@@ -64,6 +68,7 @@ impl Default for ViewerOptions {
             relations: None,
             metadata: None,
             load: crate::embeddings::formats::LoadOptions::default(),
+            coords_columns: None,
             script: None,
             view: None,
             lang: None,

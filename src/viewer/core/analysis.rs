@@ -34,6 +34,8 @@ enum Job {
         settings: ModelSettings,
         word_rows: Arc<std::collections::HashMap<String, usize>>,
         relations: Arc<Vec<space::RelationPair>>,
+        /// The table's own layout, for the method "as given".
+        given: Option<Arc<Array2<f32>>>,
         /// Set when this generation is superseded.
         cancel: Arc<AtomicBool>,
     },
@@ -178,6 +180,7 @@ fn send_jobs(model: Res<SpaceModel>, mut worker: ResMut<Worker>) {
             settings: model.settings.clone(),
             word_rows: model.word_rows.clone(),
             relations: model.relations.clone(),
+            given: model.given_coords_3d(),
             cancel: worker.cancel.clone(),
         });
         // A fixed basis is fitted on the latest snapshot: analyse what is there in one go.
@@ -302,11 +305,13 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                 settings,
                 word_rows,
                 relations,
+                given,
                 cancel,
             } => {
                 analyzer = Some((
                     generation,
-                    space::FrameAnalyzer::new(settings, word_rows, relations),
+                    space::FrameAnalyzer::new(settings, word_rows, relations)
+                        .with_given_coords(given),
                     cancel,
                 ));
                 true

@@ -68,6 +68,8 @@ pub struct TrainingRun {
     pub pretrained: Option<PathBuf>,
     /// How vectors files are read (labels, columns, their metadata table).
     pub load: crate::embeddings::formats::LoadOptions,
+    /// Columns holding a table's own layout (`--coords-columns`; `None`: `x`, `y`, `z`).
+    pub coords_columns: Option<Vec<String>>,
     pub state: RunState,
     pub progress: Option<train::Progress>,
     /// (words processed, windowed loss) for the loss curve.
@@ -122,6 +124,7 @@ impl TrainingRun {
             config: options.train.clone(),
             pretrained: options.pretrained.clone(),
             load: options.load.clone(),
+            coords_columns: options.coords_columns.clone(),
             state: RunState::Idle,
             progress: None,
             loss_history: Vec::new(),
@@ -445,13 +448,11 @@ fn ingest(event: BridgeEvent, run: &mut TrainingRun, model: &mut SpaceModel) -> 
             let (vocab, matrix) = loaded.embeddings.into_parts();
             run.vocab_size = vocab.len();
             let relations = reset_space(model, vocab.words().to_vec());
-            if let Some(metadata) = loaded.metadata {
-                model.set_row_metadata(metadata);
-            }
+            let given = model.set_row_metadata(loaded.metadata, run.coords_columns.as_deref());
             run.result = None;
             run.state = RunState::Finished;
             model.submit(FrameMeta::default(), Arc::new(matrix));
-            relations
+            relations.and(given)
         }
         BridgeEvent::AdoptedDim(dim) => {
             info!(

@@ -1,7 +1,7 @@
 //! Looking at the rows through their metadata: colour by any column (categorical with a
 //! stable palette, or numeric with a perceptual gradient), a legend with counts whose entries
 //! show and hide their rows (also for the cluster and category colourings), a filter, and a
-//! box selection with a summary and a TSV export.
+//! lasso selection with a summary and an export (TSV or Parquet).
 //!
 //! [`ColumnView`] holds what the user chose; [`ColumnsCommand`] changes it (the columns panel,
 //! box selection, scripts). [`ColumnLook`] is derived from it, the model and the frame on screen
@@ -73,7 +73,8 @@ pub enum ColumnsCommand {
     ToggleLegend(String),
     /// Select these rows (a box selection); empty clears it.
     Select(Vec<usize>),
-    /// Write the selected rows as TSV: label and every column.
+    /// Write the selected rows, label and every column: Parquet for a `.parquet` path, TSV
+    /// otherwise.
     ExportSelection(PathBuf),
     /// Label the points by this column (`None`: by their labels).
     LabelBy(Option<String>),
@@ -210,11 +211,8 @@ fn apply_columns_commands(
                 next.selected = rows;
             }
             ColumnsCommand::ExportSelection(path) => {
-                match crate::viewer::core::columns_export::write_rows_tsv(
-                    &model,
-                    &view.selected,
-                    path,
-                ) {
+                match crate::viewer::core::columns_export::write_rows(&model, &view.selected, path)
+                {
                     Ok(()) => info!(
                         "exported {} selected rows to {}",
                         view.selected.len(),

@@ -178,6 +178,10 @@ pub struct SpaceModel {
     pub metadata: Arc<crate::embeddings::Metadata>,
     /// A metadata table joined on the words of every new space (training runs, timelines).
     pub metadata_table: Option<Arc<crate::embeddings::formats::MetadataTable>>,
+    /// The table's own layout (the projection "as given"): from `x`, `y` (and `z`) or the
+    /// columns named by `--coords-columns`. Only a table of vectors has one; training runs and
+    /// timelines do not, and the method is not offered there.
+    pub given: Option<Arc<space::GivenCoords>>,
     /// Pairs of every loaded relation set, in the words' own spelling.
     pub relations: Arc<Vec<space::RelationPair>>,
     /// The sets loaded for these words: every built-in set with at least three pairs found,
@@ -239,15 +243,38 @@ impl SpaceModel {
         self.snapshots.clear();
         self.generation = next_generation();
         self.frames_version = next_frames_version();
+        self.given = None;
+        if self.settings.method == space::ProjectionMethod::Given {
+            self.settings.method = space::ProjectionMethod::Pca;
+        }
         self.apply_categories();
         self.apply_metadata_table();
     }
 
-    /// Metadata read with the words (one row per word row).
-    pub fn set_row_metadata(&mut self, metadata: crate::embeddings::Metadata) {
-        if metadata.rows() == self.words.len() {
+    /// Metadata read with the words (one row per word row), and the layout it holds:
+    /// `coords_columns` (`--coords-columns`) must name numeric columns, and the method becomes
+    /// "as given"; without them `x`, `y` (and `z`) are used when present, and the method stays.
+    pub fn set_row_metadata(
+        &mut self,
+        metadata: Option<crate::embeddings::Metadata>,
+        coords_columns: Option<&[String]>,
+    ) -> Result<(), String> {
+        if let Some(metadata) = metadata
+            && metadata.rows() == self.words.len()
+        {
             self.metadata = Arc::new(metadata);
         }
+        match coords_columns {
+            Some(names) => {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let given = space::given_coords(&self.metadata, &names)
+                    .map_err(|e| format!("--coords-columns {}: {e}", names.join(",")))?;
+                self.given = Some(Arc::new(given));
+                self.settings.method = space::ProjectionMethod::Given;
+            }
+            None => self.given = space::default_given_coords(&self.metadata).map(Arc::new),
+        }
+        Ok(())
     }
 
     /// Joins the metadata table (if any) on the words on screen.
@@ -285,6 +312,13 @@ impl SpaceModel {
         }
         self.request_reanalysis();
         Ok(())
+    }
+
+    /// The given layout's coordinates, for the analyzer.
+    pub fn given_coords_3d(&self) -> Option<Arc<Array2<f32>>> {
+        self.given
+            .as_ref()
+            .map(|given| Arc::new(given.coords_3d.clone()))
     }
 
     pub fn row_of(&self, word: &str) -> Option<usize> {
@@ -380,7 +414,8 @@ impl SpaceModel {
             self.settings.clone(),
             self.word_rows.clone(),
             self.relations.clone(),
-        );
+        )
+        .with_given_coords(self.given_coords_3d());
         let snapshots = self.snapshots.clone();
         for (position, (meta, vectors)) in snapshots.into_iter().enumerate() {
             let analysis = analyzer
@@ -412,6 +447,10 @@ impl Plugin for ModelPlugin {
     }
 }
 
+/// Why the method "as given" was refused.
+pub const NO_GIVEN_LAYOUT: &str = "no layout as given here: only a table of vectors with numeric \
+                                   x and y columns (or --coords-columns) brings its own";
+
 /// The one place panels' requests change the model.
 pub fn apply_model_requests(
     mut requests: MessageReader<ModelRequest>,
@@ -421,6 +460,10 @@ pub fn apply_model_requests(
     for request in requests.read() {
         match request {
             ModelRequest::SetSettings(settings) => {
+                if settings.method == space::ProjectionMethod::Given && model.given.is_none() {
+                    errors.write(UserError(NO_GIVEN_LAYOUT.into()));
+                    continue;
+                }
                 if model.settings != *settings {
                     model.settings = settings.clone();
                     model.request_reanalysis();

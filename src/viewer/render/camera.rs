@@ -2,7 +2,8 @@
 //! view only), a double click focuses a word. Until the user moves the camera it auto-fits the cloud and every word
 //! that must be seen ([`crate::viewer::render::framing`]), so the view follows the cloud as it grows out of the
 //! tiny random init; a new projection, lens or axes, or *Reset view*, fits it again, and a
-//! selection off screen brings the camera to it.
+//! selection off screen brings the camera to it. A flat layout as given (a table's x and y) is
+//! turned to face the camera.
 
 use bevy::ecs::system::SystemParam;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
@@ -204,12 +205,17 @@ fn focus_and_fit(
             orbit.auto_fit = false;
         }
     }
-    // A new projection (method, lens, axes) puts every word elsewhere: frame it again.
+    // A new projection (method, lens, axes) puts every word elsewhere: frame it again. A flat
+    // layout as given (x, y only) is seen face on, x to the right and y up.
     if last.settings.as_ref() != Some(&model.settings) {
         if last.settings.is_some() {
             orbit.auto_fit = true;
         }
         last.settings = Some(model.settings.clone());
+        if faces_flat_layout(&model) {
+            orbit.yaw = 0.0;
+            orbit.pitch = 0.0;
+        }
     }
     // A word selected (by a click or a search) while the user steers the camera: bring it
     // and its neighbours into view if any of them is off screen.
@@ -246,6 +252,14 @@ fn focus_and_fit(
         orbit.focus = orbit.focus.lerp(centre, 0.2);
         orbit.radius += (target_radius - orbit.radius) * 0.2;
     }
+}
+
+/// Whether the projection is a flat layout as given (no lens or axes overriding it).
+fn faces_flat_layout(model: &SpaceModel) -> bool {
+    model.settings.method == crate::space::ProjectionMethod::Given
+        && model.settings.lens.is_none()
+        && model.settings.axes.is_none()
+        && model.given.as_ref().is_some_and(|given| given.flat)
 }
 
 /// Whether a world point is in front of the camera and inside its viewport.

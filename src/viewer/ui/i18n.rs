@@ -216,7 +216,32 @@ pub const ZH: &[(&str, &str)] = &[
         "在视图中按住 Shift 拖动：套索选择",
     ),
     ("{} selected", "已选 {} 个"),
-    ("Export TSV", "导出 TSV"),
+    ("Export", "导出"),
+    (
+        "a path ending in .parquet writes Parquet, any other TSV",
+        "路径以 .parquet 结尾则写 Parquet，否则写 TSV",
+    ),
+    ("Neighbours of selection", "选区的近邻"),
+    (
+        "nearest rows (cosine, full space) to the centroid of the selection",
+        "与选区质心最近的行（余弦，全维空间）",
+    ),
+    (
+        "neighbours of the selection ({} rows)",
+        "选区（{} 行）的近邻",
+    ),
+    ("as given", "给定坐标"),
+    ("the table's own coordinates", "表格自带的坐标"),
+    (
+        "Axes as the table gives them: the quality figures say how well they keep neighbours",
+        "坐标轴按表格给定：下面的质量指标说明它们保留近邻的程度",
+    ),
+    (
+        "The table's own x, y (and z) columns",
+        "表格自带的 x、y（和 z）列",
+    ),
+    ("column {}", "列 {}"),
+    ("chosen in the Columns window", "在“列”窗口中选择"),
     (
         "shift + left drag: lasso selection (Columns window)",
         "Shift + 左键拖动：套索选择（见“列”窗口）",

@@ -63,6 +63,7 @@ pub struct CameraView {
 pub enum MethodName {
     Pca,
     Umap,
+    Given,
 }
 
 /// What colours the points, as the file spells it.
@@ -87,6 +88,7 @@ impl From<ProjectionMethod> for MethodName {
         match method {
             ProjectionMethod::Pca => Self::Pca,
             ProjectionMethod::Umap => Self::Umap,
+            ProjectionMethod::Given => Self::Given,
         }
     }
 }
@@ -96,6 +98,7 @@ impl From<MethodName> for ProjectionMethod {
         match method {
             MethodName::Pca => Self::Pca,
             MethodName::Umap => Self::Umap,
+            MethodName::Given => Self::Given,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The script steps on columns: `colour-by`, `filter`, `select-box`, `export-selection`. Each
+//! The script steps on columns: `colour-by`, `filter`, `select-box`, `export-selection`,
+//! `neighbours-of-selection` (the selection's centroid's neighbours, as its button does). Each
 //! sends its command, then lets the app apply it for a few frames; `select-box` first waits
 //! for the view to stand still (the points must be where the rectangle expects them), and
 //! `export-selection` fails when the file did not appear.
@@ -7,7 +8,8 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::{CLICK_STEADY_FRAMES, Progress, ScriptRunner, Step, StepState, settle};
-use crate::viewer::core::columns::{ColourChoice, ColumnsCommand};
+use crate::viewer::core::columns::{ColourChoice, ColumnView, ColumnsCommand};
+use crate::viewer::core::selection::NeighboursOfRows;
 use crate::viewer::render::box_select::SelectBox;
 
 /// Frames a columns step lets pass after its command.
@@ -18,6 +20,8 @@ const SETTLE_FRAMES: u32 = 3;
 pub(super) struct ColumnSteps<'w> {
     columns: MessageWriter<'w, ColumnsCommand>,
     boxes: MessageWriter<'w, SelectBox>,
+    neighbours: MessageWriter<'w, NeighboursOfRows>,
+    view: Res<'w, ColumnView>,
 }
 
 impl ColumnSteps<'_> {
@@ -49,6 +53,16 @@ impl ColumnSteps<'_> {
                     }
                     self.columns
                         .write(ColumnsCommand::ExportSelection(path.clone()));
+                }
+                Step::NeighboursOfSelection => {
+                    if self.view.selected.is_empty() {
+                        return Progress::Failed(
+                            "neighbours-of-selection: nothing is selected (select-box first)"
+                                .into(),
+                        );
+                    }
+                    self.neighbours
+                        .write(NeighboursOfRows(self.view.selected.clone()));
                 }
                 _ => return Progress::Done,
             }

@@ -262,9 +262,11 @@ fn run_script(
         Step::Record(path) => steps.files.record(runner, path),
         Step::Dump(path) => steps.files.dump(runner, playing, path),
         Step::SaveView(path) => steps.files.save_view(runner, path),
-        Step::ColourBy(_) | Step::Filter(_) | Step::SelectBox(_) | Step::ExportSelection(_) => {
-            steps.columns.run(&step, runner)
-        }
+        Step::ColourBy(_)
+        | Step::Filter(_)
+        | Step::SelectBox(_)
+        | Step::ExportSelection(_)
+        | Step::NeighboursOfSelection => steps.columns.run(&step, runner),
         Step::Quit => {
             exit.write(AppExit::Success);
             Progress::Done

@@ -49,14 +49,17 @@ pub enum Step {
     /// Select the points drawn inside a window rectangle (logical pixels), once the view
     /// stands still.
     SelectBox(Rect),
-    /// Write the box selection as TSV (label and every column).
+    /// Write the box selection (label and every column): Parquet for a `.parquet` path, TSV
+    /// otherwise.
     ExportSelection(PathBuf),
+    /// List the nearest neighbours of the box selection's centroid.
+    NeighboursOfSelection,
     Quit,
 }
 
 /// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
 /// them all.
-pub const STEP_NAMES: [&str; 24] = [
+pub const STEP_NAMES: [&str; 25] = [
     "train-until",
     "click-word",
     "click",
@@ -80,6 +83,7 @@ pub const STEP_NAMES: [&str; 24] = [
     "filter",
     "select-box",
     "export-selection",
+    "neighbours-of-selection",
     "quit",
 ];
 
@@ -167,7 +171,12 @@ impl Script {
                 "method" => Step::Method(match rest {
                     "pca" => crate::space::ProjectionMethod::Pca,
                     "umap" => crate::space::ProjectionMethod::Umap,
-                    _ => return Err(syntax(format!("method needs pca or umap, got {rest:?}"))),
+                    "given" => crate::space::ProjectionMethod::Given,
+                    _ => {
+                        return Err(syntax(format!(
+                            "method needs pca, umap or given, got {rest:?}"
+                        )));
+                    }
                 }),
                 "colour-by" if !rest.is_empty() => Step::ColourBy(rest.to_owned()),
                 "filter" if rest == "off" => Step::Filter(None),
@@ -189,6 +198,7 @@ impl Script {
                     }
                 }
                 "export-selection" if !rest.is_empty() => Step::ExportSelection(rest.into()),
+                "neighbours-of-selection" if rest.is_empty() => Step::NeighboursOfSelection,
                 "quit" => Step::Quit,
                 _ => {
                     return Err(syntax(format!(
@@ -288,13 +298,14 @@ mod tests {
         assert!(Script::parse("save-view").is_err());
         assert!(Script::parse("filter topic").is_err());
         assert!(Script::parse("select-box 1 2 3").is_err());
+        assert!(Script::parse("neighbours-of-selection 3").is_err());
     }
 
     #[test]
     fn parses_the_column_steps() {
         let script = Script::parse(
             "colour-by topic\nfilter score > 0.5\nfilter off\nselect-box 10 20 30 40\n\
-             export-selection sel.tsv\n",
+             export-selection sel.tsv\nneighbours-of-selection\nmethod given\n",
         )
         .unwrap();
         assert_eq!(
@@ -305,6 +316,8 @@ mod tests {
                 Step::Filter(None),
                 Step::SelectBox(Rect::new(10.0, 20.0, 30.0, 40.0)),
                 Step::ExportSelection("sel.tsv".into()),
+                Step::NeighboursOfSelection,
+                Step::Method(crate::space::ProjectionMethod::Given),
             ]
         );
     }

@@ -62,6 +62,14 @@ impl ViewSteps<'_, '_> {
         change: SettingsChange,
     ) -> Progress {
         if runner.state == StepState::Fresh {
+            if let SettingsChange::Method(ProjectionMethod::Given) = change
+                && self.model.given.is_none()
+            {
+                return Progress::Failed(format!(
+                    "method given: {}",
+                    crate::viewer::core::model::NO_GIVEN_LAYOUT
+                ));
+            }
             let mut settings = self.model.settings.clone();
             change.apply(&mut settings);
             self.model_requests

@@ -1,8 +1,9 @@
 //! The columns window, over the top right of the 3D view: colour by any column (with a legend
 //! whose entries show and hide their rows, or a gradient with its range), a filter, and the
-//! box selection with its most common values and a TSV export. It draws the box being
+//! lasso selection with its most common values, an export (TSV, or Parquet for a `.parquet`
+//! path) and its neighbours (the centroid's, listed in the word panel). It draws the lasso being
 //! dragged too. It has its own system and state, and talks to the core only through
-//! [`ColumnsCommand`].
+//! [`ColumnsCommand`] and [`NeighboursOfRows`].
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
@@ -10,6 +11,7 @@ use bevy_egui::{EguiContexts, egui};
 use crate::viewer::core::columns::{ColourChoice, ColumnLook, ColumnView, ColumnsCommand, viridis};
 use crate::viewer::core::filter::{Filter, RowColumn};
 use crate::viewer::core::model::SpaceModel;
+use crate::viewer::core::selection::NeighboursOfRows;
 use crate::viewer::render::box_select::BoxDrag;
 use crate::viewer::render::screen::ScreenProjection;
 use crate::viewer::ui::i18n::{Lang, fill};
@@ -61,6 +63,7 @@ pub fn columns_window_system(
     sources: ColumnsSources,
     mut panel: ResMut<ColumnsPanel>,
     mut commands: MessageWriter<ColumnsCommand>,
+    mut neighbours: MessageWriter<NeighboursOfRows>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if let Some(drag) = sources.drag.as_ref().filter(|d| d.path.len() >= 2) {
@@ -101,6 +104,7 @@ pub fn columns_window_system(
                 sources: &sources,
                 state: &mut state,
                 commands: &mut commands,
+                neighbours: &mut neighbours,
             }
             .ui(ui);
         });
@@ -108,13 +112,14 @@ pub fn columns_window_system(
     Ok(())
 }
 
-struct ColumnsUi<'a, 'w, 'm> {
+struct ColumnsUi<'a, 'w, 'm, 'n> {
     sources: &'a ColumnsSources<'w>,
     state: &'a mut ColumnsPanel,
     commands: &'a mut MessageWriter<'m, ColumnsCommand>,
+    neighbours: &'a mut MessageWriter<'n, NeighboursOfRows>,
 }
 
-impl ColumnsUi<'_, '_, '_> {
+impl ColumnsUi<'_, '_, '_, '_> {
     fn ui(&mut self, ui: &mut egui::Ui) {
         self.colour_ui(ui);
         ui.separator();
@@ -280,15 +285,28 @@ impl ColumnsUi<'_, '_, '_> {
         }
         ui.horizontal(|ui| {
             ui.add(egui::TextEdit::singleline(&mut self.state.export_path).desired_width(120.0));
-            if ui.button(lang.tr("Export TSV")).clicked() {
+            if ui
+                .button(lang.tr("Export"))
+                .on_hover_text(lang.tr("a path ending in .parquet writes Parquet, any other TSV"))
+                .clicked()
+            {
                 self.commands.write(ColumnsCommand::ExportSelection(
                     self.state.export_path.trim().into(),
                 ));
             }
         });
-        if ui.button(lang.tr("Clear")).clicked() {
-            self.commands.write(ColumnsCommand::Select(Vec::new()));
-        }
+        ui.horizontal(|ui| {
+            let neighbours = ui.button(lang.tr("Neighbours of selection")).on_hover_text(
+                lang.tr("nearest rows (cosine, full space) to the centroid of the selection"),
+            );
+            if neighbours.clicked() {
+                self.neighbours
+                    .write(NeighboursOfRows(self.sources.view.selected.clone()));
+            }
+            if ui.button(lang.tr("Clear")).clicked() {
+                self.commands.write(ColumnsCommand::Select(Vec::new()));
+            }
+        });
     }
 }
 

@@ -1,5 +1,6 @@
-//! Display panel: colour by cluster or category, number of clusters, projection method (PCA or
-//! UMAP) and mode, point size, label density, reset view; and for the frame under the
+//! Display panel: colour by cluster or category (showing a column colouring chosen in the
+//! Columns window as such), number of clusters, projection method (PCA, UMAP, or a table's own
+//! layout "as given" when it has one) and mode, point size, label density, reset view; and for the frame under the
 //! playhead, which PCA solver ran and how well the 3D view keeps each word's 10 nearest
 //! neighbours — what PCA hides and UMAP shows.
 
@@ -10,6 +11,7 @@ use bevy::prelude::MessageWriter;
 use super::PressList;
 use crate::space::{FrameProjection, PcaSolver, ProjectionMethod, ProjectionMode};
 use crate::viewer::core::bridge::TrainingRun;
+use crate::viewer::core::columns::{ColourChoice, ColumnsCommand};
 use crate::viewer::core::display_settings::{CloudView, ColorBy, DisplaySettings};
 use crate::viewer::core::model::{ModelRequest, SpaceModel};
 use crate::viewer::core::playback::Playhead;
@@ -22,9 +24,13 @@ pub struct DisplayContext<'a, 'w> {
     pub run: &'a TrainingRun,
     pub playhead: &'a Playhead,
     pub lang: Lang,
+    /// The column colouring the points, if any (it replaces `settings.color_by`).
+    pub colour_column: Option<&'a str>,
     pub settings: &'a mut DisplaySettings,
     pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
     pub reset_view: &'a mut MessageWriter<'w, ResetView>,
+    /// Colourings go through the columns plugin, which also clears a column colouring.
+    pub columns: &'a mut MessageWriter<'w, ColumnsCommand>,
     pub pressed: &'a mut PressList,
 }
 
@@ -37,29 +43,7 @@ pub struct DisplayPanel {
 impl DisplayPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &mut DisplayContext) {
         let lang = cx.lang;
-        ui.horizontal(|ui| {
-            ui.label(lang.tr("Colour by"));
-            ui.selectable_value(
-                &mut cx.settings.color_by,
-                ColorBy::Cluster,
-                lang.tr("cluster"),
-            )
-            .on_hover_text(lang.tr("each snapshot's own clusters"));
-            ui.selectable_value(
-                &mut cx.settings.color_by,
-                ColorBy::LatestCluster,
-                lang.tr("final"),
-            )
-            .on_hover_text(lang.tr("the latest snapshot's clusters on every frame"));
-            let has_categories = !cx.model.category_names.is_empty();
-            ui.add_enabled_ui(has_categories, |ui| {
-                ui.selectable_value(
-                    &mut cx.settings.color_by,
-                    ColorBy::Category,
-                    lang.tr("category"),
-                );
-            });
-        });
+        self.colour_ui(ui, cx);
         let mut settings = cx.model.settings.clone();
         ui.horizontal(|ui| {
             ui.label(lang.tr("Clusters k"));
@@ -71,6 +55,17 @@ impl DisplayPanel {
                 .on_hover_text(lang.tr("Straight axes of most variance: distances stay honest"));
             ui.selectable_value(&mut settings.method, ProjectionMethod::Umap, "UMAP")
                 .on_hover_text(lang.tr("Neighbourhoods side by side, each frame from the last"));
+            // Only a table with its own layout has coordinates to show.
+            if cx.model.given.is_some() || settings.method == ProjectionMethod::Given {
+                let given = ui
+                    .selectable_value(
+                        &mut settings.method,
+                        ProjectionMethod::Given,
+                        lang.tr("as given"),
+                    )
+                    .on_hover_text(lang.tr("The table's own x, y (and z) columns"));
+                cx.pressed.add(lang.tr("as given"), given);
+            }
         });
         ui.add_enabled_ui(settings.method == ProjectionMethod::Pca, |ui| {
             ui.horizontal(|ui| {
@@ -182,6 +177,65 @@ impl DisplayPanel {
 
 /// The frame under the playhead: how it was projected and how well its view keeps
 /// neighbourhoods.
+/// Which colouring button shows as chosen: none of the three while a column colours the
+/// points (the column's own entry does).
+pub fn colour_button_on(color_by: ColorBy, colour_column: Option<&str>, button: ColorBy) -> bool {
+    colour_column.is_none() && color_by == button
+}
+
+impl DisplayPanel {
+    /// Cluster, final clusters, category, and the column colouring when one is active; a click
+    /// goes through the columns plugin, so it also replaces a column colouring.
+    fn colour_ui(&mut self, ui: &mut egui::Ui, cx: &mut DisplayContext) {
+        let lang = cx.lang;
+        let has_categories = !cx.model.category_names.is_empty();
+        let buttons = [
+            (
+                ColorBy::Cluster,
+                ColourChoice::Cluster,
+                "cluster",
+                Some("each snapshot's own clusters"),
+                true,
+            ),
+            (
+                ColorBy::LatestCluster,
+                ColourChoice::LatestCluster,
+                "final",
+                Some("the latest snapshot's clusters on every frame"),
+                true,
+            ),
+            (
+                ColorBy::Category,
+                ColourChoice::Category,
+                "category",
+                None,
+                has_categories,
+            ),
+        ];
+        ui.horizontal_wrapped(|ui| {
+            ui.label(lang.tr("Colour by"));
+            for (color_by, choice, text, hover, enabled) in buttons {
+                let on = colour_button_on(cx.settings.color_by, cx.colour_column, color_by);
+                let response = ui.add_enabled(enabled, egui::Button::selectable(on, lang.tr(text)));
+                let response = match hover {
+                    Some(hover) => response.on_hover_text(lang.tr(hover)),
+                    None => response,
+                };
+                if cx.pressed.add(lang.tr(text), response).clicked() && !on {
+                    cx.columns.write(ColumnsCommand::ColourBy(choice));
+                }
+            }
+            if let Some(column) = cx.colour_column {
+                ui.add(egui::Button::selectable(
+                    true,
+                    fill(lang.tr("column {}"), &[&column]),
+                ))
+                .on_hover_text(lang.tr("chosen in the Columns window"));
+            }
+        });
+    }
+}
+
 fn projection_figures(ui: &mut egui::Ui, cx: &DisplayContext) {
     let lang = cx.lang;
     let Some(frame) = cx
@@ -197,6 +251,7 @@ fn projection_figures(ui: &mut egui::Ui, cx: &DisplayContext) {
         }
         FrameProjection::Umap => lang.tr("UMAP from the previous frame's layout").to_owned(),
         FrameProjection::Lens => lang.tr("relation lens").to_owned(),
+        FrameProjection::Given => lang.tr("the table's own coordinates").to_owned(),
     };
     ui.weak(how);
     axes_meaning_ui(ui, cx, frame);
@@ -253,6 +308,11 @@ fn axes_meaning_ui(
                     ));
             }
         }
+        (FrameProjection::Given, _) => {
+            ui.label(lang.tr(
+                "Axes as the table gives them: the quality figures say how well they keep neighbours",
+            ));
+        }
         (FrameProjection::Pca(_), None) => {}
     }
 }
@@ -288,5 +348,26 @@ fn solver_name(lang: crate::viewer::ui::i18n::Lang, solver: PcaSolver) -> &'stat
         PcaSolver::Lobpcg => "linfa LOBPCG",
         PcaSolver::Exact => lang.tr("exact"),
         PcaSolver::ExactFallback => lang.tr("exact (LOBPCG fell back)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_colour_buttons_show_a_column_colouring_as_none_of_theirs() {
+        // No column: the chosen built-in colouring's button is on, and only it.
+        assert!(colour_button_on(ColorBy::Cluster, None, ColorBy::Cluster));
+        assert!(!colour_button_on(
+            ColorBy::Cluster,
+            None,
+            ColorBy::LatestCluster
+        ));
+        // A column colours the points: the cluster button (still `color_by` underneath) is off,
+        // so a click on it is a change, and the column's own entry shows instead.
+        for button in [ColorBy::Cluster, ColorBy::LatestCluster, ColorBy::Category] {
+            assert!(!colour_button_on(ColorBy::Cluster, Some("topic"), button));
+        }
     }
 }

@@ -70,6 +70,7 @@ pub struct PanelMessages<'w> {
     pub user_errors: MessageWriter<'w, UserError>,
     pub show_run: MessageWriter<'w, ShowRun>,
     pub start_comparison: MessageWriter<'w, StartComparison>,
+    pub columns: MessageWriter<'w, crate::viewer::core::columns::ColumnsCommand>,
 }
 
 /// The widgets drawn this frame that a script can press by label (`press TEXT`).
@@ -144,6 +145,7 @@ pub struct ReadState<'w> {
     pub screen: Res<'w, ScreenProjection>,
     pub hovered: Option<Res<'w, crate::viewer::render::picking::Hovered>>,
     pub look: Option<Res<'w, crate::viewer::core::columns::ColumnLook>>,
+    pub column_view: Res<'w, crate::viewer::core::columns::ColumnView>,
 }
 
 /// The window and cameras the layout sizes the 3D view in.
@@ -201,9 +203,11 @@ impl<'w> Shared<'_, '_, 'w> {
             run: &self.read.run,
             playhead: &self.edits.playhead,
             lang: self.edits.lang,
+            colour_column: self.read.column_view.colour_column.as_deref(),
             settings: &mut self.edits.settings,
             model_requests: &mut self.messages.model_requests,
             reset_view: &mut self.messages.reset_view,
+            columns: &mut self.messages.columns,
             pressed: self.pressed,
         }
     }

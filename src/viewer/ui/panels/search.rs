@@ -1,6 +1,7 @@
 //! Word panel: a search box with completion that selects any word, the selected word's nearest
 //! neighbours (cosine, full space) with their similarity (click one to select it), and the
-//! nearest neighbours in the 3D projection for comparison.
+//! nearest neighbours in the 3D projection for comparison; or the neighbours of a lasso
+//! selection's centroid, asked for in the Columns window.
 
 use bevy_egui::egui;
 
@@ -111,13 +112,19 @@ impl SearchPanel {
                 }
             }
         });
-        let Some(row) = cx.selection.row else {
-            ui.weak(lang.tr("Click a point, or search, to see its neighbours. Esc clears."));
-            return;
+        let title = match cx.selection.row {
+            Some(row) => cx.model.words.get(row).cloned().unwrap_or_default(),
+            None if !cx.selection.group.is_empty() => fill(
+                lang.tr("neighbours of the selection ({} rows)"),
+                &[&cx.selection.group.len()],
+            ),
+            None => {
+                ui.weak(lang.tr("Click a point, or search, to see its neighbours. Esc clears."));
+                return;
+            }
         };
-        let word = cx.model.words.get(row).cloned().unwrap_or_default();
         ui.horizontal(|ui| {
-            ui.heading(&word);
+            ui.heading(&title);
             if ui
                 .small_button("✕")
                 .on_hover_text(lang.tr("clear (Esc)"))
@@ -142,6 +149,9 @@ impl SearchPanel {
                 ui.end_row();
             }
         });
+        if cx.selection.row.is_none() {
+            return;
+        }
         egui::CollapsingHeader::new(lang.tr("nearest in 3D"))
             .default_open(false)
             .show(ui, |ui| {

@@ -44,6 +44,8 @@ impl CoreSources<'_> {
 #[derive(serde::Serialize)]
 pub(super) struct SelectionDump<'a> {
     selected_word: Option<&'a str>,
+    /// When `neighbors` are those of a lasso selection's centroid: how many rows it holds.
+    neighbors_of_selection: Option<usize>,
     neighbors: Vec<(&'a str, f32)>,
     /// How long the selected word's neighbour search took.
     neighbors_ms: Option<f32>,
@@ -53,6 +55,7 @@ pub(super) fn selection<'a>(sources: &'a CoreSources) -> SelectionDump<'a> {
     let selection = &*sources.selection;
     SelectionDump {
         selected_word: selection.row.map(|row| sources.word(row)),
+        neighbors_of_selection: (!selection.group.is_empty()).then_some(selection.group.len()),
         neighbors: selection
             .neighbors
             .iter()

@@ -698,10 +698,12 @@ fn race_figures(seed: u64) -> (f32, f32, usize) {
 /// x86-64 with AVX2: `cargo test --release --lib train::tests::race_figures_over_seeds --
 /// --ignored --nocapture`): the mean of the last epoch's loss and of the offset coherence, and
 /// half the widest spread seen (max − min over the 20 seeds) as the usual noise.
-const PLAIN_LOSS_MEAN: f32 = f32::NAN;
-const PLAIN_LOSS_NOISE: f32 = f32::NAN;
-const PLAIN_COHERENCE_MEAN: f32 = f32::NAN;
-const PLAIN_COHERENCE_NOISE: f32 = f32::NAN;
+/// Measured 2026-12-06: losses 1.7293–1.7486, coherences 0.8916–0.9410, 8 good capitals of 8
+/// for every seed.
+const PLAIN_LOSS_MEAN: f32 = 1.7387;
+const PLAIN_LOSS_NOISE: f32 = 0.0096;
+const PLAIN_COHERENCE_MEAN: f32 = 0.9156;
+const PLAIN_COHERENCE_NOISE: f32 = 0.0247;
 
 /// The hogwild contract, checked (see `hogwild.rs`): built with `--features atomic-hogwild`,
 /// the same training code runs with relaxed atomic weight accesses, so there is no data race.

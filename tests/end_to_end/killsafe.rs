@@ -16,8 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// Killed runs per command: the moments alternate between "anywhere" and "while writing".
+/// Killed runs per command line command: the moments alternate between "anywhere" and "while
+/// writing".
 const KILLS_PER_COMMAND: usize = 4;
+/// Killed runs of `render`: each run opens a window (seconds under software rendering).
+const KILLS_PER_WINDOW: usize = 3;
 /// The longest wait after a temporary appears before the kill.
 const MID_WRITE_MAX_MS: u64 = 40;
 /// How often the directory is looked at for a temporary.
@@ -127,6 +130,7 @@ struct Scenario<'a> {
     dir: &'a Path,
     /// Files the command writes (directly in `dir`); each exists with old content before a run.
     outputs: &'a [&'a str],
+    kills: usize,
     start: &'a dyn Fn() -> Running,
     /// Whether bytes are a whole new `output` when runs do not repeat byte for byte (a GIF
     /// rendered twice); `None`: the new file must equal the unkilled run's.
@@ -203,7 +207,7 @@ fn kill_at_random_moments(s: &Scenario<'_>, seed: u64) -> usize {
 
     let mut mid_write = 0;
     let mut temporaries_left = 0;
-    for kill in 0..KILLS_PER_COMMAND {
+    for kill in 0..s.kills {
         restore_old_outputs(s);
         let mut running = (s.start)();
         let started = Instant::now();
@@ -296,6 +300,11 @@ fn kill_at_random_moments(s: &Scenario<'_>, seed: u64) -> usize {
         "{}: temporaries of killed runs survive a complete run: {litter:?}",
         s.test
     );
+    eprintln!(
+        "{}: a run takes {full_run:.2?}; {} kills, {mid_write} while writing, \
+         {temporaries_left} temporaries left by the last, none after a complete run (seed {seed})",
+        s.test, s.kills
+    );
     mid_write
 }
 
@@ -343,6 +352,7 @@ fn a_killed_train_leaves_the_old_vectors_and_timeline_or_whole_new_ones() {
             test: "train --timeline",
             dir: dir.path(),
             outputs: &["vectors.txt", "run.timeline"],
+            kills: KILLS_PER_COMMAND,
             start: &start,
             whole: None,
         },
@@ -356,13 +366,13 @@ fn a_killed_convert_leaves_the_old_files_or_whole_new_ones() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("in.txt"), vectors_text(20_000, 32, 1)).unwrap();
     // Projector TSV: two files (vectors and labels) in one batch.
-    let start =
-        || Running::plain(embedscape(dir.path()).args(["convert", "in.txt", "-o", "out.tsv"]));
+    let start = || Running::plain(embedscape(dir.path()).args(["convert", "in.txt", "out.tsv"]));
     let mid_write = kill_at_random_moments(
         &Scenario {
             test: "convert",
             dir: dir.path(),
             outputs: &["out.tsv", "out_metadata.tsv"],
+            kills: KILLS_PER_COMMAND,
             start: &start,
             whole: None,
         },
@@ -395,6 +405,7 @@ fn a_killed_timeline_build_leaves_the_old_timeline_or_a_whole_new_one() {
             test: "timeline build",
             dir: dir.path(),
             outputs: &["run.timeline"],
+            kills: KILLS_PER_COMMAND,
             start: &start,
             whole: None,
         },
@@ -439,7 +450,7 @@ fn a_killed_render_leaves_the_old_gif_or_a_whole_new_one() {
     std::fs::create_dir_all(&runtime_dir).unwrap();
     let pid_dir = tempfile::tempdir().unwrap();
     let pid_file = pid_dir.path().join("pid");
-    const FRAMES: usize = 6;
+    const FRAMES: usize = 4;
     let start = || {
         let _ = std::fs::remove_file(&pid_file);
         // The shell writes its pid and becomes embedscape: that is the process to kill
@@ -499,6 +510,7 @@ fn a_killed_render_leaves_the_old_gif_or_a_whole_new_one() {
             test: "render",
             dir: dir.path(),
             outputs: &["drift.gif"],
+            kills: KILLS_PER_WINDOW,
             start: &start,
             whole: Some(&whole_gif),
         },

@@ -76,22 +76,29 @@ impl Drop for SeedOnFailure {
     }
 }
 
-/// A started command: the child we wait for, and the process to kill (the same, except under
-/// `xvfb-run`, where it is the embedscape process inside).
+/// A started command: the child we wait for, the process to kill (the same, except under
+/// `xvfb-run`, where it is the embedscape process inside), and its standard error, kept in a
+/// file (a pipe nobody reads would block a chatty process).
 struct Running {
     child: Child,
     victim: u32,
+    stderr: std::fs::File,
 }
 
 impl Running {
-    fn plain(command: &mut Command) -> Self {
+    fn spawn(command: &mut Command) -> Self {
+        let stderr = tempfile::tempfile().unwrap();
         let child = command
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(stderr.try_clone().unwrap())
             .spawn()
-            .expect("start embedscape");
+            .expect("start the command");
         let victim = child.id();
-        Self { child, victim }
+        Self {
+            child,
+            victim,
+            stderr,
+        }
     }
 
     fn kill(&mut self) {
@@ -112,11 +119,11 @@ impl Running {
     }
 
     fn wait(mut self) -> (ExitStatus, String) {
-        let status = self.child.wait().expect("wait for embedscape");
+        use std::io::{Read, Seek};
+        let status = self.child.wait().expect("wait for the command");
         let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-        }
+        let _ = self.stderr.rewind();
+        let _ = self.stderr.read_to_string(&mut stderr);
         (status, stderr)
     }
 }
@@ -243,10 +250,7 @@ fn kill_at_random_moments(s: &Scenario<'_>, seed: u64) -> usize {
 
         let after = files(s.dir);
         for (name, bytes) in &inputs {
-            // Temporaries of earlier kills may be gone: the next run removes them.
-            if temporary_of(name, s.outputs).is_none() {
-                assert_eq!(after.get(name), Some(bytes), "{what}: input {name} changed");
-            }
+            assert_eq!(after.get(name), Some(bytes), "{what}: input {name} changed");
         }
         for output in s.outputs {
             let bytes = after
@@ -338,7 +342,7 @@ fn a_killed_train_leaves_the_old_vectors_and_timeline_or_whole_new_ones() {
     let seed = seed();
     let dir = tempfile::tempdir().unwrap();
     let start = || {
-        Running::plain(
+        Running::spawn(
             embedscape(dir.path())
                 .arg("train")
                 .arg(demo_corpus())
@@ -366,7 +370,7 @@ fn a_killed_convert_leaves_the_old_files_or_whole_new_ones() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("in.txt"), vectors_text(20_000, 32, 1)).unwrap();
     // Projector TSV: two files (vectors and labels) in one batch.
-    let start = || Running::plain(embedscape(dir.path()).args(["convert", "in.txt", "out.tsv"]));
+    let start = || Running::spawn(embedscape(dir.path()).args(["convert", "in.txt", "out.tsv"]));
     let mid_write = kill_at_random_moments(
         &Scenario {
             test: "convert",
@@ -390,7 +394,7 @@ fn a_killed_timeline_build_leaves_the_old_timeline_or_a_whole_new_one() {
         std::fs::write(dir.path().join(format!("e{epoch}.txt")), text).unwrap();
     }
     let start = || {
-        Running::plain(embedscape(dir.path()).args([
+        Running::spawn(embedscape(dir.path()).args([
             "timeline",
             "build",
             "e1.txt",
@@ -455,28 +459,20 @@ fn a_killed_render_leaves_the_old_gif_or_a_whole_new_one() {
         let _ = std::fs::remove_file(&pid_file);
         // The shell writes its pid and becomes embedscape: that is the process to kill
         // (killing xvfb-run would leave embedscape running).
-        let child = Command::new("xvfb-run")
-            .args(["-a", "-s", "-screen 0 1400x860x24", "sh", "-c"])
-            .arg(r#"echo $$ > "$0"; exec "$@""#)
-            .arg(&pid_file)
-            .arg(super::binary())
-            .args(["render", "--timeline", "run.timeline", "-o", "drift.gif"])
-            .args([
-                "--size",
-                "320x200",
-                "--frames",
-                &FRAMES.to_string(),
-                "--lang",
-                "en",
-            ])
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start xvfb-run");
+        let mut running = Running::spawn(
+            Command::new("xvfb-run")
+                .args(["-a", "-s", "-screen 0 1400x860x24", "sh", "-c"])
+                .arg(r#"echo $$ > "$0"; exec "$@""#)
+                .arg(&pid_file)
+                .arg(super::binary())
+                .args(["render", "--timeline", "run.timeline", "-o", "drift.gif"])
+                .args(["--size", "320x200", "--frames", &FRAMES.to_string()])
+                .args(["--lang", "en"])
+                .env("XDG_RUNTIME_DIR", &runtime_dir)
+                .current_dir(dir.path()),
+        );
         let waited = Instant::now();
-        let victim = loop {
+        running.victim = loop {
             let pid = std::fs::read_to_string(&pid_file).ok();
             if let Some(pid) = pid.and_then(|text| text.trim().parse().ok()) {
                 break pid;
@@ -487,7 +483,7 @@ fn a_killed_render_leaves_the_old_gif_or_a_whole_new_one() {
             );
             std::thread::sleep(POLL_INTERVAL);
         };
-        Running { child, victim }
+        running
     };
     let whole_gif = |_: &str, bytes: &[u8]| -> bool {
         let Ok(mut decoder) = gif::DecodeOptions::new().read_info(bytes) else {

@@ -679,11 +679,11 @@ fn race_figures(seed: u64) -> (f32, f32, usize) {
     let emb = r.unwrap();
     let loss = events
         .iter()
-        .filter_map(|e| match e {
+        .rev()
+        .find_map(|e| match e {
             TrainEvent::EpochFinished { loss, .. } => *loss,
             _ => None,
         })
-        .last()
         .unwrap();
     let snaps = snapshots(&events);
     let last = &snaps.last().unwrap().vectors;

@@ -7,7 +7,8 @@
 //! behind (the killed runs' litter is cleaned).
 //!
 //! Half of the kill moments are uniform over an unkilled run's duration; the other half fall
-//! while a temporary exists (a write is under way), a random few milliseconds after it appears.
+//! while a write is under way: a random few milliseconds after a temporary appears (or an output
+//! changes size, as it would if a writer bypassed `atomic_file` and wrote in place).
 //! The moments follow from the seed, printed when a test fails: replay a failure with
 //! `EMBEDSCAPE_KILL_SEED=N`.
 
@@ -179,7 +180,7 @@ fn restore_old_outputs(s: &Scenario<'_>) {
 }
 
 /// Kills `s` at moments drawn from `seed` and checks the directory after each kill, then runs it
-/// to the end once more. Returns how many kills landed while a temporary existed.
+/// to the end once more. Returns how many kills landed while a write was under way.
 fn kill_at_random_moments(s: &Scenario<'_>, seed: u64) -> usize {
     let _guard = SeedOnFailure { test: s.test, seed };
     let mut moments = Moments(
@@ -224,9 +225,14 @@ fn kill_at_random_moments(s: &Scenario<'_>, seed: u64) -> usize {
             let delay = moments.below(Duration::from_millis(MID_WRITE_MAX_MS));
             let deadline = started + full_run * 3 + Duration::from_secs(5);
             loop {
+                // A temporary appeared, or an output changed size: a writer that bypassed the
+                // temporaries would be writing it in place.
                 let writing = std::fs::read_dir(s.dir).unwrap().any(|entry| {
                     let name = entry.unwrap().file_name().to_string_lossy().into_owned();
                     temporary_of(&name, s.outputs).is_some()
+                }) || s.outputs.iter().any(|output| {
+                    std::fs::metadata(s.dir.join(output))
+                        .is_ok_and(|m| m.len() != old_content(output).len() as u64)
                 });
                 if writing {
                     mid_write += 1;
@@ -238,7 +244,7 @@ fn kill_at_random_moments(s: &Scenario<'_>, seed: u64) -> usize {
                 std::thread::sleep(POLL_INTERVAL);
             }
             std::thread::sleep(delay);
-            format!("{delay:?} after a temporary appeared")
+            format!("{delay:?} after a write began")
         } else {
             let delay = moments.below(full_run);
             std::thread::sleep(delay);

@@ -12,7 +12,14 @@
 //!   directory is refused.
 //! * **Several files at once.** [`WriteBatch`] writes every temporary first and renames them only
 //!   when all were written, so a failure on the second file of a pair (Projector TSV vectors +
-//!   metadata) leaves both old files untouched.
+//!   metadata) leaves both old files untouched. (A process killed between the two renames, a
+//!   window of microseconds, leaves one new and one old file, each of them whole.)
+//! * **Temporaries of a killed process.** A process killed outright (SIGKILL, power cut) cannot
+//!   remove its temporary, so `.NAME.XXXXXX.tmp` may remain beside `NAME`; the real name always
+//!   holds the old file or the new one, never a part. Each writer holds an advisory lock on its
+//!   temporary (`flock`, released by the kernel when the process dies) until the rename, and the
+//!   next write of the same target removes that target's temporaries nobody holds: the litter of
+//!   a killed run is cleaned by the next one, and a live writer's temporary is never touched.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -41,8 +48,9 @@ where
 /// temporaries and leaves every target as it was.
 #[derive(Default)]
 pub struct WriteBatch {
-    /// Finished temporary files and the (resolved) paths they will be renamed to.
-    pending: Vec<(TempPath, PathBuf)>,
+    /// Finished temporary files and the (resolved) paths they will be renamed to; each file is
+    /// kept open so its lock holds until the rename (see the module docs).
+    pending: Vec<(TempPath, File, PathBuf)>,
 }
 
 impl WriteBatch {
@@ -71,14 +79,16 @@ impl WriteBatch {
         writer.flush()?;
         let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        self.pending.push((temp_path, target));
+        self.pending.push((temp_path, file, target));
         Ok(())
     }
 
     /// Renames every temporary file into place, in the order they were added.
     pub fn commit(self) -> io::Result<()> {
-        for (temp_path, target) in self.pending {
+        for (temp_path, file, target) in self.pending {
             temp_path.persist(&target).map_err(|e| e.error)?;
+            // Renamed: the lock has nothing more to guard.
+            drop(file);
         }
         Ok(())
     }
@@ -117,9 +127,15 @@ fn resolve_symlinks(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
-/// A hidden temporary file beside `target` (same directory, so the rename is atomic), with the
-/// permissions the target has, or a new file would get.
-fn temporary_file_for(target: &Path) -> io::Result<tempfile::NamedTempFile> {
+/// Random characters tempfile puts between the prefix and the suffix (its default).
+const TEMP_RANDOM_CHARS: usize = 6;
+/// The suffix of every temporary.
+const TEMP_SUFFIX: &str = ".tmp";
+/// How often a temporary is created again when a sweep removed it before it was locked.
+const TEMP_CREATE_TRIES: usize = 4;
+
+/// The directory of `target` and the prefix of its temporaries: `.NAME.`.
+fn temporary_prefix(target: &Path) -> (&Path, String) {
     let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -128,9 +144,87 @@ fn temporary_file_for(target: &Path) -> io::Result<tempfile::NamedTempFile> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".to_owned());
-    let prefix = format!(".{name}.");
+    (dir, format!(".{name}."))
+}
+
+/// Whether `file_name` is one of our temporaries for the target whose prefix is `prefix`:
+/// exactly `PREFIX` + six random letters or digits + `.tmp` (so `.a.` never matches the
+/// temporaries of `a.b`, whose middle part is longer).
+fn is_temporary_of(file_name: &str, prefix: &str) -> bool {
+    file_name
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM_CHARS && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes the temporaries of `target` that no live writer holds (left by a killed process).
+/// Best effort: anything unreadable, locked or already gone is skipped. Each candidate is removed
+/// while this process holds its lock, so a writer that creates it and locks it a moment later
+/// sees that it was unlinked and creates another (`temporary_file_for`).
+#[cfg(unix)]
+fn remove_stale_temporaries(target: &Path) {
+    let (dir, prefix) = temporary_prefix(target);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(|n| is_temporary_of(n, &prefix)) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = OpenOptions::new().read(true).open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_ok() && same_file(&file, &path) {
+            // Nobody writes it: its writer died. (An error here means someone else removed it.)
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// Whether `path` still names the file `file` has open (it was not removed or replaced).
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// A hidden temporary file beside `target` (same directory, so the rename is atomic), with the
+/// permissions the target has, or a new file would get, locked for as long as it is open.
+/// Stale temporaries of the same target are removed first.
+fn temporary_file_for(target: &Path) -> io::Result<tempfile::NamedTempFile> {
+    #[cfg(unix)]
+    remove_stale_temporaries(target);
+    let mut tries = 1;
+    loop {
+        let temp = new_temporary_file(target)?;
+        // A lock the file system refuses (some network file systems) only costs the cleaning.
+        let locked = temp.as_file().lock().is_ok();
+        #[cfg(unix)]
+        if locked && !same_file(temp.as_file(), temp.path()) && tries < TEMP_CREATE_TRIES {
+            // Another process's sweep removed it between its creation and our lock. Its name is
+            // free again (a new file of that name is someone else's): keep the name, try again.
+            let (_, temp_path) = temp.into_parts();
+            let _ = temp_path.keep();
+            tries += 1;
+            continue;
+        }
+        let _ = (locked, tries);
+        return Ok(temp);
+    }
+}
+
+/// Creates the temporary file itself (unlocked).
+fn new_temporary_file(target: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let (dir, prefix) = temporary_prefix(target);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -275,6 +369,65 @@ mod tests {
             "{err}"
         );
         assert!(check_writable(dir.path()).is_err());
+    }
+
+    #[test]
+    fn temporaries_are_recognised_by_their_exact_name() {
+        assert!(is_temporary_of(".out.txt.a1B2c3.tmp", ".out.txt."));
+        assert!(
+            !is_temporary_of(".out.txt.a1B2c3.tmp", ".out."),
+            "another target's"
+        );
+        assert!(!is_temporary_of(".out.txt.a1B2c.tmp", ".out.txt."));
+        assert!(!is_temporary_of(".out.txt.a1B2c3.tmp.bak", ".out.txt."));
+        assert!(!is_temporary_of(".out.txt.a-B2c3.tmp", ".out.txt."));
+        assert!(!is_temporary_of("out.txt", ".out.txt."));
+    }
+
+    /// What a process killed in the middle of a write leaves (a temporary nobody holds) is removed
+    /// by the next write of the same target; a temporary a live writer holds, and the
+    /// temporaries of other targets, are not.
+    #[cfg(unix)]
+    #[test]
+    fn the_next_write_removes_a_killed_writers_temporary_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        fs::write(&path, "old").unwrap();
+        let stale = dir.path().join(".out.txt.Ab3dE9.tmp");
+        fs::write(&stale, "half").unwrap();
+        let other = dir.path().join(".other.txt.Ab3dE9.tmp");
+        fs::write(&other, "someone else's").unwrap();
+        let live = dir.path().join(".out.txt.Live42.tmp");
+        fs::write(&live, "being written").unwrap();
+        let held = File::open(&live).unwrap();
+        held.lock().unwrap();
+
+        write_atomically(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert!(!stale.exists(), "the dead writer's temporary is removed");
+        assert!(live.exists(), "a live writer's temporary is kept");
+        assert!(
+            other.exists(),
+            "another target's temporary is not ours to remove"
+        );
+        drop(held);
+        check_writable(&path).unwrap();
+        assert!(!live.exists(), "once its writer is gone, it goes too");
+    }
+
+    /// While a batch waits for its commit, its temporaries stay locked: a write of the same
+    /// target from elsewhere does not take them for a dead writer's.
+    #[cfg(unix)]
+    #[test]
+    fn a_pending_batch_keeps_its_temporaries_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pair.tsv");
+        let mut batch = WriteBatch::new();
+        batch.add(&path, |w| w.write_all(b"first")).unwrap();
+        write_atomically(&path, |w| w.write_all(b"second")).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -1618,3 +1618,5 @@ mod columns {
 }
 #[path = "end_to_end/columns2.rs"]
 mod columns2;
+#[path = "end_to_end/killsafe.rs"]
+mod killsafe;

@@ -28,10 +28,18 @@
 //! handles from this module, and no kernel relies on a shared value staying unchanged between
 //! two of its accesses (results are only ever stored back, never used to index or size).
 //!
+//! The contract is in the types: a handle to a shared row comes only from the `unsafe`
+//! [`HogwildMatrix::row`], whose `# Safety` section is what each caller promises (and says so in
+//! a `// SAFETY:` comment at the call); handles to thread-local buffers come from safe borrows.
+//!
 //! Checking: Miri and ThreadSanitizer need a nightly toolchain, which this project does not use
-//! (stable only), so neither has been run (TSan would report exactly the race above). Instead
-//! `train::tests` runs a many-thread stress test (finite results, falling loss), and a 1-thread
-//! run is bit-for-bit reproducible.
+//! (stable only). Instead the cargo feature `atomic-hogwild` swaps every access to the weights
+//! for a relaxed atomic one ([`load`], [`store`]: `AtomicU32` loads and stores of the `f32`'s
+//! bits, so the race is defined behaviour: each read sees some value a thread stored) and trains
+//! with the element-by-element `kernels::RelaxedAtomic`; the training code itself is the same.
+//! `train::tests` then runs in that build too (CI does), and checks that its results stay
+//! within the noise of the plain build's; a many-thread stress test checks finite results and
+//! falling loss, and a 1-thread run is bit-for-bit reproducible, in both builds.
 
 use std::marker::PhantomData;
 
@@ -62,9 +70,26 @@ impl<'a> HogwildMatrix<'a> {
         }
     }
 
-    /// A handle to row `row`; `None` when out of range.
+    /// A handle to row `row`; `None` when out of range. The handle is in bounds for the
+    /// matrix's lifetime; what makes obtaining it `unsafe` is that other threads hold handles
+    /// to the same rows and use them at the same time.
+    ///
+    /// # Safety
+    ///
+    /// The caller promises, for the handle and every copy made of it (a `RowRef` too):
+    /// * it is used only through the kernels of `train::kernels` (raw-pointer loads and stores
+    ///   of `f32`, or [`load`]/[`store`]), and never turned into a `&[f32]` or `&mut [f32]`:
+    ///   a reference would tell the compiler that nobody else writes the row while it lives;
+    /// * no value read through it is relied on to stay the same until a later access, or used
+    ///   as an index, a length or a pointer (another thread may have changed it): values read
+    ///   are only computed with and stored back;
+    /// * without the `atomic-hogwild` feature, the caller accepts the hogwild race of the module
+    ///   docs: another thread may load and store the same element at the same moment with
+    ///   plain accesses, a data race that is only sound in practice (every bit pattern is a
+    ///   valid `f32`, each aligned 4-byte access is whole on every supported CPU). With the
+    ///   feature, every access is a relaxed atomic one and there is no data race.
     #[inline(always)]
-    pub fn row(&self, row: usize) -> Option<RowMut<'_>> {
+    pub unsafe fn row(&self, row: usize) -> Option<RowMut<'_>> {
         if row >= self.rows {
             return None;
         }
@@ -93,6 +118,52 @@ impl<'a> HogwildMatrix<'a> {
                 off += 16; // one 64-byte cache line of f32
             }
         }
+    }
+}
+
+/// Reads one element of a row handle: a plain load, or with the `atomic-hogwild` feature a
+/// relaxed atomic one (the `f32`'s bits through `AtomicU32`).
+///
+/// # Safety
+/// `p` is valid for reads of one `f32` (inside a handle, by its invariant) and 4-byte aligned
+/// (every `f32` is); with the feature, every concurrent access to it is atomic too (the
+/// kernels' only are).
+#[inline(always)]
+pub unsafe fn load(p: *const f32) -> f32 {
+    #[cfg(feature = "atomic-hogwild")]
+    {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        // SAFETY: valid and aligned (the contract; `f32` and `u32` share size and alignment);
+        // concurrent accesses are atomic, so the shared `&AtomicU32` is sound.
+        f32::from_bits(
+            unsafe { AtomicU32::from_ptr(p.cast_mut().cast::<u32>()) }.load(Ordering::Relaxed),
+        )
+    }
+    #[cfg(not(feature = "atomic-hogwild"))]
+    // SAFETY: valid for reads (the contract); the hogwild race of the module docs.
+    unsafe {
+        p.read()
+    }
+}
+
+/// Writes one element of a row handle: a plain store, or with the `atomic-hogwild` feature a
+/// relaxed atomic one.
+///
+/// # Safety
+/// `p` is valid for writes of one `f32` and 4-byte aligned; with the feature, every concurrent
+/// access to it is atomic too.
+#[inline(always)]
+pub unsafe fn store(p: *mut f32, value: f32) {
+    #[cfg(feature = "atomic-hogwild")]
+    {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        // SAFETY: as in `load`.
+        unsafe { AtomicU32::from_ptr(p.cast::<u32>()) }.store(value.to_bits(), Ordering::Relaxed);
+    }
+    #[cfg(not(feature = "atomic-hogwild"))]
+    // SAFETY: valid for writes (the contract); the hogwild race of the module docs.
+    unsafe {
+        p.write(value)
     }
 }
 
@@ -179,16 +250,22 @@ mod tests {
         let mut data: Vec<f32> = (0..12).map(|i| i as f32).collect();
         {
             let m = HogwildMatrix::new(&mut data, 4);
-            assert!(m.row(3).is_none());
-            let r = m.row(2).unwrap();
+            // SAFETY: (every `row` here) one thread, and the handles are used only through
+            // `load`/`store` and raw pointers.
+            assert!(unsafe { m.row(3) }.is_none());
+            // SAFETY: as above.
+            let r = unsafe { m.row(2) }.unwrap();
             assert_eq!(r.len(), 4);
             // SAFETY: in bounds (len 4), single-threaded test.
-            unsafe { *r.as_ptr().add(3) = -1.0 };
-            let read = RowRef::from(m.row(1).unwrap());
+            unsafe { store(r.as_ptr().add(3), -1.0) };
             // SAFETY: as above.
-            assert_eq!(unsafe { *read.as_ptr() }, 4.0);
+            let read = RowRef::from(unsafe { m.row(1) }.unwrap());
+            // SAFETY: as above.
+            assert_eq!(unsafe { load(read.as_ptr()) }, 4.0);
         }
         assert_eq!(data[11], -1.0);
-        assert_eq!(HogwildMatrix::new(&mut [], 0).row(0).map(|r| r.len()), None);
+        let empty = HogwildMatrix::new(&mut [], 0);
+        // SAFETY: as above.
+        assert!(unsafe { empty.row(0) }.is_none());
     }
 }

@@ -7,7 +7,7 @@
 //! [`crate::vector_math::dot_raw`]; axpy works in `[f32; 8]` chunks the same way, so LLVM emits
 //! packed SIMD without bounds checks.
 
-use super::hogwild::{RowMut, RowRef};
+use super::hogwild::{RowMut, RowRef, load, store};
 use crate::vector_math::dot_raw;
 
 /// Outside `[-MAX_EXP, MAX_EXP]` the sigmoid is treated as saturated, as in word2vec.
@@ -35,7 +35,7 @@ pub fn axpy(a: f32, x: RowRef<'_>, y: RowMut<'_>) {
     }
     for i in chunks * 8..n {
         // SAFETY: `i < n`, within both handles.
-        unsafe { *py.add(i) += a * *px.add(i) };
+        unsafe { store(py.add(i), load(py.add(i)) + a * load(px.add(i))) };
     }
 }
 
@@ -81,6 +81,58 @@ impl Kernels for Portable {
     #[inline(always)]
     fn axpy(self, a: f32, x: RowRef<'_>, y: RowMut<'_>) {
         axpy(a, x, y)
+    }
+}
+
+/// The kernels of the `atomic-hogwild` build: every element of a row is read and written with
+/// `hogwild::load`/`store`, relaxed atomics there, so concurrent updates are no data race.
+/// Element by element (atomics do not vectorise), in the portable kernels' order of operations:
+/// one thread gives the same values as [`Portable`] bit for bit (a test checks).
+#[cfg(feature = "atomic-hogwild")]
+#[derive(Debug, Clone, Copy)]
+pub struct RelaxedAtomic;
+
+#[cfg(feature = "atomic-hogwild")]
+impl Kernels for RelaxedAtomic {
+    #[inline(always)]
+    fn dot(self, a: RowRef<'_>, b: RowRef<'_>) -> f32 {
+        let n = a.len().min(b.len());
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+        // `vector_math::dot_raw`'s eight lanes and reduction order.
+        let mut acc = [0.0f32; 8];
+        for c in 0..n / 8 {
+            for (k, sum) in acc.iter_mut().enumerate() {
+                let i = c * 8 + k;
+                // SAFETY: `i < n`, within both handles (their invariant).
+                *sum += unsafe { load(pa.add(i)) * load(pb.add(i)) };
+            }
+        }
+        let mut tail = 0.0;
+        for i in n / 8 * 8..n {
+            // SAFETY: `i < n`, within both handles.
+            tail += unsafe { load(pa.add(i)) * load(pb.add(i)) };
+        }
+        (acc[0] + acc[4]) + (acc[1] + acc[5]) + (acc[2] + acc[6]) + (acc[3] + acc[7]) + tail
+    }
+    #[inline(always)]
+    fn axpy(self, a: f32, x: RowRef<'_>, y: RowMut<'_>) {
+        let (px, py) = (x.as_ptr(), y.as_ptr());
+        for i in 0..x.len().min(y.len()) {
+            // SAFETY: `i` is within both handles (their invariant).
+            unsafe { store(py.add(i), load(py.add(i)) + a * load(px.add(i))) };
+        }
+    }
+    #[inline(always)]
+    fn add_and_clear(self, x: RowMut<'_>, y: RowMut<'_>) {
+        let (px, py) = (x.as_ptr(), y.as_ptr());
+        for i in 0..x.len().min(y.len()) {
+            // SAFETY: `i` is within both handles.
+            unsafe { store(py.add(i), load(py.add(i)) + load(px.add(i))) };
+        }
+        for i in 0..x.len() {
+            // SAFETY: `i` is within `x`.
+            unsafe { store(px.add(i), 0.0) };
+        }
     }
 }
 
@@ -366,6 +418,35 @@ mod tests {
             for i in 0..n {
                 assert_eq!(y[i], a[i] + b[i]);
             }
+        }
+    }
+
+    #[cfg(feature = "atomic-hogwild")]
+    #[test]
+    fn relaxed_atomic_kernels_match_portable_bit_for_bit() {
+        let k = RelaxedAtomic;
+        for n in [0usize, 1, 3, 7, 8, 9, 16, 19, 100, 301] {
+            let a: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
+            assert_eq!(
+                k.dot(r(&a), r(&b)).to_bits(),
+                Portable.dot(r(&a), r(&b)).to_bits(),
+                "dot {n}"
+            );
+            let (mut y1, mut y2) = (b.clone(), b.clone());
+            k.axpy(0.3, r(&a), m(&mut y1));
+            Portable.axpy(0.3, r(&a), m(&mut y2));
+            assert_eq!(y1, y2, "axpy {n}");
+            let (mut l2a, mut wa) = (b.clone(), a.clone());
+            let (mut l2b, mut wb) = (b.clone(), a.clone());
+            k.update(0.7, r(&a), m(&mut l2a), m(&mut wa));
+            Portable.update(0.7, r(&a), m(&mut l2b), m(&mut wb));
+            assert_eq!((l2a, wa), (l2b, wb), "update {n}");
+            let (mut xa, mut ya) = (a.clone(), b.clone());
+            let (mut xb, mut yb) = (a.clone(), b.clone());
+            k.add_and_clear(m(&mut xa), m(&mut ya));
+            Portable.add_and_clear(m(&mut xb), m(&mut yb));
+            assert_eq!((xa, ya), (xb, yb), "add_and_clear {n}");
         }
     }
 

@@ -21,6 +21,15 @@ mod error;
 mod events;
 mod hogwild;
 mod init;
+// The atomic-hogwild build trains with `RelaxedAtomic` only; the plain kernels stay compiled
+// for its tests, which compare the two.
+#[cfg_attr(
+    all(feature = "atomic-hogwild", not(test)),
+    expect(
+        dead_code,
+        reason = "the plain kernels are unused when the atomic ones train"
+    )
+)]
 mod kernels;
 mod loss;
 pub mod memory;

@@ -15,9 +15,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::control::TrainControl;
 use super::hogwild::{HogwildMatrix, RowMut, RowRef};
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(feature = "atomic-hogwild")))]
 use super::kernels::Avx2Fma;
-use super::kernels::{Kernels, Portable, SigmoidTable};
+#[cfg(not(feature = "atomic-hogwild"))]
+use super::kernels::Portable;
+#[cfg(feature = "atomic-hogwild")]
+use super::kernels::RelaxedAtomic;
+use super::kernels::{Kernels, SigmoidTable};
 use super::loss::{LossTotals, WorkerStats};
 use super::negative_table::NegativeTable;
 use super::rng::FastRng;
@@ -80,7 +84,7 @@ pub struct Worker {
     next_negs: Vec<u32>,
     loss_sum: f64,
     pairs: u64,
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(feature = "atomic-hogwild")))]
     avx2: Option<Avx2Fma>,
 }
 
@@ -96,7 +100,7 @@ impl Worker {
             next_negs: Vec::with_capacity(64),
             loss_sum: 0.0,
             pairs: 0,
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", not(feature = "atomic-hogwild")))]
             avx2: Avx2Fma::detect(),
         }
     }
@@ -151,6 +155,13 @@ impl Worker {
         len as u64
     }
 
+    /// The same training code with every weight access a relaxed atomic (see `hogwild`).
+    #[cfg(feature = "atomic-hogwild")]
+    fn train_sentence(&mut self, sh: &PhaseContext<'_>, alpha: f32) {
+        train_sentence_generic(self, sh, alpha, RelaxedAtomic);
+    }
+
+    #[cfg(not(feature = "atomic-hogwild"))]
     fn train_sentence(&mut self, sh: &PhaseContext<'_>, alpha: f32) {
         #[cfg(target_arch = "x86_64")]
         if let Some(k) = self.avx2 {
@@ -164,7 +175,7 @@ impl Worker {
 
 /// The same code as [`train_sentence_generic`], compiled with AVX2 and FMA enabled and explicit
 /// AVX2/FMA dot/axpy kernels.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(feature = "atomic-hogwild")))]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn train_sentence_avx2(w: &mut Worker, sh: &PhaseContext<'_>, alpha: f32, k: Avx2Fma) {
     train_sentence_generic(w, sh, alpha, k);
@@ -267,7 +278,9 @@ fn sg_pair<K: Kernels>(
     input: u32,
     alpha: f32,
 ) -> f32 {
-    let Some(l1) = sh.syn0.row(input as usize) else {
+    // SAFETY: (each `row` below) the rows are used only through the kernels `k` and never
+    // become references; values read are only computed with and stored back (`row`'s contract).
+    let Some(l1) = (unsafe { sh.syn0.row(input as usize) }) else {
         return 0.0;
     };
     // `work` is all zeros on entry (see the end of this function).
@@ -278,7 +291,8 @@ fn sg_pair<K: Kernels>(
         if d > 0 && out == target {
             continue;
         }
-        let Some(l2) = sh.syn1.row(out as usize) else {
+        // SAFETY: as for `l1` above.
+        let Some(l2) = (unsafe { sh.syn1.row(out as usize) }) else {
             continue;
         };
         let f = k.dot(l1.into(), l2.into());
@@ -318,7 +332,9 @@ fn cbow_center<K: Kernels>(
         if m == skip {
             continue;
         }
-        if let Some(row) = sh.syn0.row(c as usize) {
+        // SAFETY: (each `row` in this function) the rows are used only through the kernels `k`
+        // and never become references; values read are only computed with and stored back.
+        if let Some(row) = unsafe { sh.syn0.row(c as usize) } {
             k.axpy(1.0, row.into(), RowMut::from_slice(neu1));
             count += 1;
         }
@@ -340,7 +356,8 @@ fn cbow_center<K: Kernels>(
             }
             (n, false)
         };
-        let Some(l2) = sh.syn1.row(out as usize) else {
+        // SAFETY: as above.
+        let Some(l2) = (unsafe { sh.syn1.row(out as usize) }) else {
             continue;
         };
         let f = k.dot(RowRef::from_slice(neu1), l2.into());
@@ -357,7 +374,8 @@ fn cbow_center<K: Kernels>(
         if m == skip || is_frozen(sh.frozen, c) {
             continue;
         }
-        if let Some(row) = sh.syn0.row(c as usize) {
+        // SAFETY: as above.
+        if let Some(row) = unsafe { sh.syn0.row(c as usize) } {
             k.axpy(1.0, RowRef::from_slice(work), row);
         }
     }

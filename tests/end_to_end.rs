@@ -1562,3 +1562,5 @@ mod columns {
         assert_eq!(score["selection_count"].as_u64(), Some(count));
     }
 }
+#[path = "end_to_end/soak.rs"]
+mod soak;

@@ -1,5 +1,5 @@
-//! Input steps: `click-word`, `click`, `hover-word`, `hover`, `press`, `key`, `type` and
-//! `scroll`. Each goes through bevy's input messages and the window-event stream, as winit
+//! Input steps: `click-word`, `click`, `hover-word`, `hover`, `press`, `key`, `type`,
+//! `scroll` and `open` (a file dropped on the window). Each goes through bevy's input messages and the window-event stream, as winit
 //! delivers a user's input, so picking and egui see exactly what a hand on the mouse and keyboard
 //! would give them.
 
@@ -8,7 +8,7 @@ use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput, NativeKeyCode};
 use bevy::input::mouse::{MouseButtonInput, MouseScrollUnit, MouseWheel};
 use bevy::prelude::*;
-use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
+use bevy::window::{CursorMoved, FileDragAndDrop, PrimaryWindow, WindowEvent};
 use bevy_egui::{EguiContext, PrimaryEguiContext};
 
 use super::parse::logical_key;
@@ -34,6 +34,7 @@ struct InputInjector<'w> {
     buttons: MessageWriter<'w, MouseButtonInput>,
     keys: MessageWriter<'w, KeyboardInput>,
     wheels: MessageWriter<'w, MouseWheel>,
+    drops: MessageWriter<'w, FileDragAndDrop>,
     /// egui reads the combined window-event stream for the cursor and buttons rather than the
     /// per-kind messages, so every injected input is written to both, as winit does.
     window_events: MessageWriter<'w, WindowEvent>,
@@ -104,6 +105,16 @@ impl InputInjector<'_> {
         };
         self.window_events.write(WindowEvent::MouseWheel(wheel));
         self.wheels.write(wheel);
+    }
+
+    fn drop_file(&mut self, window: Entity, path: &std::path::Path) {
+        let drop = FileDragAndDrop::DroppedFile {
+            window,
+            path_buf: path.to_owned(),
+        };
+        self.window_events
+            .write(WindowEvent::FileDragAndDrop(drop.clone()));
+        self.drops.write(drop);
     }
 }
 
@@ -258,6 +269,22 @@ impl InputSteps<'_, '_> {
         let window = self.window.0;
         if runner.state == StepState::Fresh {
             self.inject.wheel(window, lines);
+            runner.state = StepState::Settling { frames: 0 };
+            return Progress::Continue;
+        }
+        settle(runner, 3)
+    }
+
+    /// The window's size in logical pixels.
+    pub(super) fn window_size(&self) -> Vec2 {
+        self.window.1.size()
+    }
+
+    /// Drops the file on the window, then lets the app start opening it.
+    pub(super) fn open(&mut self, runner: &mut ScriptRunner, path: &std::path::Path) -> Progress {
+        let window = self.window.0;
+        if runner.state == StepState::Fresh {
+            self.inject.drop_file(window, path);
             runner.state = StepState::Settling { frames: 0 };
             return Progress::Continue;
         }

@@ -110,7 +110,8 @@ impl FilesPanel {
                     cx.open_commands.write(OpenCommand::Metadata(path.clone()));
                 }
             });
-            if ui.button(lang.tr("Demo")).clicked() {
+            let demo = ui.button(lang.tr("Demo"));
+            if cx.pressed.add(lang.tr("Demo"), demo).clicked() {
                 cx.open_commands.write(OpenCommand::Data(DataSource::Demo));
             }
         });

@@ -110,16 +110,18 @@ fn random_use(dir: &Path, data: &[&std::ffi::OsStr], steps: usize, seed: u64) {
     let seed_text = seed.to_string();
     let mut args: Vec<&std::ffi::OsStr> = vec!["view".as_ref()];
     args.extend_from_slice(data);
-    args.extend([
-        "--threads".as_ref(),
-        "1".as_ref(),
-        "--lang".as_ref(),
-        "en".as_ref(),
-        "--random-steps".as_ref(),
-        steps.as_ref(),
-        "--random-seed".as_ref(),
-        seed_text.as_ref(),
-    ]);
+    for arg in [
+        "--threads",
+        "1",
+        "--lang",
+        "en",
+        "--random-steps",
+        &steps,
+        "--random-seed",
+        &seed_text,
+    ] {
+        args.push(std::ffi::OsStr::new(arg));
+    }
     let output = run_windowed(dir, &super::binary(), &args);
     let log = String::from_utf8_lossy(&output.stderr);
     let tail: Vec<&str> = log.lines().rev().take(40).collect();

@@ -12,7 +12,7 @@ use bevy::window::{CursorMoved, FileDragAndDrop, PrimaryWindow, WindowEvent};
 use bevy_egui::{EguiContext, PrimaryEguiContext};
 
 use super::parse::logical_key;
-use super::{CLICK_STEADY_FRAMES, Progress, ScriptRunner, StepState, settle};
+use super::{Progress, ScriptRunner, StepState, settle};
 use crate::viewer::core::model::SpaceModel;
 use crate::viewer::core::playback::DisplayedCloud;
 use crate::viewer::core::selection::Selection;
@@ -314,7 +314,7 @@ impl InputSteps<'_, '_> {
     fn hover(&mut self, runner: &mut ScriptRunner, target: Option<Vec2>) -> Progress {
         let (window_entity, window) = &mut *self.window;
         match (runner.state.clone(), target) {
-            (StepState::Fresh, Some(at)) if runner.steady_frames >= CLICK_STEADY_FRAMES => {
+            (StepState::Fresh, Some(at)) if runner.ready_to_aim() => {
                 window.set_cursor_position(Some(at));
                 self.inject.move_cursor(*window_entity, at);
                 runner.state = StepState::Settling { frames: 0 };
@@ -348,7 +348,7 @@ impl InputSteps<'_, '_> {
                 // The view must have stood still (camera, frame pair, playhead) for a few
                 // frames, so the point under the cursor at release is the one aimed at now.
                 // (Widgets do not move with the view.)
-                let steady = !in_3d_view || runner.steady_frames >= CLICK_STEADY_FRAMES;
+                let steady = !in_3d_view || runner.ready_to_aim();
                 match target {
                     Some(at) if steady || runner.frames_in_step > 600 => {
                         window.set_cursor_position(Some(at));

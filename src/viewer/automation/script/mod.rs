@@ -127,11 +127,14 @@ struct ScriptRunner {
     errors_at_previous_step_start: usize,
     /// Random steps drawn after the script's (`view --random-steps`).
     random: Option<random::RandomSteps>,
+    /// How many steps the script itself has (random ones follow).
+    script_len: usize,
 }
 
 impl ScriptRunner {
     fn new(steps: Vec<Step>) -> Self {
         Self {
+            script_len: steps.len(),
             steps,
             view_key: None,
             steady_frames: 0,
@@ -157,6 +160,19 @@ impl ScriptRunner {
             self.view_key = Some(view_key);
             self.steady_frames = 0;
         }
+    }
+
+    /// Whether a click, hover or box selection may go ahead: the view has stood still a few
+    /// frames, or random steps are running (a restless user does not wait for the view).
+    fn ready_to_aim(&self) -> bool {
+        self.steady_frames >= CLICK_STEADY_FRAMES || self.random_phase()
+    }
+
+    /// Whether the random steps (drawn after the script's) are running.
+    fn random_phase(&self) -> bool {
+        self.random
+            .as_ref()
+            .is_some_and(|random| random.made > 0 && self.current >= self.script_len)
     }
 
     /// Whether the view has rested long enough to be captured (a screenshot, a dump): a

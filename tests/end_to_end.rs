@@ -1620,3 +1620,5 @@ mod columns {
 mod columns2;
 #[path = "end_to_end/killsafe.rs"]
 mod killsafe;
+#[path = "end_to_end/soak.rs"]
+mod soak;

@@ -33,6 +33,12 @@ const SCRIPT_HELP: &str =
   export-selection PATH  write the box selection, label and every metadata column: Parquet
                          for a .parquet path, TSV otherwise
   neighbours-of-selection  list the nearest neighbours of the box selection's centroid
+  open PATH              drop this file on the window (as from a file manager)
+  expect-error           wait until the status line shows an error that appeared since the
+                         step before began; fails if none comes
+  loop                   where `loop-until` goes back to
+  loop-until SECS        go back to the last `loop` until SECS seconds (wall clock) have
+                         passed since it was first reached (long sessions, soak tests)
   quit                   close the window";
 
 use super::load::TableArgs;
@@ -75,6 +81,16 @@ pub struct ViewArgs {
     /// quits.
     #[arg(long, value_name = "FILE", long_help = SCRIPT_HELP)]
     pub script: Option<PathBuf>,
+    /// After the script (or alone), run this many random steps, then quit: clicks anywhere,
+    /// keys, presses of the widgets on screen, typing, the wheel, lens, axes, method, colouring
+    /// and language switches, opening good and bad files (a bad file's error must reach the
+    /// status line). Each step is logged as its script line; a failure fails the command.
+    #[arg(long, value_name = "N")]
+    pub random_steps: Option<usize>,
+    /// The seed of --random-steps (default: from the clock; it is logged, and a failure
+    /// repeats it, so any run can be replayed).
+    #[arg(long, value_name = "SEED", requires = "random_steps")]
+    pub random_seed: Option<u64>,
     /// Restore a saved view (camera, playhead, selection, lens or axes, projection, colouring,
     /// language: the files panel's "Save view", or the script step `save-view`) once the data
     /// is loaded. A word or relation the data lacks is a warning in the status line.
@@ -200,6 +216,10 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         load,
         coords_columns,
         script: args.script,
+        random: args.random_steps.map(|steps| viewer::options::RandomUse {
+            steps,
+            seed: args.random_seed.unwrap_or_else(seed_from_clock),
+        }),
         view: args.view,
         lang: args.lang.map(LangArg::to_lang),
         pretrained: args.pretrained,
@@ -211,6 +231,14 @@ pub fn run(args: ViewArgs) -> anyhow::Result<()> {
         ..ViewerOptions::default()
     })?;
     Ok(())
+}
+
+/// A seed for random steps when none is given: the clock's nanoseconds.
+#[cfg(feature = "viewer")]
+fn seed_from_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// What the viewer makes of the table flags: the categories TSV (`word<TAB>category`, the

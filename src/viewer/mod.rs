@@ -51,7 +51,10 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
                 source,
             })?,
         ),
-        None => None,
+        // Random steps alone run after an empty script.
+        None => options
+            .random
+            .map(|_| self::automation::script::Script::default()),
     };
     let view = match &options.view {
         Some(path) => Some((
@@ -82,13 +85,15 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     add_viewer_plugins(&mut app, options.clone());
     app.add_plugins(self::automation::saved_view::SavedViewPlugin::new(view));
     if let Some(script) = script {
-        app.add_plugins(self::automation::script::ScriptPlugin::new(script));
+        app.add_plugins(
+            self::automation::script::ScriptPlugin::new(script).with_random(options.random),
+        );
     }
     if options.single_threaded {
         run_systems_on_main_thread(&mut app);
     }
     let recording = options.recording.is_some();
-    let scripted = options.script.is_some();
+    let scripted = options.script.is_some() || options.random.is_some();
     let exit = app.run();
     match (exit.is_error(), recording, scripted) {
         (true, true, _) => Err(ViewerError::Recording),

@@ -19,6 +19,14 @@ pub enum DataSource {
     Text(String),
 }
 
+/// Random use (`view --random-steps N --random-seed S`): how many steps, and the seed that
+/// replays them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RandomUse {
+    pub steps: usize,
+    pub seed: u64,
+}
+
 /// Everything the viewer needs to start.
 #[derive(Debug, Clone)]
 pub struct ViewerOptions {
@@ -35,6 +43,8 @@ pub struct ViewerOptions {
     /// the table has them, offered next to PCA and UMAP.
     pub coords_columns: Option<Vec<String>>,
     pub script: Option<PathBuf>,
+    /// Random steps to run after the script (or alone), then quit.
+    pub random: Option<RandomUse>,
     /// A saved view to restore once the data is loaded (`view --view FILE`).
     pub view: Option<PathBuf>,
     /// Interface language; `None`: from the system locale.
@@ -70,6 +80,7 @@ impl Default for ViewerOptions {
             load: crate::embeddings::formats::LoadOptions::default(),
             coords_columns: None,
             script: None,
+            random: None,
             view: None,
             lang: None,
             pretrained: None,

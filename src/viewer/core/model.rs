@@ -133,6 +133,8 @@ pub struct UserError(pub String);
 #[derive(Resource, Default, Debug)]
 pub struct ErrorLog {
     pub messages: Vec<String>,
+    /// Errors logged since launch (the messages keep only the last few).
+    pub total: usize,
 }
 
 /// How frames are analysed; changing these re-analyses every frame.
@@ -492,6 +494,7 @@ fn collect_errors(mut errors: MessageReader<UserError>, mut log: ResMut<ErrorLog
     for UserError(message) in errors.read() {
         warn!("{message}");
         log.messages.push(message.clone());
+        log.total += 1;
     }
     let excess = log.messages.len().saturating_sub(5);
     if excess > 0 {

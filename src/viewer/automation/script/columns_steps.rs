@@ -7,7 +7,7 @@
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
-use super::{CLICK_STEADY_FRAMES, Progress, ScriptRunner, Step, StepState, settle};
+use super::{Progress, ScriptRunner, Step, StepState, settle};
 use crate::viewer::core::columns::{ColourChoice, ColumnView, ColumnsCommand};
 use crate::viewer::core::selection::NeighboursOfRows;
 use crate::viewer::render::box_select::SelectBox;
@@ -36,7 +36,7 @@ impl ColumnSteps<'_> {
                     self.columns.write(ColumnsCommand::Filter(text.clone()));
                 }
                 Step::SelectBox(rect) => {
-                    if runner.steady_frames < CLICK_STEADY_FRAMES && runner.frames_in_step <= 600 {
+                    if !runner.ready_to_aim() && runner.frames_in_step <= 600 {
                         return Progress::Continue;
                     }
                     self.boxes.write(SelectBox(*rect));

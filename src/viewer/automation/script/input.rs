@@ -1,5 +1,5 @@
-//! Input steps: `click-word`, `click`, `hover-word`, `hover`, `press`, `key`, `type` and
-//! `scroll`. Each goes through bevy's input messages and the window-event stream, as winit
+//! Input steps: `click-word`, `click`, `hover-word`, `hover`, `press`, `key`, `type`,
+//! `scroll` and `open` (a file dropped on the window). Each goes through bevy's input messages and the window-event stream, as winit
 //! delivers a user's input, so picking and egui see exactly what a hand on the mouse and keyboard
 //! would give them.
 
@@ -8,11 +8,11 @@ use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput, NativeKeyCode};
 use bevy::input::mouse::{MouseButtonInput, MouseScrollUnit, MouseWheel};
 use bevy::prelude::*;
-use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
+use bevy::window::{CursorMoved, FileDragAndDrop, PrimaryWindow, WindowEvent};
 use bevy_egui::{EguiContext, PrimaryEguiContext};
 
 use super::parse::logical_key;
-use super::{CLICK_STEADY_FRAMES, Progress, ScriptRunner, StepState, settle};
+use super::{Progress, ScriptRunner, StepState, settle};
 use crate::viewer::core::model::SpaceModel;
 use crate::viewer::core::playback::DisplayedCloud;
 use crate::viewer::core::selection::Selection;
@@ -34,6 +34,7 @@ struct InputInjector<'w> {
     buttons: MessageWriter<'w, MouseButtonInput>,
     keys: MessageWriter<'w, KeyboardInput>,
     wheels: MessageWriter<'w, MouseWheel>,
+    drops: MessageWriter<'w, FileDragAndDrop>,
     /// egui reads the combined window-event stream for the cursor and buttons rather than the
     /// per-kind messages, so every injected input is written to both, as winit does.
     window_events: MessageWriter<'w, WindowEvent>,
@@ -104,6 +105,16 @@ impl InputInjector<'_> {
         };
         self.window_events.write(WindowEvent::MouseWheel(wheel));
         self.wheels.write(wheel);
+    }
+
+    fn drop_file(&mut self, window: Entity, path: &std::path::Path) {
+        let drop = FileDragAndDrop::DroppedFile {
+            window,
+            path_buf: path.to_owned(),
+        };
+        self.window_events
+            .write(WindowEvent::FileDragAndDrop(drop.clone()));
+        self.drops.write(drop);
     }
 }
 
@@ -264,6 +275,22 @@ impl InputSteps<'_, '_> {
         settle(runner, 3)
     }
 
+    /// The window's size in logical pixels.
+    pub(super) fn window_size(&self) -> Vec2 {
+        self.window.1.size()
+    }
+
+    /// Drops the file on the window, then lets the app start opening it.
+    pub(super) fn open(&mut self, runner: &mut ScriptRunner, path: &std::path::Path) -> Progress {
+        let window = self.window.0;
+        if runner.state == StepState::Fresh {
+            self.inject.drop_file(window, path);
+            runner.state = StepState::Settling { frames: 0 };
+            return Progress::Continue;
+        }
+        settle(runner, 3)
+    }
+
     /// Whether the widget has been at `rect` for a few frames (counting this one).
     fn steady(&mut self, rect: bevy_egui::egui::Rect) -> bool {
         let (last, frames) = &mut *self.press_target;
@@ -287,7 +314,7 @@ impl InputSteps<'_, '_> {
     fn hover(&mut self, runner: &mut ScriptRunner, target: Option<Vec2>) -> Progress {
         let (window_entity, window) = &mut *self.window;
         match (runner.state.clone(), target) {
-            (StepState::Fresh, Some(at)) if runner.steady_frames >= CLICK_STEADY_FRAMES => {
+            (StepState::Fresh, Some(at)) if runner.ready_to_aim() => {
                 window.set_cursor_position(Some(at));
                 self.inject.move_cursor(*window_entity, at);
                 runner.state = StepState::Settling { frames: 0 };
@@ -321,7 +348,7 @@ impl InputSteps<'_, '_> {
                 // The view must have stood still (camera, frame pair, playhead) for a few
                 // frames, so the point under the cursor at release is the one aimed at now.
                 // (Widgets do not move with the view.)
-                let steady = !in_3d_view || runner.steady_frames >= CLICK_STEADY_FRAMES;
+                let steady = !in_3d_view || runner.ready_to_aim();
                 match target {
                     Some(at) if steady || runner.frames_in_step > 600 => {
                         window.set_cursor_position(Some(at));

@@ -25,6 +25,10 @@
 //! filter score>0.5     # hide rows: COLUMN=VALUE, COLUMN!=VALUE, COLUMN<N, COLUMN>N (`filter off`)
 //! select-box 400 200 700 500   # box-select the points drawn in this window rectangle
 //! export-selection sel.tsv     # write the box selection as TSV (label and every column)
+//! open words.vec       # drop a file on the window (as from a file manager)
+//! expect-error         # wait until the step before has put an error in the status line
+//! loop                 # where `loop-until` goes back to
+//! loop-until 1800      # go back to `loop` until 30 minutes have passed since it was reached
 //! quit
 //! ```
 //!
@@ -43,12 +47,14 @@ mod file_steps;
 mod input;
 mod parse;
 mod playback_steps;
+mod random;
 mod view_steps;
 
 pub use parse::{Script, ScriptError, Step};
 
 use bevy::prelude::*;
 
+use crate::viewer::core::model::ErrorLog;
 use crate::viewer::core::playback::DisplayedCloud;
 use crate::viewer::render::screen::ScreenProjection;
 use columns_steps::ColumnSteps;
@@ -64,10 +70,14 @@ const SCENE_READY_FRAMES: u32 = 45;
 pub const SCRIPTED_FRAME_SECS: f64 = 1.0 / 60.0;
 /// A step that has not finished after this long (wall clock) fails the script.
 const STEP_TIMEOUT_SECS: f64 = 900.0;
+/// The same with random steps, none of which should take long: a hang fails sooner.
+const RANDOM_STEP_TIMEOUT_SECS: f64 = 180.0;
 /// A click waits until its target has stood still this many frames, as a person would.
 const CLICK_STEADY_FRAMES: u32 = 5;
 /// A dump waits until the view has stood still this many frames.
 const DUMP_STEADY_FRAMES: u32 = 3;
+/// How long (wall clock) `expect-error` waits for the error to reach the status line.
+const EXPECT_ERROR_SECS: f64 = 20.0;
 
 /// Where a multi-frame step stands.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,11 +116,25 @@ struct ScriptRunner {
     frames_in_step: u32,
     frames_total: u32,
     step_started_secs: f64,
+    /// The wall clock (the app's real-time clock follows the scripted one: 1/60 s a frame).
+    launched: std::time::Instant,
+    /// When this step began on the wall clock (`expect-error`, random steps' timeout).
+    step_started_wall_secs: f64,
+    /// When the last `loop` was first reached (wall clock), for `loop-until`.
+    loop_started_secs: Option<f64>,
+    /// Errors in the status line when this step and the one before began (`expect-error`).
+    errors_at_step_start: usize,
+    errors_at_previous_step_start: usize,
+    /// Random steps drawn after the script's (`view --random-steps`).
+    random: Option<random::RandomSteps>,
+    /// How many steps the script itself has (random ones follow).
+    script_len: usize,
 }
 
 impl ScriptRunner {
     fn new(steps: Vec<Step>) -> Self {
         Self {
+            script_len: steps.len(),
             steps,
             view_key: None,
             steady_frames: 0,
@@ -119,6 +143,12 @@ impl ScriptRunner {
             frames_in_step: 0,
             frames_total: 0,
             step_started_secs: 0.0,
+            launched: std::time::Instant::now(),
+            step_started_wall_secs: 0.0,
+            loop_started_secs: None,
+            errors_at_step_start: 0,
+            errors_at_previous_step_start: 0,
+            random: None,
         }
     }
 
@@ -132,27 +162,75 @@ impl ScriptRunner {
         }
     }
 
+    /// Whether a click, hover or box selection may go ahead: the view has stood still a few
+    /// frames, or random steps are running (a restless user does not wait for the view).
+    fn ready_to_aim(&self) -> bool {
+        self.steady_frames >= CLICK_STEADY_FRAMES || self.random_phase()
+    }
+
+    /// Whether the random steps (drawn after the script's) are running.
+    fn random_phase(&self) -> bool {
+        self.random
+            .as_ref()
+            .is_some_and(|random| random.made > 0 && self.current >= self.script_len)
+    }
+
     /// Whether the view has rested long enough to be captured (a screenshot, a dump): a
     /// playing timeline never rests, and a step does not wait for it forever.
     fn view_at_rest(&self, playing: bool) -> bool {
         self.steady_frames >= DUMP_STEADY_FRAMES || playing || self.frames_in_step > 600
     }
 
+    /// Seconds since the script began, on the wall clock.
+    fn wall_secs(&self) -> f64 {
+        self.launched.elapsed().as_secs_f64()
+    }
+
     fn next_step(&mut self) {
-        self.current += 1;
+        self.go_to(self.current + 1);
+    }
+
+    fn go_to(&mut self, step: usize) {
+        self.current = step;
         self.state = StepState::Fresh;
         self.frames_in_step = 0;
+    }
+
+    /// `loop-until`: back to the step after the last `loop` while `secs` have not passed since
+    /// it was first reached; `Done` once they have.
+    fn loop_until(&mut self, now_secs: f64, secs: f64) -> Progress {
+        let started = *self.loop_started_secs.get_or_insert(now_secs);
+        let start = self.steps[..self.current]
+            .iter()
+            .rposition(|step| *step == Step::Loop);
+        match start {
+            Some(start) if now_secs - started < secs => {
+                self.go_to(start + 1);
+                Progress::Continue
+            }
+            _ => Progress::Done,
+        }
     }
 }
 
 /// Runs a [`Script`], one step at a time, then exits.
 pub struct ScriptPlugin {
     script: Script,
+    random: Option<crate::viewer::options::RandomUse>,
 }
 
 impl ScriptPlugin {
     pub fn new(script: Script) -> Self {
-        Self { script }
+        Self {
+            script,
+            random: None,
+        }
+    }
+
+    /// Random steps to draw after the script's (see [`random`]), then quit.
+    pub fn with_random(mut self, random: Option<crate::viewer::options::RandomUse>) -> Self {
+        self.random = random;
+        self
     }
 }
 
@@ -174,7 +252,16 @@ impl Plugin for ScriptPlugin {
         app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
             std::time::Duration::from_secs_f64(SCRIPTED_FRAME_SECS),
         ))
-        .insert_resource(ScriptRunner::new(self.script.steps.clone()))
+        .insert_resource(ScriptRunner {
+            random: self.random.map(|random| {
+                info!(
+                    "random steps: {} with seed {} (replay: --random-steps {} --random-seed {})",
+                    random.steps, random.seed, random.steps, random.seed
+                );
+                random::RandomSteps::new(random)
+            }),
+            ..ScriptRunner::new(self.script.steps.clone())
+        })
         .configure_sets(
             Update,
             (ScriptSet::Run, ScriptSet::Write)
@@ -194,6 +281,7 @@ struct ViewWatch<'w> {
     time: Res<'w, Time<Real>>,
     cloud: Res<'w, DisplayedCloud>,
     screen: Res<'w, ScreenProjection>,
+    errors: Res<'w, ErrorLog>,
 }
 
 /// The step handlers, one per family, each holding just what its steps use.
@@ -218,6 +306,7 @@ fn run_script(
     watch: ViewWatch,
     mut exit: MessageWriter<AppExit>,
     mut steps: StepHandlers,
+    scene: random::SceneSources,
 ) {
     runner.frames_total += 1;
     runner.watch_view((
@@ -225,16 +314,37 @@ fn run_script(
         watch.cloud.generation,
         watch.cloud.t.to_bits(),
     ));
+    if runner.current == runner.steps.len()
+        && let Err(message) = draw_random_steps(&mut runner, &scene, steps.input.window_size())
+    {
+        error!("{message}");
+        exit.write(AppExit::from_code(3));
+        return;
+    }
     let Some(step) = runner.steps.get(runner.current).cloned() else {
         return;
     };
     if runner.frames_in_step == 0 {
         runner.step_started_secs = watch.time.elapsed_secs_f64();
+        runner.step_started_wall_secs = runner.wall_secs();
+        runner.errors_at_previous_step_start = runner.errors_at_step_start;
+        runner.errors_at_step_start = watch.errors.total;
         info!("script step {}: {step:?}", runner.current + 1);
     }
     runner.frames_in_step += 1;
-    if watch.time.elapsed_secs_f64() - runner.step_started_secs > STEP_TIMEOUT_SECS {
+    let timed_out = if runner.random.is_some() {
+        runner.wall_secs() - runner.step_started_wall_secs > RANDOM_STEP_TIMEOUT_SECS
+    } else {
+        watch.time.elapsed_secs_f64() - runner.step_started_secs > STEP_TIMEOUT_SECS
+    };
+    if timed_out {
         error!("script step {} timed out: {step:?}", runner.current + 1);
+        if let Some(random) = &runner.random {
+            error!(
+                "random steps: replay with --random-steps {} --random-seed {}",
+                random.total, random.seed
+            );
+        }
         exit.write(AppExit::from_code(2));
         return;
     }
@@ -267,6 +377,28 @@ fn run_script(
         | Step::SelectBox(_)
         | Step::ExportSelection(_)
         | Step::NeighboursOfSelection => steps.columns.run(&step, runner),
+        Step::Open(path) => steps.input.open(runner, path),
+        Step::ExpectError => {
+            if watch.errors.total > runner.errors_at_previous_step_start {
+                Progress::Done
+            } else if runner.wall_secs() - runner.step_started_wall_secs > EXPECT_ERROR_SECS {
+                Progress::Failed(format!(
+                    "expect-error: the step before put no error in the status line within \
+                     {EXPECT_ERROR_SECS} s"
+                ))
+            } else {
+                Progress::Continue
+            }
+        }
+        Step::Loop => {
+            let now = runner.wall_secs();
+            runner.loop_started_secs.get_or_insert(now);
+            Progress::Done
+        }
+        Step::LoopUntil(secs) => {
+            let now = runner.wall_secs();
+            runner.loop_until(now, *secs)
+        }
         Step::Quit => {
             exit.write(AppExit::Success);
             Progress::Done
@@ -276,6 +408,12 @@ fn run_script(
         Progress::Continue => {}
         Progress::Failed(message) => {
             error!("script step failed: {message}");
+            if let Some(random) = &runner.random {
+                error!(
+                    "random steps: replay with --random-steps {} --random-seed {}",
+                    random.total, random.seed
+                );
+            }
             exit.write(AppExit::from_code(3));
         }
         Progress::Done => {
@@ -285,6 +423,28 @@ fn run_script(
             }
         }
     }
+}
+
+/// Appends the next random steps once the script's have run (nothing without random steps).
+fn draw_random_steps(
+    runner: &mut ScriptRunner,
+    scene: &random::SceneSources,
+    window_size: Vec2,
+) -> Result<(), String> {
+    let Some(random) = &mut runner.random else {
+        return Ok(());
+    };
+    let Some(lines) = random.next(&scene.scene(window_size)) else {
+        return Ok(());
+    };
+    let (made, total, seed) = (random.made, random.total, random.seed);
+    let script = Script::parse(&lines.join("\n"))
+        .map_err(|e| format!("random step {made} (seed {seed}) does not parse: {e}"))?;
+    for line in &lines {
+        info!("random step {made} of {total} (seed {seed}): {line}");
+    }
+    runner.steps.extend(script.steps);
+    Ok(())
 }
 
 fn done_if(done: bool) -> Progress {

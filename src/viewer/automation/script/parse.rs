@@ -54,12 +54,22 @@ pub enum Step {
     ExportSelection(PathBuf),
     /// List the nearest neighbours of the box selection's centroid.
     NeighboursOfSelection,
+    /// Drop this file on the window, as dragging it from a file manager does.
+    Open(PathBuf),
+    /// Wait until the status line shows an error that appeared since the step before began;
+    /// fail when none comes.
+    ExpectError,
+    /// Where a `loop-until` goes back to.
+    Loop,
+    /// Go back to the last `loop` until this many wall-clock seconds have passed since that
+    /// `loop` was first reached (long sessions: the soak).
+    LoopUntil(f64),
     Quit,
 }
 
 /// Every step's keyword, in the order `view --help` lists them; an unknown step's error names
 /// them all.
-pub const STEP_NAMES: [&str; 25] = [
+pub const STEP_NAMES: [&str; 29] = [
     "train-until",
     "click-word",
     "click",
@@ -84,6 +94,10 @@ pub const STEP_NAMES: [&str; 25] = [
     "select-box",
     "export-selection",
     "neighbours-of-selection",
+    "open",
+    "expect-error",
+    "loop",
+    "loop-until",
     "quit",
 ];
 
@@ -199,6 +213,24 @@ impl Script {
                 }
                 "export-selection" if !rest.is_empty() => Step::ExportSelection(rest.into()),
                 "neighbours-of-selection" if rest.is_empty() => Step::NeighboursOfSelection,
+                "open" if !rest.is_empty() => Step::Open(rest.into()),
+                "expect-error" if rest.is_empty() => Step::ExpectError,
+                "loop" if rest.is_empty() => Step::Loop,
+                "loop-until" => {
+                    if !steps.contains(&Step::Loop) {
+                        return Err(syntax("loop-until without a `loop` before it".into()));
+                    }
+                    Step::LoopUntil(
+                        rest.parse()
+                            .ok()
+                            .filter(|secs: &f64| secs.is_finite() && *secs >= 0.0)
+                            .ok_or_else(|| {
+                                syntax(format!(
+                                    "loop-until needs a number of seconds, got {rest:?}"
+                                ))
+                            })?,
+                    )
+                }
                 "quit" => Step::Quit,
                 _ => {
                     return Err(syntax(format!(
@@ -299,6 +331,25 @@ mod tests {
         assert!(Script::parse("filter topic").is_err());
         assert!(Script::parse("select-box 1 2 3").is_err());
         assert!(Script::parse("neighbours-of-selection 3").is_err());
+        assert!(Script::parse("loop-until 5").is_err());
+        assert!(Script::parse("loop\nloop-until soon").is_err());
+    }
+
+    #[test]
+    fn parses_a_loop_and_opening_files() {
+        let script =
+            Script::parse("loop\nopen a b.vec\nexpect-error\nloop-until 1800\nquit\n").unwrap();
+        assert_eq!(
+            script.steps,
+            vec![
+                Step::Loop,
+                Step::Open("a b.vec".into()),
+                Step::ExpectError,
+                Step::LoopUntil(1800.0),
+                Step::Quit
+            ]
+        );
+        assert!(Script::parse("open").is_err());
     }
 
     #[test]

@@ -110,7 +110,8 @@ impl FilesPanel {
                     cx.open_commands.write(OpenCommand::Metadata(path.clone()));
                 }
             });
-            if ui.button(lang.tr("Demo")).clicked() {
+            let demo = ui.button(lang.tr("Demo"));
+            if cx.pressed.add(lang.tr("Demo"), demo).clicked() {
                 cx.open_commands.write(OpenCommand::Data(DataSource::Demo));
             }
         });
@@ -201,11 +202,23 @@ pub fn classify_dropped(path: &Path) -> OpenCommand {
         OpenCommand::Relations(path.to_owned())
     } else if name.contains("metadata") || name.contains("categor") {
         OpenCommand::Metadata(path.to_owned())
-    } else if crate::embeddings::formats::detect(path).is_ok() {
+    } else if names_vectors(&extension) || crate::embeddings::formats::detect(path).is_ok() {
+        // A `.vec`, `.bin` or table that does not read as vectors goes to the vectors reader
+        // anyway: its error names the real problem (a bad header), where training the file as
+        // a corpus would fail on word counts, or succeed on garbage.
         OpenCommand::Data(DataSource::Vectors(path.to_owned()))
     } else {
         OpenCommand::Data(DataSource::Corpus(path.to_owned()))
     }
+}
+
+/// Whether a file extension is only ever a vectors file (`.txt` and `.tsv` may be corpora or
+/// relations: their content decides).
+fn names_vectors(extension: &str) -> bool {
+    matches!(
+        extension,
+        "vec" | "bin" | "npy" | "npz" | "parquet" | "pq" | "arrow" | "feather" | "ipc"
+    )
 }
 
 fn open_dropped_files(
@@ -407,5 +420,24 @@ mod tests {
             classify_dropped(&relations),
             OpenCommand::Relations(relations.clone())
         );
+    }
+
+    /// Found by random use (issue #20): a dropped `.vec` with a bad header was trained as a
+    /// corpus ("no word occurs at least 5 times"), a missing or empty one likewise ("cannot
+    /// read corpus"); the vectors reader names the real problem.
+    #[test]
+    fn a_broken_vectors_file_goes_to_the_vectors_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad_header = dir.path().join("negative-header.vec");
+        std::fs::write(&bad_header, "2 -3\na 1 2 3\nb 4 5 6\n").unwrap();
+        let empty = dir.path().join("empty.bin");
+        std::fs::write(&empty, "").unwrap();
+        let missing = dir.path().join("missing.vec");
+        for path in [bad_header, empty, missing] {
+            assert_eq!(
+                classify_dropped(&path),
+                OpenCommand::Data(DataSource::Vectors(path.clone()))
+            );
+        }
     }
 }

@@ -250,6 +250,7 @@ impl<'w> Shared<'_, '_, 'w> {
             lang: self.edits.lang,
             settings: &mut self.edits.settings,
             model_requests: &mut self.messages.model_requests,
+            pressed: self.pressed,
         }
     }
 

@@ -21,6 +21,7 @@ pub struct RelationsContext<'a, 'w> {
     pub lang: Lang,
     pub settings: &'a mut DisplaySettings,
     pub model_requests: &'a mut MessageWriter<'w, ModelRequest>,
+    pub pressed: &'a mut super::PressList,
 }
 
 #[derive(Default)]
@@ -61,7 +62,8 @@ impl RelationsPanel {
         for (i, score) in scores.iter().enumerate() {
             let mut shown = cx.settings.shows_relation(&score.relation);
             ui.horizontal(|ui| {
-                if ui.checkbox(&mut shown, &score.relation).changed() {
+                let checkbox = ui.checkbox(&mut shown, &score.relation);
+                if cx.pressed.add(&score.relation, checkbox).changed() {
                     if shown {
                         cx.settings
                             .hidden_relations

@@ -136,7 +136,9 @@ pub(super) struct ModelDump<'a> {
     trustworthiness: Option<f32>,
     /// Whether every snapshot has a frame analysed with the current settings.
     fully_analysed: bool,
+    /// The last few errors of the status line, and how many there were since launch.
     errors: &'a [String],
+    errors_total: usize,
 }
 
 #[derive(serde::Serialize)]
@@ -177,6 +179,7 @@ pub(super) fn model<'a>(sources: &'a CoreSources) -> ModelDump<'a> {
         trustworthiness: quality.map(|q| q.trustworthiness),
         fully_analysed: model.fully_analysed(),
         errors: &sources.errors.messages,
+        errors_total: sources.errors.total,
     }
 }
 

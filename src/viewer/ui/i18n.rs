@@ -326,6 +326,10 @@ pub const ZH: &[(&str, &str)] = &[
         "UMAP：快照 {} / {}，第 {} / {} 轮",
     ),
     (
+        "UMAP of snapshot {} of {}: first layout of a sample, epoch {} of {}",
+        "UMAP：快照 {} / {}，先排一个样本，第 {} / {} 轮",
+    ),
+    (
         "UMAP of snapshot {} of {}: neighbours of {} of {} words",
         "UMAP：快照 {} / {}，已找近邻 {} / {} 个词",
     ),

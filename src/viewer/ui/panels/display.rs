@@ -67,9 +67,15 @@ impl DisplayPanel {
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("Method"));
-            ui.selectable_value(&mut settings.method, ProjectionMethod::Pca, "PCA")
+            // Pressable by a script (`press UMAP`), which, unlike the `method` step, does not
+            // wait for the layout: screenshots can show it refining.
+            let pca = ui.selectable_value(&mut settings.method, ProjectionMethod::Pca, "PCA");
+            cx.pressed
+                .add("PCA", pca)
                 .on_hover_text(lang.tr("Straight axes of most variance: distances stay honest"));
-            ui.selectable_value(&mut settings.method, ProjectionMethod::Umap, "UMAP")
+            let umap = ui.selectable_value(&mut settings.method, ProjectionMethod::Umap, "UMAP");
+            cx.pressed
+                .add("UMAP", umap)
                 .on_hover_text(lang.tr("Neighbourhoods side by side, each frame from the last"));
         });
         ui.add_enabled_ui(settings.method == ProjectionMethod::Pca, |ui| {

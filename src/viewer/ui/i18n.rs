@@ -356,6 +356,7 @@ pub const ZH: &[(&str, &str)] = &[
         "Share of each word's {} nearest neighbours kept on screen, over {} words",
         "每个词在完整空间中的 {} 个最近邻在屏幕上仍为近邻的比例，基于 {} 个词",
     ),
+    ("measured once the layout is done", "布局完成后再测量"),
     ("too few words to measure the view", "词太少，无法评估视图"),
     ("exact", "精确"),
     ("exact (LOBPCG fell back)", "精确（LOBPCG 回退）"),

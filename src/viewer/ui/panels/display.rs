@@ -221,6 +221,10 @@ fn projection_figures(ui: &mut egui::Ui, cx: &DisplayContext) {
                 &[&q.k, &q.sampled_rows],
             ));
         }
+        // A layout on the way (UMAP refining, or a preview): its figures come with the frame.
+        None if !frame.complete || frame.generation != cx.model.generation => {
+            ui.weak(lang.tr("measured once the layout is done"));
+        }
         None => {
             ui.weak(lang.tr("too few words to measure the view"));
         }

@@ -6,6 +6,11 @@
                  epochs, parallel) on FILE, its numba code warmed up on 2,000 rows first;
                  writes `word x y z` TSV to OUT for `examples/score_layout.rs` to score.
 
+  umap-graph FILE DIR [EPOCHS]
+                 umap-learn on FILE with the neighbour graph and start layout
+                 `umap_same_graph` wrote to DIR (`precomputed_knn`, `init=`; 3D, min_dist 0.1, default 200 epochs),
+                 numba warmed up on 2,000 rows first; writes DIR/umap_learn.tsv.
+
   tsne FILE OUT  scikit-learn's Barnes-Hut t-SNE to 3D (cosine, init="pca", default 1000
                  iterations, all cores) on FILE; writes `word x y z` TSV to OUT.
 
@@ -84,11 +89,35 @@ def umap_layout(path, out):
     write_layout(out, words, coords)
 
 
+def umap_graph_layout(path, folder, epochs):
+    import umap
+
+    print("umap-learn", umap.__version__)
+    n, k = map(int, open(f"{folder}/shape.txt").read().split())
+    indices = np.fromfile(f"{folder}/knn_indices.u32", dtype="<u4").reshape(n, k).astype(np.int64)
+    dists = np.fromfile(f"{folder}/knn_dists.f32", dtype="<f4").reshape(n, k)
+    init = np.fromfile(f"{folder}/init.f32", dtype="<f4").reshape(n, 3).astype(np.float64)
+    words, x = load_w2v(path)
+    assert words == open(f"{folder}/words.txt").read().splitlines()
+    warm = 2000
+    umap.UMAP(n_components=3, n_neighbors=k, min_dist=0.1, n_epochs=epochs,
+              init=init[:warm], precomputed_knn=(indices[:warm] % warm, dists[:warm], None)
+              ).fit_transform(x[:warm])
+    t = time.perf_counter()
+    coords = umap.UMAP(n_components=3, n_neighbors=k, min_dist=0.1, n_epochs=epochs, init=init,
+                       precomputed_knn=(indices, dists, None)).fit_transform(x)
+    print(f"{folder}: umap-learn on the given graph, {n} rows, {epochs} epochs in "
+          f"{time.perf_counter() - t:.1f} s")
+    write_layout(f"{folder}/umap_learn.tsv", words, coords)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "pca":
         pca(sys.argv[2:])
     elif sys.argv[1] == "umap":
         umap_layout(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "umap-graph":
+        umap_graph_layout(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 200)
     elif sys.argv[1] == "tsne":
         tsne_layout(sys.argv[2], sys.argv[3])
     else:

@@ -14,7 +14,9 @@
 //! UMAP refuses snapshots of more than [`UMAP_MAX_ROWS`] words with an error the viewer shows
 //! (a layout of a sample would leave the other words without a place on screen); from 10,000
 //! words on its neighbour graph is approximate (NN-descent), so a GloVe-size file takes a few
-//! minutes, with progress on the status line, cancellable.
+//! minutes, with progress on the status line, cancellable. [`FrameAnalyzer::analyze_progressive`]
+//! hands the caller UMAP's layouts on the way (from 20,000 words a coarse one within seconds,
+//! then the layout after each epoch) so a viewer can draw the layout as it refines.
 //!
 //! A [`FrameAnalyzer`] carries what links consecutive frames (the projector's previous basis,
 //! the previous clusters), so frames must be fed in order. It has no bevy in it: the viewer runs
@@ -30,9 +32,9 @@ use rand::SeedableRng;
 use super::{
     AxisDirection, FrameProjector, KMeansOptions, LensKind, LensProjector, NeighborIndex,
     PcaOptions, PcaSolver, ProjectionMode, ProjectionQuality, QualityOptions, RelationPair,
-    RelationScore, SpaceError, UmapOptions, UmapProgress, kmeans_clusters_of_unit_rows,
-    match_clusters, on_screen_parallelism, projection_quality, score_relations_with_index,
-    split_axis_words, umap_3d,
+    RelationScore, SpaceError, UmapIntermediate, UmapOptions, UmapProgress,
+    kmeans_clusters_of_unit_rows, match_clusters, on_screen_parallelism, projection_quality,
+    score_relations_with_index, split_axis_words, umap_3d_with_layouts,
 };
 
 /// Most words per snapshot UMAP lays out (see the module docs): a GloVe-size file (400,000).
@@ -211,6 +213,7 @@ impl UmapFrames {
         vectors: ArrayView2<f32>,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(UmapProgress),
+        layouts: &mut dyn FnMut(UmapIntermediate<'_>),
     ) -> Result<Option<Array2<f32>>, SpaceError> {
         let n = vectors.nrows();
         if n > UMAP_MAX_ROWS {
@@ -224,21 +227,19 @@ impl UmapFrames {
             Some(_) => self.options.for_next_frame(n),
             None => self.options.clone(),
         };
-        let layout = umap_3d(
+        let layout = umap_3d_with_layouts(
             vectors,
             &options,
             previous.map(Array2::view),
             cancel,
             progress,
+            layouts,
         )?;
         if layout.cancelled {
             return Ok(None);
         }
         let mut coords_3d = layout.coords.clone();
-        if let Some(mean) = coords_3d.mean_axis(Axis(0)) {
-            coords_3d -= &mean;
-        }
-        super::projection::align::normalise_rms_radius(&mut coords_3d);
+        settle_umap_layout(&mut coords_3d);
         self.previous = Some(layout.coords);
         Ok(Some(coords_3d))
     }
@@ -343,6 +344,20 @@ impl FrameAnalyzer {
         progress: &mut dyn FnMut(UmapProgress),
         preview: &mut dyn FnMut(FramePreview),
     ) -> Result<Option<AnalyzedFrame>, SpaceError> {
+        self.analyze_progressive(vectors, cancel, progress, preview, &mut |_| {})
+    }
+
+    /// Like [`FrameAnalyzer::analyze_with_preview`], also handing `layouts` UMAP's layouts on
+    /// the way (raw coordinates, borrowed: settle a copy with [`settle_umap_layout`] to draw it
+    /// like the finished frame). PCA and the lens have none.
+    pub fn analyze_progressive(
+        &mut self,
+        vectors: ArrayView2<f32>,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(UmapProgress),
+        preview: &mut dyn FnMut(FramePreview),
+        layouts: &mut dyn FnMut(UmapIntermediate<'_>),
+    ) -> Result<Option<AnalyzedFrame>, SpaceError> {
         let (coords_3d, projection, explained_variance) = match &mut self.projector {
             Projector::Pca(projector) => {
                 let coords_3d = projector.push(vectors)?;
@@ -354,7 +369,7 @@ impl FrameAnalyzer {
                 let shares = projector.variance_shares().last().copied();
                 (coords_3d, FrameProjection::Pca(solver), shares)
             }
-            Projector::Umap(umap) => match umap.layout(vectors, cancel, progress)? {
+            Projector::Umap(umap) => match umap.layout(vectors, cancel, progress, layouts)? {
                 Some(coords_3d) => (coords_3d, FrameProjection::Umap, None),
                 None => return Ok(None),
             },
@@ -661,6 +676,15 @@ const NAME_CANDIDATES: usize = 10;
 
 /// Share of the points the robust radius holds.
 const BOUNDS_PERCENTILE: usize = 98;
+
+/// A raw UMAP layout as frames show it: centred and scaled to unit RMS radius, like PCA frames
+/// (for the layouts [`FrameAnalyzer::analyze_progressive`] hands out on the way).
+pub fn settle_umap_layout(coords_3d: &mut Array2<f32>) {
+    if let Some(mean) = coords_3d.mean_axis(Axis(0)) {
+        *coords_3d -= &mean;
+    }
+    super::projection::align::normalise_rms_radius(coords_3d);
+}
 
 /// A robust centre (the per-axis median) and the 98th-percentile distance from it: the bulk of
 /// the cloud wherever a long tail pulls its mean, and a radius a few outliers do not inflate.

@@ -17,7 +17,7 @@ pub use error::SpaceError;
 pub use export::write_coords_tsv;
 pub use frame_analysis::{
     AnalysisSettings, AnalyzedFrame, FrameAnalyzer, FramePreview, FrameProjection,
-    ProjectionMethod, QUALITY_K, UMAP_MAX_ROWS,
+    ProjectionMethod, QUALITY_K, UMAP_MAX_ROWS, robust_bounds, settle_umap_layout,
 };
 pub use meaning::categories::{parse_categories, read_categories_tsv};
 pub use meaning::clusters::{
@@ -52,8 +52,9 @@ pub use projection::project::{
 };
 pub use projection::quality::{ProjectionQuality, QualityOptions, projection_quality};
 pub use projection::umap::{
-    APPROXIMATE_KNN_MIN_ROWS, FEWER_EPOCHS_ROWS, NeighborSearch, UmapLayout, UmapOptions,
-    UmapProgress, UmapStage, cosine_knn_graph, umap_3d,
+    APPROXIMATE_KNN_MIN_ROWS, COARSE_START_MIN_ROWS, FEWER_EPOCHS_ROWS, NeighborSearch,
+    UmapIntermediate, UmapLayout, UmapOptions, UmapProgress, UmapStage, cosine_knn_graph, umap_3d,
+    umap_3d_on_graph, umap_3d_with_layouts, umap_pca_start,
 };
 pub use search::analogy::{AnalogyMethod, analogy};
 pub use search::neighbors::{Neighbor, Neighbor3d, NeighborIndex, top_k_3d};

@@ -739,3 +739,83 @@ fn the_race_trains_both_runs_and_every_frame_says_which() {
         "the random run's points are uploaded when it is shown"
     );
 }
+
+#[test]
+fn umap_layouts_are_drawn_while_they_refine_and_switching_back_to_pca_stops_them() {
+    use crate::space::{COARSE_START_MIN_ROWS, FrameProjection, ProjectionMethod};
+    let mut app = headless_app(DataSource::Demo, false);
+    // Enough words for the coarse start (a layout on screen before the neighbour graph).
+    let (names, vectors) = clustered_space(40, COARSE_START_MIN_ROWS / 40 + 100, 16);
+    {
+        let mut model = app.world_mut().resource_mut::<SpaceModel>();
+        model.reset(names);
+        model.submit(FrameMeta::default(), Arc::new(vectors));
+    }
+    assert!(update_until(&mut app, Duration::from_secs(120), |w| {
+        analysed_with(w, ProjectionMethod::Pca)
+    }));
+    let pca = app.world().resource::<SpaceModel>().frames[0].clone();
+
+    // Switched to UMAP: layouts on the way replace the PCA frame's points (its colours kept)
+    // before the complete UMAP frame arrives.
+    set_method(&mut app, ProjectionMethod::Umap);
+    let layouts_before_final = std::cell::Cell::new(0);
+    let last_version = std::cell::Cell::new(app.world().resource::<SpaceModel>().frames_version);
+    assert!(update_until(&mut app, Duration::from_secs(600), |w| {
+        let model = w.resource::<SpaceModel>();
+        let frame = &model.frames[0];
+        if model.frames_version != last_version.get() && !model.fully_analysed() {
+            last_version.set(model.frames_version);
+            assert_eq!(frame.projection, FrameProjection::Umap);
+            assert_eq!(
+                frame.clusters, pca.clusters,
+                "the old colours stay meanwhile"
+            );
+            assert!(
+                frame.quality.is_none(),
+                "no figure measured on another layout"
+            );
+            layouts_before_final.set(layouts_before_final.get() + 1);
+        }
+        analysed_with(w, ProjectionMethod::Umap)
+    }));
+    assert!(
+        layouts_before_final.get() >= 1,
+        "no layout was drawn before the complete frame"
+    );
+    let umap = app.world().resource::<SpaceModel>().frames[0].clone();
+    assert!(umap.complete && umap.quality.is_some());
+
+    // PCA, UMAP again, and back to PCA as soon as its first layout is on screen: the UMAP
+    // run stops and no layout of it arrives after the PCA frame.
+    set_method(&mut app, ProjectionMethod::Pca);
+    assert!(update_until(&mut app, Duration::from_secs(120), |w| {
+        analysed_with(w, ProjectionMethod::Pca)
+    }));
+    set_method(&mut app, ProjectionMethod::Umap);
+    assert!(update_until(&mut app, Duration::from_secs(120), |w| {
+        w.resource::<SpaceModel>().frames[0].projection == FrameProjection::Umap
+    }));
+    set_method(&mut app, ProjectionMethod::Pca);
+    assert!(update_until(&mut app, Duration::from_secs(120), |w| {
+        analysed_with(w, ProjectionMethod::Pca)
+    }));
+    let version = app.world().resource::<SpaceModel>().frames_version;
+    let quiet_until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < quiet_until {
+        app.update();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let model = app.world().resource::<SpaceModel>();
+    assert_eq!(model.frames_version, version, "a cancelled layout arrived");
+    assert!(matches!(
+        model.frames[0].projection,
+        FrameProjection::Pca(_)
+    ));
+    assert!(
+        app.world()
+            .resource::<crate::viewer::core::analysis::AnalysisStatus>()
+            .line()
+            .is_none()
+    );
+}

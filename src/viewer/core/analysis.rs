@@ -8,13 +8,21 @@
 //!
 //! UMAP takes seconds per frame, so each generation has a cancel flag: a new generation (new
 //! settings, a new space) sets the old one's, the running layout stops at its next check and
-//! the worker moves on to the new work. UMAP's progress (neighbours, then epochs) goes to the
-//! status line.
+//! the worker moves on to the new work. UMAP's progress (sample, neighbours, then epochs) goes
+//! to the status line.
+//!
+//! UMAP is drawn while it refines: the worker hands over its layouts on the way (a large
+//! space's coarse layout within seconds, then one at most every [`LAYOUT_INTERVAL`]) through a
+//! one-place [`LayoutSlot`], not the channel: a newer layout overwrites an unread one in the
+//! same buffer, and the frame loop hands the coordinates it replaced back as the next buffer,
+//! so at most one layout waits and a 400,000-word run allocates no new ones. The frame loop
+//! only `try_lock`s the slot: it never waits for the worker.
 
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use ndarray::Array2;
@@ -25,6 +33,29 @@ use crate::viewer::core::model::{Frame, FrameMeta, ModelSettings, SpaceModel, Us
 /// Snapshots of at least this many words are drawn as soon as they are projected (clusters,
 /// scores and the index take seconds there); smaller ones arrive complete in a blink.
 const PREVIEW_MIN_ROWS: usize = 20_000;
+
+/// Least time between two UMAP layouts on the way (the coarse start is sent at once): each
+/// one re-uploads every point, and a layout a second reads as motion.
+const LAYOUT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The newest UMAP layout on the way, waiting for the frame loop (see the module docs).
+#[derive(Default)]
+struct LayoutSlot {
+    pending: Option<PendingLayout>,
+    /// A buffer to fill next: the coordinates a placed layout replaced.
+    spare: Option<Array2<f32>>,
+}
+
+struct PendingLayout {
+    generation: u64,
+    position: usize,
+    meta: FrameMeta,
+    /// Settled like a finished frame's (centred, unit RMS radius).
+    coords_3d: Array2<f32>,
+    bounds: ([f32; 3], f32),
+    /// Where the run was (for the log).
+    progress: space::UmapProgress,
+}
 
 /// What the worker is asked to do.
 enum Job {
@@ -101,6 +132,10 @@ impl AnalysisStatus {
         let (at, total) = self.analysing?;
         let at = at + 1;
         Some(match self.umap {
+            Some(p) if p.stage == space::UmapStage::Sample => format!(
+                "UMAP of snapshot {at} of {total}: first layout of a sample, epoch {} of {}",
+                p.done, p.total
+            ),
             Some(p) if p.stage == space::UmapStage::Layout => {
                 format!(
                     "UMAP of snapshot {at} of {total}: epoch {} of {}",
@@ -120,6 +155,7 @@ impl AnalysisStatus {
 struct Worker {
     jobs: Sender<Job>,
     outcomes: Mutex<Receiver<Outcome>>,
+    layouts: Arc<Mutex<LayoutSlot>>,
     /// Generation the worker was last restarted for, and how many snapshots it was sent.
     sent_generation: u64,
     sent: usize,
@@ -134,14 +170,17 @@ impl Plugin for AnalysisPlugin {
     fn build(&self, app: &mut App) {
         let (jobs, job_receiver) = mpsc::channel();
         let (outcome_sender, outcomes) = mpsc::channel();
+        let layouts = Arc::new(Mutex::new(LayoutSlot::default()));
+        let worker_layouts = layouts.clone();
         std::thread::Builder::new()
             .name("embedscape-analysis".into())
-            .spawn(move || run_worker(job_receiver, outcome_sender))
+            .spawn(move || run_worker(job_receiver, outcome_sender, &worker_layouts))
             .map(|_| ())
             .unwrap_or_else(|e| error!("cannot start the analysis thread: {e}"));
         app.insert_resource(Worker {
             jobs,
             outcomes: Mutex::new(outcomes),
+            layouts,
             sent_generation: 0,
             sent: 0,
             cancel: Arc::default(),
@@ -216,6 +255,8 @@ fn receive_frames(
     mut status: ResMut<AnalysisStatus>,
     mut errors: MessageWriter<UserError>,
 ) {
+    // The newest layout on the way first: a complete frame sent after it must land after it.
+    receive_layout(&worker.layouts, &mut model);
     let Ok(outcomes) = worker.outcomes.lock() else {
         return;
     };
@@ -278,7 +319,114 @@ fn receive_frames(
     status.set_if_neq(new_status);
 }
 
-fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
+/// Places the waiting UMAP layout, if any, and hands back the buffer it replaced. Skips the
+/// frame when the worker holds the slot (it is copying a layout in).
+fn receive_layout(slot: &Mutex<LayoutSlot>, model: &mut ResMut<SpaceModel>) {
+    let pending = match slot.try_lock() {
+        Ok(mut slot) => slot.pending.take(),
+        Err(_) => None,
+    };
+    let Some(layout) = pending else {
+        return;
+    };
+    let spare = if layout.generation == model.generation {
+        debug!(
+            "UMAP layout on screen: {:?} {} of {}",
+            layout.progress.stage, layout.progress.done, layout.progress.total
+        );
+        model.place_layout(
+            layout.position,
+            layout.meta,
+            layout.coords_3d,
+            layout.bounds,
+        )
+    } else {
+        Some(layout.coords_3d)
+    };
+    if let (Some(spare), Ok(mut slot)) = (spare, slot.try_lock()) {
+        slot.spare.get_or_insert(spare);
+    }
+}
+
+/// Copies a UMAP layout on the way into the slot's buffer (the unread layout's, or the spare
+/// one), settled like a finished frame.
+fn publish_layout(
+    slot: &Mutex<LayoutSlot>,
+    generation: u64,
+    position: usize,
+    meta: &FrameMeta,
+    update: space::UmapIntermediate<'_>,
+) {
+    let buffer = match slot.lock() {
+        Ok(mut slot) => slot
+            .pending
+            .take()
+            .map(|p| p.coords_3d)
+            .or_else(|| slot.spare.take()),
+        Err(_) => return,
+    };
+    let coords_3d = match buffer {
+        Some(mut buffer) if buffer.dim() == update.coords.dim() => {
+            buffer.assign(&update.coords);
+            buffer
+        }
+        _ => update.coords.to_owned(),
+    };
+    let mut coords_3d = coords_3d;
+    space::settle_umap_layout(&mut coords_3d);
+    let bounds = space::robust_bounds(&coords_3d);
+    if let Ok(mut slot) = slot.lock() {
+        slot.pending = Some(PendingLayout {
+            generation,
+            position,
+            meta: meta.clone(),
+            coords_3d,
+            bounds,
+            progress: update.progress,
+        });
+    }
+}
+
+/// Drops the layout waiting in the slot (keeping its buffer): the complete frame sent next
+/// replaces it, and must not be overwritten by it.
+fn clear_pending_layout(slot: &Mutex<LayoutSlot>) {
+    if let Ok(mut slot) = slot.lock()
+        && let Some(pending) = slot.pending.take()
+    {
+        slot.spare.get_or_insert(pending.coords_3d);
+    }
+}
+
+/// Whether a layout on the way is worth sending: the coarse start always; an epoch's when
+/// [`LAYOUT_INTERVAL`] has passed since the run started or the last one was sent (so quick
+/// frames send none) and it is not the last epoch (the complete frame follows).
+struct LayoutThrottle {
+    since: Instant,
+}
+
+impl LayoutThrottle {
+    fn new() -> Self {
+        Self {
+            since: Instant::now(),
+        }
+    }
+
+    fn due(&mut self, progress: space::UmapProgress) -> bool {
+        let due = match progress.stage {
+            space::UmapStage::Sample => true,
+            space::UmapStage::Layout => {
+                progress.done < progress.total && self.since.elapsed() >= LAYOUT_INTERVAL
+            }
+            space::UmapStage::Neighbors => false,
+        };
+        if due {
+            self.since = Instant::now();
+        }
+        due
+    }
+}
+
+fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>, layouts: &Mutex<LayoutSlot>) {
     let mut analyzer: Option<(u64, space::FrameAnalyzer, Arc<AtomicBool>)> = None;
     let mut queue: std::collections::VecDeque<Job> = std::collections::VecDeque::new();
     loop {
@@ -356,13 +504,22 @@ fn run_worker(jobs: Receiver<Job>, outcomes: Sender<Outcome>) {
                             });
                         }
                     };
-                    let outcome = match analyse_guarded(
+                    let mut throttle = LayoutThrottle::new();
+                    let mut layout = |update: space::UmapIntermediate<'_>| {
+                        if throttle.due(update.progress) {
+                            publish_layout(layouts, generation, position, &meta, update);
+                        }
+                    };
+                    let result = analyse_guarded(
                         analyzer,
                         &vectors,
                         cancel,
                         &mut report,
                         &mut preview,
-                    ) {
+                        &mut layout,
+                    );
+                    clear_pending_layout(layouts);
+                    let outcome = match result {
                         // Cancelled: a new generation is queued behind this job.
                         Ok(None) => None,
                         Ok(Some(analysis)) => Some(Outcome::Frame {
@@ -449,9 +606,10 @@ fn analyse_guarded(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(space::UmapProgress),
     preview: &mut dyn FnMut(space::FramePreview),
+    layout: &mut dyn FnMut(space::UmapIntermediate<'_>),
 ) -> Result<Option<space::AnalyzedFrame>, String> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analyzer.analyze_with_preview(vectors.view(), cancel, progress, preview)
+        analyzer.analyze_progressive(vectors.view(), cancel, progress, preview, layout)
     }));
     flatten_panic(result)
 }

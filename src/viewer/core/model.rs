@@ -206,6 +206,23 @@ pub struct SpaceModel {
     pub analysed_generation: u64,
 }
 
+/// Per cluster label (`k` of them), the mean of its members' 3D coordinates (where cluster names
+/// are drawn), for a layout that moved under clusters found on another one.
+fn cluster_means(coords_3d: &Array2<f32>, clusters: &[usize], k: usize) -> Vec<[f32; 3]> {
+    let mut sums = vec![([0.0f32; 3], 0usize); k];
+    for (point, &cluster) in coords_3d.outer_iter().zip(clusters) {
+        if let Some((sum, count)) = sums.get_mut(cluster) {
+            for axis in 0..3 {
+                sum[axis] += point[axis];
+            }
+            *count += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(sum, count)| sum.map(|v| v / count.max(1) as f32))
+        .collect()
+}
+
 /// A generation number no model has used: a model swapped in (a stored run) never shares
 /// one with the model the analysis worker was working for.
 pub fn next_generation() -> u64 {
@@ -350,12 +367,83 @@ impl SpaceModel {
         self.generation = next_generation();
     }
 
-    /// Places a preview, only where nothing is on screen yet (an older frame with clusters
-    /// and scores stays until its complete replacement arrives).
+    /// Places a preview where nothing is on screen yet, or over a preview. Over an older frame
+    /// with clusters and scores only a UMAP preview moves its points (as the layouts on the
+    /// way did, see [`SpaceModel::place_layout`]); otherwise that frame stays until its
+    /// complete replacement arrives.
     pub fn place_preview(&mut self, position: usize, frame: Frame) {
-        if position == self.frames.len() {
-            self.place_frame(position, frame);
+        match self.frames.get(position) {
+            None if position == self.frames.len() => self.place_frame(position, frame),
+            Some(shown) if !shown.complete => self.place_frame(position, frame),
+            Some(shown)
+                if shown.generation != self.generation
+                    && frame.projection == space::FrameProjection::Umap =>
+            {
+                let _ = self.place_layout(position, frame.meta, frame.coords_3d, frame.bounds);
+            }
+            _ => {}
         }
+    }
+
+    /// Draws a UMAP layout on the way at `position` (called by the analysis plugin only): where
+    /// a frame is on screen its points move there, keeping its colours until the complete frame
+    /// arrives (cluster names follow their members; the figures measured on the old layout are
+    /// dropped); where none is, a preview frame holds it. A complete frame of the current
+    /// generation is never overwritten. Returns the coordinates it replaced (a buffer of the
+    /// same shape, for the next layout), or `coords` back when it was not placed.
+    pub fn place_layout(
+        &mut self,
+        position: usize,
+        meta: FrameMeta,
+        coords_3d: Array2<f32>,
+        bounds: ([f32; 3], f32),
+    ) -> Option<Array2<f32>> {
+        let Some((_, vectors)) = self.snapshots.get(position) else {
+            return Some(coords_3d);
+        };
+        if coords_3d.nrows() != vectors.nrows() {
+            return Some(coords_3d);
+        }
+        let generation = self.generation;
+        let shown = self.frames.len();
+        let replaced = match self.frames.get_mut(position) {
+            Some(frame) if frame.complete && frame.generation == generation => {
+                return Some(coords_3d);
+            }
+            Some(frame) if frame.coords_3d.dim() == coords_3d.dim() => {
+                let old = std::mem::replace(&mut frame.coords_3d, coords_3d);
+                frame.bounds = bounds;
+                frame.projection = space::FrameProjection::Umap;
+                frame.explained_variance = None;
+                frame.quality = None;
+                frame
+                    .relation_parallelism
+                    .iter_mut()
+                    .for_each(|p| *p = None);
+                frame.cluster_centres_3d = cluster_means(
+                    &frame.coords_3d,
+                    &frame.clusters,
+                    frame.cluster_centres_3d.len(),
+                );
+                Some(old)
+            }
+            Some(_) => return Some(coords_3d),
+            None if position == shown => {
+                let preview = space::FramePreview {
+                    coords_3d,
+                    bounds,
+                    projection: space::FrameProjection::Umap,
+                    explained_variance: None,
+                };
+                let mut frame = Frame::preview(meta, vectors.clone(), preview);
+                frame.generation = generation;
+                self.frames.push(frame);
+                None
+            }
+            None => return Some(coords_3d),
+        };
+        self.frames_version = next_frames_version();
+        replaced
     }
 
     /// Places an analysed frame (called by the analysis plugin only).

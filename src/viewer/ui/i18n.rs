@@ -355,6 +355,10 @@ pub const ZH: &[(&str, &str)] = &[
         "UMAP：快照 {} / {}，第 {} / {} 轮",
     ),
     (
+        "UMAP of snapshot {} of {}: first layout of a sample, epoch {} of {}",
+        "UMAP：快照 {} / {}，先排一个样本，第 {} / {} 轮",
+    ),
+    (
         "UMAP of snapshot {} of {}: neighbours of {} of {} words",
         "UMAP：快照 {} / {}，已找近邻 {} / {} 个词",
     ),
@@ -381,6 +385,7 @@ pub const ZH: &[(&str, &str)] = &[
         "Share of each word's {} nearest neighbours kept on screen, over {} words",
         "每个词在完整空间中的 {} 个最近邻在屏幕上仍为近邻的比例，基于 {} 个词",
     ),
+    ("measured once the layout is done", "布局完成后再测量"),
     ("too few words to measure the view", "词太少，无法评估视图"),
     ("exact", "精确"),
     ("exact (LOBPCG fell back)", "精确（LOBPCG 回退）"),

@@ -10,13 +10,18 @@
 //!    forest, `nn_descent.rs`, as umap-learn's pynndescent),
 //! 2. the fuzzy simplicial set (`fuzzy.rs`),
 //! 3. an initial layout — the caller's (e.g. the previous frame's layout, for animated /
-//!    aligned UMAP: points then move only where the graph changed) or PCA of the unit rows
-//!    scaled to ±10, as umap-learn's `init="pca"`,
+//!    aligned UMAP: points then move only where the graph changed), on large sets a coarse
+//!    UMAP (`coarse.rs`: a UMAP of a few thousand evenly spaced rows, every other row placed
+//!    at its most similar sampled row; it comes *before* step 1, in seconds), otherwise PCA of
+//!    the unit rows scaled to ±10, as umap-learn's `init="pca"`,
 //! 4. SGD with negative sampling (`optimize.rs`), a/b fitted from `min_dist` (`curve.rs`).
 //!
 //! Runs on the caller's thread (the viewer puts it on a background task) with a progress
 //! callback and an [`AtomicBool`] cancel flag; deterministic for a given seed.
+//! [`umap_3d_with_layouts`] also hands the caller every intermediate layout (the coarse one,
+//! then the layout after each epoch) as a borrowed view: a viewer copies the ones it shows.
 
+mod coarse;
 mod curve;
 mod fuzzy;
 pub(crate) mod knn;
@@ -52,8 +57,16 @@ pub struct UmapOptions {
     pub negative_sample_rate: usize,
     /// How the neighbour graph is found.
     pub neighbor_search: NeighborSearch,
+    /// Rows of the coarse start's sample (see `coarse.rs`), used when no initial layout is
+    /// given and the data has at least [`COARSE_START_MIN_ROWS`] rows; 0 = always start from
+    /// PCA.
+    pub sample_start_rows: usize,
     pub seed: u64,
 }
+
+/// From this many rows on, a run without an initial layout starts from the coarse layout
+/// (below it the whole run takes a few seconds).
+pub const COARSE_START_MIN_ROWS: usize = 20_000;
 
 /// Exact or approximate neighbour graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,6 +99,7 @@ impl Default for UmapOptions {
             learning_rate: 1.0,
             negative_sample_rate: 5,
             neighbor_search: NeighborSearch::Auto,
+            sample_start_rows: 2048,
             seed: 0,
         }
     }
@@ -116,6 +130,8 @@ impl UmapOptions {
 /// Where a run is, for progress bars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UmapStage {
+    /// The coarse start: `done` of `total` epochs of the sample's layout.
+    Sample,
     /// Cosine nearest neighbours: `done` of `total` rows (exact graph) or steps (approximate
     /// graph: the forest, then NN-descent iterations; it may finish before `total`).
     Neighbors,
@@ -129,6 +145,16 @@ pub struct UmapProgress {
     pub stage: UmapStage,
     pub done: usize,
     pub total: usize,
+}
+
+/// A layout on the way (the coarse start, or the layout after an epoch): raw coordinates, N x 3,
+/// borrowed for the length of the callback.
+#[derive(Debug, Clone, Copy)]
+pub struct UmapIntermediate<'a> {
+    /// What produced it: [`UmapStage::Sample`] for the coarse start (every row placed), or
+    /// [`UmapStage::Layout`] with the epochs done.
+    pub progress: UmapProgress,
+    pub coords: ArrayView2<'a, f32>,
 }
 
 /// The result of a run (also of a cancelled one: the layout reached so far).
@@ -154,12 +180,88 @@ pub fn umap_3d(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(UmapProgress),
 ) -> Result<UmapLayout, SpaceError> {
+    umap_3d_with_layouts(data, opts, initial, cancel, progress, &mut |_| {})
+}
+
+/// [`umap_3d`], handing `layouts` each intermediate layout: the coarse start as soon as it
+/// exists (large sets without an `initial` layout: before the neighbour graph), then the
+/// layout after every epoch. The callback borrows the run's own buffer: copy what you keep,
+/// and keep the callback cheap when you skip (it runs between epochs).
+pub fn umap_3d_with_layouts(
+    data: ArrayView2<f32>,
+    opts: &UmapOptions,
+    initial: Option<ArrayView2<f32>>,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(UmapProgress),
+    layouts: &mut dyn FnMut(UmapIntermediate<'_>),
+) -> Result<UmapLayout, SpaceError> {
     let n = data.nrows();
     validate(data, opts, initial)?;
     let n_epochs = opts.epochs_for(n);
     let unit = unit_rows_of(data);
-    let mut coords = match initial {
-        Some(start) => start.to_owned(),
+    let (a, b) = curve::fit_ab(opts.min_dist, opts.spread);
+    let coarse_start = initial.is_none()
+        && opts.sample_start_rows >= 3
+        && n >= COARSE_START_MIN_ROWS.max(2 * opts.sample_start_rows);
+    let coords = match initial {
+        Some(start) => start.as_standard_layout().into_owned(),
+        None if coarse_start => {
+            let settings = coarse::CoarseSettings {
+                sample_rows: opts.sample_start_rows,
+                n_neighbors: opts.n_neighbors,
+                a,
+                b,
+                learning_rate: opts.learning_rate,
+                negative_sample_rate: opts.negative_sample_rate,
+                seed: opts.seed,
+            };
+            let mut failure = None;
+            let sample_init = |sample: ArrayView2<f32>| match pca_initial_layout(sample, opts.seed)
+            {
+                Ok(coords) => Some(coords),
+                Err(e) => {
+                    failure = Some(e);
+                    None
+                }
+            };
+            let coarse = coarse::coarse_layout(
+                unit.view(),
+                sample_init,
+                &settings,
+                cancel,
+                &mut |done, total| {
+                    progress(UmapProgress {
+                        stage: UmapStage::Sample,
+                        done,
+                        total,
+                    })
+                },
+            );
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            match coarse {
+                Some(coords) => {
+                    layouts(UmapIntermediate {
+                        progress: UmapProgress {
+                            stage: UmapStage::Sample,
+                            done: coarse::SAMPLE_EPOCHS,
+                            total: coarse::SAMPLE_EPOCHS,
+                        },
+                        coords: coords.view(),
+                    });
+                    coords
+                }
+                None => {
+                    return Ok(UmapLayout {
+                        coords: pca_initial_layout(unit.view(), opts.seed)?,
+                        epochs_run: 0,
+                        n_epochs,
+                        cancelled: true,
+                    });
+                }
+            }
+        }
         None => pca_initial_layout(unit.view(), opts.seed)?,
     };
     let cancelled = |coords: Array2<f32>, epochs_run| UmapLayout {
@@ -194,8 +296,70 @@ pub fn umap_3d(
         return Ok(cancelled(coords, 0));
     };
     drop(unit);
-    let graph = fuzzy::fuzzy_graph(&knn, k + 1);
-    drop(knn);
+    Ok(layout_on_graph(
+        &knn, k, coords, n_epochs, opts, cancel, progress, layouts,
+    ))
+}
+
+/// The layout stages of UMAP on a neighbour graph found elsewhere (`knn`: per row its other
+/// rows and their cosine distances, nearest first, as [`cosine_knn_graph`] gives them),
+/// started from `initial` (N x 3): the fuzzy graph and the optimisation with `opts`' settings
+/// (its neighbour search and sample start are not used). For comparisons with other UMAP
+/// implementations on the very same graph and start.
+pub fn umap_3d_on_graph(
+    knn: &[Vec<(usize, f32)>],
+    initial: ArrayView2<f32>,
+    opts: &UmapOptions,
+    cancel: &AtomicBool,
+) -> Result<UmapLayout, SpaceError> {
+    let n = knn.len();
+    if initial.dim() != (n, 3) {
+        return Err(SpaceError::Shape(format!(
+            "initial layout is {} x {}, expected {n} x 3",
+            initial.nrows(),
+            initial.ncols()
+        )));
+    }
+    if knn
+        .iter()
+        .flatten()
+        .any(|&(row, d)| row >= n || !d.is_finite())
+    {
+        return Err(SpaceError::Invalid(
+            "neighbour graph names a missing row or a non-finite distance".into(),
+        ));
+    }
+    let k = knn.iter().map(Vec::len).max().unwrap_or(0);
+    let coords = initial.as_standard_layout().into_owned();
+    Ok(layout_on_graph(
+        knn,
+        k,
+        coords,
+        opts.epochs_for(n),
+        opts,
+        cancel,
+        &mut |_| {},
+        &mut |_| {},
+    ))
+}
+
+/// Fuzzy graph of `knn` (k other rows each) and the SGD from `coords` (standard layout).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the two callbacks and the run's parts; a struct would only rename them"
+)]
+fn layout_on_graph(
+    knn: &[Vec<(usize, f32)>],
+    k: usize,
+    mut coords: Array2<f32>,
+    n_epochs: usize,
+    opts: &UmapOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(UmapProgress),
+    layouts: &mut dyn FnMut(UmapIntermediate<'_>),
+) -> UmapLayout {
+    let n = coords.nrows();
+    let graph = fuzzy::fuzzy_graph(knn, k + 1);
     let (a, b) = curve::fit_ab(opts.min_dist, opts.spread);
     let settings = optimize::SgdSettings {
         a,
@@ -205,26 +369,37 @@ pub fn umap_3d(
         negative_sample_rate: opts.negative_sample_rate,
         seed: opts.seed,
     };
-    let Some(flat) = coords.as_slice_mut() else {
-        return Err(SpaceError::Invalid("layout is not contiguous".into()));
-    };
-    let epochs_run =
-        optimize::optimize_layout(&graph, flat, &settings, cancel, &mut |done, total| {
-            progress(UmapProgress {
-                stage: UmapStage::Layout,
-                done,
-                total,
+    let epochs_run = match coords.as_slice_mut() {
+        Some(flat) => {
+            optimize::optimize_layout(&graph, flat, &settings, cancel, &mut |done, total, now| {
+                let report = UmapProgress {
+                    stage: UmapStage::Layout,
+                    done,
+                    total,
+                };
+                progress(report);
+                if let Ok(coords) = ArrayView2::from_shape((n, 3), now) {
+                    layouts(UmapIntermediate {
+                        progress: report,
+                        coords,
+                    });
+                }
             })
-        });
-    if epochs_run < n_epochs {
-        return Ok(cancelled(coords, epochs_run));
-    }
-    Ok(UmapLayout {
+        }
+        None => 0,
+    };
+    UmapLayout {
         coords,
         epochs_run,
         n_epochs,
-        cancelled: false,
-    })
+        cancelled: epochs_run < n_epochs,
+    }
+}
+
+/// The PCA start [`umap_3d`] uses when it has no initial layout and no coarse start: PCA of
+/// the unit rows, scaled so the largest coordinate is ±10 (umap-learn's `init="pca"`).
+pub fn umap_pca_start(data: ArrayView2<f32>, seed: u64) -> Result<Array2<f32>, SpaceError> {
+    pca_initial_layout(unit_rows_of(data).view(), seed)
 }
 
 /// Whether `search` means the approximate graph for `n` rows.
@@ -534,6 +709,65 @@ mod tests {
         let stopped = umap_3d(data.view(), &opts, None, &cancel, &mut |_| {}).unwrap();
         assert!(stopped.cancelled && stopped.epochs_run == 0);
         assert_eq!(stopped.coords.dim(), (300, 3));
+    }
+
+    #[test]
+    fn a_large_run_hands_out_a_coarse_layout_then_every_epoch_and_cancel_stops_them() {
+        let data = nn_descent::tests::clustered(COARSE_START_MIN_ROWS + 1000, 16, 6);
+        let opts = UmapOptions {
+            n_epochs: Some(12),
+            sample_start_rows: 800,
+            ..Default::default()
+        };
+        let never = AtomicBool::new(false);
+        let mut seen: Vec<(UmapStage, usize, Array2<f32>)> = Vec::new();
+        let layout =
+            umap_3d_with_layouts(data.view(), &opts, None, &never, &mut |_| {}, &mut |l| {
+                seen.push((l.progress.stage, l.progress.done, l.coords.to_owned()))
+            })
+            .unwrap();
+        assert!(!layout.cancelled);
+        // The coarse layout first (every row placed, before the neighbour graph), then the
+        // layout after each epoch, the last one being the result.
+        let stages: Vec<(UmapStage, usize)> = seen.iter().map(|(s, d, _)| (*s, *d)).collect();
+        let mut expected = vec![(UmapStage::Sample, coarse::SAMPLE_EPOCHS)];
+        expected.extend((1..=12).map(|e| (UmapStage::Layout, e)));
+        assert_eq!(stages, expected);
+        assert_eq!(seen[0].2.dim(), (data.nrows(), 3));
+        assert!(seen[0].2.iter().all(|v| v.is_finite()));
+        assert_eq!(seen.last().map(|s| &s.2), Some(&layout.coords));
+        assert_ne!(seen[0].2, layout.coords);
+
+        // Cancelled while the coarse layout is shown: no epoch's layout follows.
+        let cancel = AtomicBool::new(false);
+        let mut after_cancel = 0;
+        let stopped =
+            umap_3d_with_layouts(data.view(), &opts, None, &cancel, &mut |_| {}, &mut |l| {
+                if l.progress.stage == UmapStage::Sample {
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                } else {
+                    after_cancel += 1;
+                }
+            })
+            .unwrap();
+        assert!(stopped.cancelled && stopped.epochs_run == 0);
+        assert_eq!(after_cancel, 0);
+
+        // A start layout given (the next frame of an animation): no coarse stage.
+        let mut stages = Vec::new();
+        umap_3d_with_layouts(
+            data.view(),
+            &UmapOptions {
+                n_epochs: Some(2),
+                ..opts.clone()
+            },
+            Some(layout.coords.view()),
+            &never,
+            &mut |_| {},
+            &mut |l| stages.push(l.progress.stage),
+        )
+        .unwrap();
+        assert_eq!(stages, vec![UmapStage::Layout; 2]);
     }
 
     #[test]

@@ -33,14 +33,15 @@ pub(crate) struct SgdSettings {
     pub seed: u64,
 }
 
-/// Runs the epochs on `coords` (n x 3, row-major) in place. Reports `(epochs_done, n_epochs)`
-/// after each epoch and stops early when `cancel` is set; returns the epochs completed.
+/// Runs the epochs on `coords` (n x 3, row-major) in place. Reports `(epochs_done, n_epochs,
+/// coords)` after each epoch (the layout so far, for callers that show it as it refines) and
+/// stops early when `cancel` is set; returns the epochs completed.
 pub(crate) fn optimize_layout(
     graph: &FuzzyGraph,
     coords: &mut [f32],
     settings: &SgdSettings,
     cancel: &AtomicBool,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(usize, usize, &[f32]),
 ) -> usize {
     let n = graph.vertices();
     let n_epochs = settings.n_epochs;
@@ -102,7 +103,7 @@ pub(crate) fn optimize_layout(
                 step.run_block(block * VERTEX_BLOCK, out, samples, negatives);
             });
         completed = epoch + 1;
-        progress(completed, n_epochs);
+        progress(completed, n_epochs, coords);
     }
     completed
 }

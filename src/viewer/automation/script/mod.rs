@@ -282,6 +282,7 @@ struct ViewWatch<'w> {
     cloud: Res<'w, DisplayedCloud>,
     screen: Res<'w, ScreenProjection>,
     errors: Res<'w, ErrorLog>,
+    analysis: Res<'w, crate::viewer::core::analysis::AnalysisStatus>,
 }
 
 /// The step handlers, one per family, each holding just what its steps use.
@@ -349,7 +350,9 @@ fn run_script(
         return;
     }
     let runner = &mut *runner;
-    let playing = steps.playback.playing();
+    // A UMAP layout refining on screen (a new layout every second) never rests either, like a
+    // playing timeline: screenshots and dumps capture it as it is.
+    let playing = steps.playback.playing() || watch.analysis.umap.is_some();
     let progress = match &step {
         Step::TrainUntil(target) => steps.playback.train_until(*target),
         Step::Wait(frames) => done_if(runner.frames_in_step > *frames),

@@ -51,9 +51,15 @@ impl DisplayPanel {
         });
         ui.horizontal(|ui| {
             ui.label(lang.tr("Method"));
-            ui.selectable_value(&mut settings.method, ProjectionMethod::Pca, "PCA")
+            // Pressable by a script (`press UMAP`), which, unlike the `method` step, does not
+            // wait for the layout: screenshots can show it refining.
+            let pca = ui.selectable_value(&mut settings.method, ProjectionMethod::Pca, "PCA");
+            cx.pressed
+                .add("PCA", pca)
                 .on_hover_text(lang.tr("Straight axes of most variance: distances stay honest"));
-            ui.selectable_value(&mut settings.method, ProjectionMethod::Umap, "UMAP")
+            let umap = ui.selectable_value(&mut settings.method, ProjectionMethod::Umap, "UMAP");
+            cx.pressed
+                .add("UMAP", umap)
                 .on_hover_text(lang.tr("Neighbourhoods side by side, each frame from the last"));
             // Only a table with its own layout has coordinates to show.
             if cx.model.given.is_some() || settings.method == ProjectionMethod::Given {
@@ -269,6 +275,10 @@ fn projection_figures(ui: &mut egui::Ui, cx: &DisplayContext) {
                 lang.tr("Share of each word's {} nearest neighbours kept on screen, over {} words"),
                 &[&q.k, &q.sampled_rows],
             ));
+        }
+        // A layout on the way (UMAP refining, or a preview): its figures come with the frame.
+        None if !frame.complete || frame.generation != cx.model.generation => {
+            ui.weak(lang.tr("measured once the layout is done"));
         }
         None => {
             ui.weak(lang.tr("too few words to measure the view"));

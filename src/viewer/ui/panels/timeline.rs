@@ -129,6 +129,12 @@ impl TimelinePanel {
                 ui.separator();
                 ui.spinner();
                 let text = match cx.analysis.umap {
+                    Some(p) if p.stage == crate::space::UmapStage::Sample => fill(
+                        lang.tr(
+                            "UMAP of snapshot {} of {}: first layout of a sample, epoch {} of {}",
+                        ),
+                        &[&(at + 1), &total, &p.done, &p.total],
+                    ),
                     Some(p) if p.stage == crate::space::UmapStage::Layout => fill(
                         lang.tr("UMAP of snapshot {} of {}: epoch {} of {}"),
                         &[&(at + 1), &total, &p.done, &p.total],

@@ -203,13 +203,7 @@ impl TopicTable {
             ),
         ])
         .map_err(std::io::Error::other)?;
-        crate::atomic_file::write_atomically(path, |file| {
-            let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
-                .map_err(std::io::Error::other)?;
-            writer.write(&batch).map_err(std::io::Error::other)?;
-            writer.close().map_err(std::io::Error::other)?;
-            Ok(())
-        })
+        crate::embeddings::formats::write_parquet_batch(path, &batch)
     }
 }
 

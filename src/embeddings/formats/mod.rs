@@ -35,7 +35,7 @@ pub use detect::detect;
 pub use error::{FormatError, Location, Problem};
 pub use float::parse_f32;
 pub use tsv::{LABEL_COLUMN, metadata_path_for};
-pub use write::batch_text_bytes;
+pub use write::{batch_text_bytes, write_parquet_batch};
 
 use crate::embeddings::{Embeddings, Metadata};
 use std::fmt;

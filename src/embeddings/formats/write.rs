@@ -194,6 +194,19 @@ fn write_binary(emb: &Embeddings, w: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes one Arrow record batch as a Parquet file (default settings: what pandas, polars and
+/// pyarrow read), atomically. Tables of rows with metadata (a lasso selection, a generated
+/// topic table) leave here.
+pub fn write_parquet_batch(path: &Path, batch: &arrow_array::RecordBatch) -> io::Result<()> {
+    write_atomically(path, |file| {
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
+            .map_err(io::Error::other)?;
+        writer.write(batch).map_err(io::Error::other)?;
+        writer.close().map_err(io::Error::other)?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,7 +110,7 @@ pub fn thread_cpu_secs() -> Option<f64> {
         // live local of that type; CLOCK_THREAD_CPUTIME_ID is a valid clock on every Unix we
         // build for, and a failure is reported by the return value, not by writing elsewhere.
         let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
-        (status == 0).then(|| time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9)
+        (status == 0).then_some(time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9)
     }
     #[cfg(not(unix))]
     {

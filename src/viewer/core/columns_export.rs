@@ -56,13 +56,7 @@ pub fn write_rows_parquet(model: &SpaceModel, rows: &[usize], path: &Path) -> st
         fields.push((name, array));
     }
     let batch = RecordBatch::try_from_iter(fields).map_err(std::io::Error::other)?;
-    crate::atomic_file::write_atomically(path, |file| {
-        let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None)
-            .map_err(std::io::Error::other)?;
-        writer.write(&batch).map_err(std::io::Error::other)?;
-        writer.close().map_err(std::io::Error::other)?;
-        Ok(())
-    })
+    crate::embeddings::formats::write_parquet_batch(path, &batch)
 }
 
 /// Writes `rows` of the model to `path`.

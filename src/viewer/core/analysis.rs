@@ -143,7 +143,7 @@ impl AnalysisStatus {
                 )
             }
             Some(p) => format!(
-                "UMAP of snapshot {at} of {total}: neighbours of {} of {} words",
+                "UMAP of snapshot {at} of {total}: neighbour graph, {} of {}",
                 p.done, p.total
             ),
             None => format!("analysing snapshot {at} of {total}"),

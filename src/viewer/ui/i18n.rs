@@ -359,8 +359,8 @@ pub const ZH: &[(&str, &str)] = &[
         "UMAP：快照 {} / {}，先排一个样本，第 {} / {} 轮",
     ),
     (
-        "UMAP of snapshot {} of {}: neighbours of {} of {} words",
-        "UMAP：快照 {} / {}，已找近邻 {} / {} 个词",
+        "UMAP of snapshot {} of {}: neighbour graph, {} of {}",
+        "UMAP：快照 {} / {}，近邻图 {} / {}",
     ),
     ("Method", "方法"),
     (

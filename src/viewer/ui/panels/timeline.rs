@@ -140,7 +140,7 @@ impl TimelinePanel {
                         &[&(at + 1), &total, &p.done, &p.total],
                     ),
                     Some(p) => fill(
-                        lang.tr("UMAP of snapshot {} of {}: neighbours of {} of {} words"),
+                        lang.tr("UMAP of snapshot {} of {}: neighbour graph, {} of {}"),
                         &[&(at + 1), &total, &p.done, &p.total],
                     ),
                     None => fill(lang.tr("analysing snapshot {} of {}"), &[&(at + 1), &total]),

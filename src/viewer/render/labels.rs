@@ -78,16 +78,61 @@ fn text_size(text: &str, font_px: f32) -> Vec2 {
     Vec2::new(width + 2.0, font_px + 2.0)
 }
 
+/// Which [`CELL_PX`] cells of the viewport labels already cover: a dense bitmap, since it is
+/// consulted for every candidate every frame (a hashed set of cells took most of the label pass
+/// at 3,000 candidates).
+struct Occupancy {
+    origin: Vec2,
+    columns: usize,
+    rows: usize,
+    taken: Vec<bool>,
+}
+
+impl Occupancy {
+    fn new(viewport: Rect) -> Self {
+        let size = viewport.size().max(Vec2::ZERO);
+        let columns = (size.x / CELL_PX).ceil() as usize + 1;
+        let rows = (size.y / CELL_PX).ceil() as usize + 1;
+        Self {
+            origin: viewport.min,
+            columns,
+            rows,
+            taken: vec![false; columns * rows],
+        }
+    }
+
+    /// The cells `rect` touches, clamped to the grid (callers only ask about rects inside the
+    /// viewport).
+    fn cells(&self, rect: Rect) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let cell = |value: f32, limit: usize| (value.max(0.0) as usize).min(limit);
+        let min = (rect.min - self.origin) / CELL_PX;
+        let max = (rect.max - self.origin) / CELL_PX;
+        (
+            cell(min.x.floor(), self.columns)..cell(max.x.ceil(), self.columns),
+            cell(min.y.floor(), self.rows)..cell(max.y.ceil(), self.rows),
+        )
+    }
+
+    fn is_free(&self, rect: Rect) -> bool {
+        let (xs, ys) = self.cells(rect);
+        ys.into_iter().all(|y| {
+            self.taken[y * self.columns + xs.start..y * self.columns + xs.end]
+                .iter()
+                .all(|taken| !taken)
+        })
+    }
+
+    fn fill(&mut self, rect: Rect) {
+        let (xs, ys) = self.cells(rect);
+        for y in ys {
+            self.taken[y * self.columns + xs.start..y * self.columns + xs.end].fill(true);
+        }
+    }
+}
+
 /// Places candidates in order (earlier = more important) so that no two boxes overlap.
 pub fn place_labels(candidates: Vec<LabelCandidate>, viewport: Rect) -> Vec<PlacedLabel> {
-    let mut occupied: HashSet<(i32, i32)> = HashSet::new();
-    let cells_of = |rect: Rect| {
-        let x0 = (rect.min.x / CELL_PX).floor() as i32;
-        let x1 = (rect.max.x / CELL_PX).ceil() as i32;
-        let y0 = (rect.min.y / CELL_PX).floor() as i32;
-        let y1 = (rect.max.y / CELL_PX).ceil() as i32;
-        (y0..y1).flat_map(move |y| (x0..x1).map(move |x| (x, y)))
-    };
+    let mut occupied = Occupancy::new(viewport);
     let mut placed = Vec::new();
     for candidate in candidates {
         let size = text_size(&candidate.text, candidate.kind.font_px());
@@ -109,12 +154,12 @@ pub fn place_labels(candidates: Vec<LabelCandidate>, viewport: Rect) -> Vec<Plac
             .find(|rect| {
                 viewport.contains(rect.min)
                     && viewport.contains(rect.max)
-                    && cells_of(*rect).all(|c| !occupied.contains(&c))
+                    && occupied.is_free(*rect)
             });
         let Some(rect) = spot else {
             continue;
         };
-        occupied.extend(cells_of(rect));
+        occupied.fill(rect);
         placed.push(PlacedLabel {
             anchor: candidate.anchor,
             text: candidate.text,
@@ -162,10 +207,12 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
             kind,
         })
     };
-    let mut seen = HashSet::new();
+    // A few dozen highlighted rows at most: a sorted list beats hashing 3,000 rows a frame.
+    let mut seen: Vec<usize> = Vec::new();
     let mut candidates = Vec::new();
     for row in highlighted_rows(inputs) {
-        if seen.insert(row) {
+        if let Err(at) = seen.binary_search(&row) {
+            seen.insert(at, row);
             let kind = if Some(row) == inputs.selection.row {
                 LabelKind::Selected
             } else {
@@ -187,7 +234,7 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
             .words
             .get(row)
             .is_some_and(|w| crate::space::is_word_like(w))
-            && seen.insert(row)
+            && seen.binary_search(&row).is_err()
             && let Some(candidate) = word_candidate(row, LabelKind::Ordinary)
         {
             candidates.push(candidate);
@@ -306,6 +353,23 @@ mod tests {
             text: text.into(),
             kind,
         }
+    }
+
+    #[test]
+    fn occupancy_refuses_what_overlaps_and_frees_what_does_not() {
+        let viewport = Rect::new(100.0, 50.0, 700.0, 450.0);
+        let mut occupied = Occupancy::new(viewport);
+        let first = Rect::new(200.0, 100.0, 260.0, 114.0);
+        assert!(occupied.is_free(first));
+        occupied.fill(first);
+        assert!(!occupied.is_free(first));
+        assert!(!occupied.is_free(Rect::new(250.0, 110.0, 300.0, 124.0)));
+        assert!(occupied.is_free(Rect::new(270.0, 100.0, 320.0, 114.0)));
+        // The viewport's far corner is a cell like any other.
+        let corner = Rect::new(650.0, 430.0, 700.0, 450.0);
+        assert!(occupied.is_free(corner));
+        occupied.fill(corner);
+        assert!(!occupied.is_free(Rect::new(690.0, 440.0, 700.0, 450.0)));
     }
 
     #[test]

@@ -35,6 +35,20 @@ mod window {
         found
     }
 
+    /// Copies `names` from `dir` into the folder EMBEDSCAPE_KEEP_SCREENSHOTS names, each
+    /// prefixed with `prefix` (to look at a window test's pictures after it ran).
+    pub fn keep(dir: &Path, names: &[&str], prefix: &str) {
+        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
+            for name in names {
+                std::fs::copy(
+                    dir.join(name),
+                    Path::new(&keep).join(format!("{prefix}{name}")),
+                )
+                .unwrap();
+            }
+        }
+    }
+
     /// Runs `embedscape ARGS` in a 1400x860 virtual screen with `dir` as working directory,
     /// and asserts that it succeeded.
     pub fn run(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
@@ -118,17 +132,17 @@ mod viewer {
         if run_session(dir.path(), &["--threads", "1"], &script).is_none() {
             return;
         }
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            for name in [
+        super::window::keep(
+            dir.path(),
+            &[
                 "start.png",
                 "selected.png",
                 "after-esc.png",
                 "state.json",
                 "after-esc.json",
-            ] {
-                std::fs::copy(out(name), Path::new(&keep).join(name)).unwrap();
-            }
-        }
+            ],
+            "",
+        );
         let dump: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out("state.json")).unwrap()).unwrap();
         assert_eq!(dump["selected_word"], "法国", "{dump:#}");
@@ -369,12 +383,11 @@ mod viewer {
         if run_session(d, &["--vectors", "glove-like.txt", "--lang", "en"], &script).is_none() {
             return;
         }
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            for name in ["open.png", "clicked.png", "open.json", "clicked.json"] {
-                std::fs::copy(d.join(name), Path::new(&keep).join(format!("heavy-{name}")))
-                    .unwrap();
-            }
-        }
+        super::window::keep(
+            d,
+            &["open.png", "clicked.png", "open.json", "clicked.json"],
+            "heavy-",
+        );
         let open = read_json(&d.join("open.json"));
         let relation_words: Vec<&serde_json::Value> = open["screen_points"]
             .as_array()
@@ -572,12 +585,18 @@ mod viewer {
             let (varied, colours) = image_variety(&d.join(format!("tour{i}.png")));
             assert!(varied > 0.05 && colours > 50, "tour{i}.png looks blank");
         }
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            for i in 1..=6 {
-                let name = format!("tour{i}.png");
-                std::fs::copy(d.join(&name), Path::new(&keep).join(name)).unwrap();
-            }
-        }
+        super::window::keep(
+            d,
+            &[
+                "tour1.png",
+                "tour2.png",
+                "tour3.png",
+                "tour4.png",
+                "tour5.png",
+                "tour6.png",
+            ],
+            "",
+        );
     }
 
     /// `press` scrolls a panel to a widget out of view, `type` types into the focused search
@@ -624,9 +643,7 @@ mod viewer {
         // The wheel over a side panel scrolls the panel, not the 3D view.
         assert_eq!(distance("over-panel.json"), after);
         assert_eq!(read_json(&d.join("one-hot.json"))["view"], "OneHot");
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            std::fs::copy(d.join("one-hot.png"), Path::new(&keep).join("one-hot.png")).unwrap();
-        }
+        super::window::keep(d, &["one-hot.png"], "");
     }
 
     /// A view saved in one session (snapshot 30, 法国 selected by typing, the capital lens, an
@@ -703,11 +720,7 @@ mod viewer {
             "{:#}",
             restored["errors"]
         );
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            for name in ["saved.png", "restored.png"] {
-                std::fs::copy(d.join(name), Path::new(&keep).join(name)).unwrap();
-            }
-        }
+        super::window::keep(d, &["saved.png", "restored.png"], "");
     }
 
     /// A view saved on other data is restored as far as it fits: a word or relation the data
@@ -1551,11 +1564,7 @@ mod columns {
                 "session.txt".as_ref(),
             ],
         );
-        if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-            for name in ["topic.png", "filtered.png", "selected.png"] {
-                std::fs::copy(d.join(name), Path::new(&keep).join(name)).unwrap();
-            }
-        }
+        super::window::keep(d, &["topic.png", "filtered.png", "selected.png"], "");
         // The legend counts the table's topics, most rows first.
         let mut counts: HashMap<&str, u64> = HashMap::new();
         for topic in &table.topics {

@@ -116,11 +116,7 @@ fn a_table_shown_as_given_with_a_parquet_export_and_the_selections_neighbours() 
             "session.txt".as_ref(),
         ],
     );
-    if let Some(keep) = std::env::var_os("EMBEDSCAPE_KEEP_SCREENSHOTS") {
-        for name in ["column.png", "given.png", "neighbours.png"] {
-            std::fs::copy(d.join(name), Path::new(&keep).join(name)).unwrap();
-        }
-    }
+    super::window::keep(d, &["column.png", "given.png", "neighbours.png"], "");
     // The display panel's cluster button replaces a column colouring.
     assert_eq!(read_json(&d.join("column.json"))["colour_by"], "topic");
     let cluster = read_json(&d.join("cluster.json"));

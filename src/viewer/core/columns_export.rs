@@ -99,11 +99,9 @@ mod tests {
     use crate::embeddings::{Column, Metadata};
     use std::sync::Arc;
 
-    #[test]
-    fn writes_label_and_columns_of_the_rows() {
-        let mut model = SpaceModel::default();
-        model.reset(vec!["a".into(), "b\tc".into(), "d".into()]);
-        model.metadata = Arc::new(
+    /// A text column `topic` and a numeric-looking column `n` over three rows, with gaps.
+    fn two_columns() -> Arc<Metadata> {
+        Arc::new(
             Metadata::from_columns(
                 3,
                 vec![
@@ -112,7 +110,14 @@ mod tests {
                 ],
             )
             .unwrap(),
-        );
+        )
+    }
+
+    #[test]
+    fn writes_label_and_columns_of_the_rows() {
+        let mut model = SpaceModel::default();
+        model.reset(vec!["a".into(), "b\tc".into(), "d".into()]);
+        model.metadata = two_columns();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sel.tsv");
         write_rows_tsv(&model, &[1, 2], &path).unwrap();
@@ -126,16 +131,7 @@ mod tests {
     fn a_parquet_path_writes_parquet_that_reads_back() {
         let mut model = SpaceModel::default();
         model.reset(vec!["a".into(), "b".into(), "c".into()]);
-        model.metadata = Arc::new(
-            Metadata::from_columns(
-                3,
-                vec![
-                    Column::from_text("topic", vec![Some("x".into()), None, Some("z".into())]),
-                    Column::from_text("n", vec![Some("1".into()), Some("2.5".into()), None]),
-                ],
-            )
-            .unwrap(),
-        );
+        model.metadata = two_columns();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sel.parquet");
         write_rows(&model, &[1, 2], &path).unwrap();

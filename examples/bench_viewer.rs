@@ -1,10 +1,15 @@
 //! Viewer benchmark at 10k, 100k and 400k words of 300 dimensions: launch to a complete first
-//! frame, 60 orbit frames, a click to the neighbour list, and peak memory.
+//! frame, 60 orbit frames, a click to the neighbour list, the app's own CPU time a frame, and
+//! peak memory.
 //!
 //! Writes clustered random vectors as word2vec binary files, then runs the real viewer on each
 //! with two scripts: one that loads and quits, one that loads, orbits the camera for 60 frames
 //! and quits; the orbit's cost is the difference of the two wall times. A third script clicks a
-//! word and dumps the state (the app's own per-frame time, the neighbour search time, RSS).
+//! word and dumps the state (the neighbour search time, RSS). A fourth run, with
+//! `--single-threaded`, orbits 120 frames, dumps, selects a word, orbits 120 more and dumps
+//! again: the app's own CPU time a frame (the dump's `app_update_cpu_ms_p50` / `_p95`, the main
+//! thread's clock while every system runs on it), orbiting and orbiting with a word and its
+//! neighbours labelled.
 //! With `--baseline OTHER_BINARY` the same runs are made with another build of embedscape (for
 //! before/after ratios measured in the same run). Under Xvfb this measures software rendering
 //! (Mesa lavapipe): a CPU figure, not a GPU one.
@@ -51,10 +56,10 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("build the binary first: cargo build --release"))?;
     let dir = tempfile::tempdir()?;
     println!(
-        "| build | points | load (s) | 60 orbit frames (s) | app update p50 / p95 (ms) | \
-         neighbours (ms) | peak RSS (MB) |"
+        "| build | points | load (s) | 60 orbit frames (s) | app CPU p50 / p95, orbit (ms) | \
+         app CPU p50 / p95, orbit with a selection (ms) | neighbours (ms) | peak RSS (MB) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let vectors = dir.path().join(format!("points-{n}.bin"));
         formats::save(
@@ -69,10 +74,11 @@ fn main() -> anyhow::Result<()> {
         for (name, binary) in builds {
             let figures = measure(&binary, &vectors, dir.path())?;
             println!(
-                "| {name} | {n} | {:.1} | {:.1} | {} | {} | {} |",
+                "| {name} | {n} | {:.1} | {:.1} | {} | {} | {} | {} |",
                 figures.load_secs,
                 figures.orbit_secs,
-                figures.update_ms,
+                figures.orbit_cpu_ms,
+                figures.selected_cpu_ms,
                 figures.neighbors_ms,
                 figures.peak_rss_mb,
             );
@@ -84,15 +90,22 @@ fn main() -> anyhow::Result<()> {
 struct Figures {
     load_secs: f64,
     orbit_secs: f64,
-    update_ms: String,
+    orbit_cpu_ms: String,
+    selected_cpu_ms: String,
     neighbors_ms: String,
     peak_rss_mb: String,
 }
 
 fn measure(binary: &Path, vectors: &Path, dir: &Path) -> anyhow::Result<Figures> {
     let dump = dir.join("dump.json");
-    let load = run_script(binary, vectors, dir, "train-until end\nquit\n")?;
-    let orbit = run_script(binary, vectors, dir, "train-until end\norbit 60\nquit\n")?;
+    let load = run_script(binary, vectors, dir, "train-until end\nquit\n", false)?;
+    let orbit = run_script(
+        binary,
+        vectors,
+        dir,
+        "train-until end\norbit 60\nquit\n",
+        false,
+    )?;
     let click = run_script(
         binary,
         vectors,
@@ -101,22 +114,49 @@ fn measure(binary: &Path, vectors: &Path, dir: &Path) -> anyhow::Result<Figures>
             "train-until end\norbit 60\nclick-word w1\nwait 2\ndump {}\nquit\n",
             dump.display()
         ),
+        false,
     )?;
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dump)?)?;
-    let figure = |key: &str| state[key].as_f64();
-    let update_ms = match (figure("app_update_ms_p50"), figure("app_update_ms_p95")) {
-        (Some(p50), Some(p95)) => format!("{p50:.2} / {p95:.2}"),
-        _ => "–".into(),
-    };
+    let state = read_dump(&dump)?;
+    let neighbors_ms = state["neighbors_ms"]
+        .as_f64()
+        .map_or("–".into(), |ms| format!("{ms:.1}"));
+    let selected_dump = dir.join("dump-selected.json");
+    run_script(
+        binary,
+        vectors,
+        dir,
+        &format!(
+            "train-until end\norbit 120\ndump {}\nclick-word w1\nwait 2\norbit 120\ndump {}\nquit\n",
+            dump.display(),
+            selected_dump.display()
+        ),
+        true,
+    )?;
     Ok(Figures {
         load_secs: load.wall_secs,
         orbit_secs: orbit.wall_secs - load.wall_secs,
-        update_ms,
-        neighbors_ms: figure("neighbors_ms").map_or("–".into(), |ms| format!("{ms:.1}")),
+        orbit_cpu_ms: cpu_figures(&read_dump(&dump)?),
+        selected_cpu_ms: cpu_figures(&read_dump(&selected_dump)?),
+        neighbors_ms,
         peak_rss_mb: click
             .peak_rss_mb
             .map_or("–".into(), |mb| format!("{mb:.0}")),
     })
+}
+
+fn read_dump(path: &Path) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+}
+
+/// The dump's CPU-time percentiles, "p50 / p95"; "–" from a build that does not report them.
+fn cpu_figures(state: &serde_json::Value) -> String {
+    match (
+        state["app_update_cpu_ms_p50"].as_f64(),
+        state["app_update_cpu_ms_p95"].as_f64(),
+    ) {
+        (Some(p50), Some(p95)) => format!("{p50:.2} / {p95:.2}"),
+        _ => "–".into(),
+    }
 }
 
 struct RunFigures {
@@ -130,6 +170,7 @@ fn run_script(
     vectors: &Path,
     dir: &Path,
     script: &str,
+    single_threaded: bool,
 ) -> anyhow::Result<RunFigures> {
     let script_path = dir.join("script.txt");
     std::fs::write(&script_path, script)?;
@@ -146,6 +187,9 @@ fn run_script(
         .arg(vectors)
         .arg("--script")
         .arg(&script_path);
+    if single_threaded {
+        command.arg("--single-threaded");
+    }
     let started = Instant::now();
     let output = command.output()?;
     let wall_secs = started.elapsed().as_secs_f64();

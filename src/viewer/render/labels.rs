@@ -4,10 +4,12 @@
 //! words, then frequent words, then (zoomed out) one name per cluster — and placed without
 //! overlap by a screen-space occupancy grid: a label goes where its whole box is free, a
 //! highlighted one may be nudged a few rows with a leader line. Only the candidates are
-//! projected (a few thousand at most), so the cost does not grow with the cloud.
+//! projected (a few thousand at most), so the cost does not grow with the cloud. Candidates
+//! borrow their text and placed labels name their row, so choosing allocates no strings; while
+//! nothing they depend on changes (camera, cloud, selection, settings), the last placement is
+//! repainted as it was ([`LabelLayoutCache`]).
 
-use std::collections::HashSet;
-
+use bevy::ecs::change_detection::Tick;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
@@ -51,19 +53,20 @@ impl LabelKind {
     }
 }
 
-/// A label that wants a place: its anchor point on screen and its text.
+/// A label that wants a place: the row it names, its anchor point on screen and its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LabelCandidate {
+pub struct LabelCandidate<'a> {
+    pub row: usize,
     pub anchor: Vec2,
-    pub text: String,
+    pub text: &'a str,
     pub kind: LabelKind,
 }
 
-/// A label with its place: the box it occupies (logical pixels).
-#[derive(Debug, Clone, PartialEq)]
+/// A label with its place: the row it names and the box it occupies (logical pixels).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedLabel {
+    pub row: usize,
     pub anchor: Vec2,
-    pub text: String,
     pub kind: LabelKind,
     pub rect: Rect,
 }
@@ -131,11 +134,11 @@ impl Occupancy {
 }
 
 /// Places candidates in order (earlier = more important) so that no two boxes overlap.
-pub fn place_labels(candidates: Vec<LabelCandidate>, viewport: Rect) -> Vec<PlacedLabel> {
+pub fn place_labels(candidates: &[LabelCandidate], viewport: Rect) -> Vec<PlacedLabel> {
     let mut occupied = Occupancy::new(viewport);
     let mut placed = Vec::new();
     for candidate in candidates {
-        let size = text_size(&candidate.text, candidate.kind.font_px());
+        let size = text_size(candidate.text, candidate.kind.font_px());
         let base = match candidate.kind {
             LabelKind::Cluster => candidate.anchor - size * 0.5,
             _ => candidate.anchor + Vec2::new(6.0, -6.0 - size.y),
@@ -161,8 +164,8 @@ pub fn place_labels(candidates: Vec<LabelCandidate>, viewport: Rect) -> Vec<Plac
         };
         occupied.fill(rect);
         placed.push(PlacedLabel {
+            row: candidate.row,
             anchor: candidate.anchor,
-            text: candidate.text,
             kind: candidate.kind,
             rect,
         });
@@ -184,8 +187,34 @@ pub struct LabelInputs<'a> {
     pub look: Option<&'a crate::viewer::core::columns::ColumnLook>,
 }
 
-/// The candidates in priority order, projected.
-pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
+impl<'a> LabelInputs<'a> {
+    /// A row's label: its label column's text where the table has one, else its word.
+    fn text(&self, row: usize) -> Option<&'a str> {
+        let look = self.look;
+        look.and_then(|look| look.label_text(row))
+            .or_else(|| self.model.words.get(row).map(String::as_str))
+    }
+}
+
+/// The rows that may get an ordinary label, most frequent first: among the first
+/// [`MAX_ORDINARY_CANDIDATES`] rows (rows are in frequency order, as trainer vocabularies and
+/// most vector files are), those that look like words (punctuation runs and numbers are
+/// frequent in real vocabularies and say nothing).
+pub fn ordinary_rows(words: &[String]) -> Vec<usize> {
+    words
+        .iter()
+        .take(MAX_ORDINARY_CANDIDATES)
+        .enumerate()
+        .filter(|(_, word)| crate::space::is_word_like(word))
+        .map(|(row, _)| row)
+        .collect()
+}
+
+/// The candidates in priority order, projected; `word_rows` is [`ordinary_rows`] of the model.
+pub fn label_candidates<'a>(
+    inputs: &LabelInputs<'a>,
+    word_rows: &[usize],
+) -> Vec<LabelCandidate<'a>> {
     let model = inputs.model;
     let project = |row: usize| {
         let world = inputs.cloud.position(model, row)?;
@@ -196,14 +225,10 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
         if !shown(row) {
             return None;
         }
-        let word = model.words.get(row)?;
-        let text = inputs
-            .look
-            .and_then(|look| look.label_text(row))
-            .unwrap_or(word);
         Some(LabelCandidate {
+            row,
             anchor: project(row)?,
-            text: text.to_owned(),
+            text: inputs.text(row)?,
             kind,
         })
     };
@@ -224,17 +249,11 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
     let budget = ((inputs.cloud.len as f32 * inputs.settings.label_density).ceil() as usize)
         .min(MAX_ORDINARY_LABELS);
     let mut ordinary = 0;
-    // Rows are in frequency order (trainer vocabularies and most vector files are).
-    for row in 0..inputs.cloud.len.min(MAX_ORDINARY_CANDIDATES) {
-        if ordinary >= budget {
+    for &row in word_rows {
+        if ordinary >= budget || row >= inputs.cloud.len {
             break;
         }
-        // Punctuation runs and numbers are frequent in real vocabularies and say nothing.
-        if model
-            .words
-            .get(row)
-            .is_some_and(|w| crate::space::is_word_like(w))
-            && seen.binary_search(&row).is_err()
+        if seen.binary_search(&row).is_err()
             && let Some(candidate) = word_candidate(row, LabelKind::Ordinary)
         {
             candidates.push(candidate);
@@ -258,8 +277,9 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
                 (inputs.screen.project(world), model.words.get(row))
             {
                 candidates.push(LabelCandidate {
+                    row,
                     anchor,
-                    text: word.clone(),
+                    text: word,
                     kind: LabelKind::Cluster,
                 });
             }
@@ -268,8 +288,54 @@ pub fn label_candidates(inputs: &LabelInputs) -> Vec<LabelCandidate> {
     candidates
 }
 
+/// What a label placement was made for: the change ticks of everything it reads and whether
+/// the view is zoomed out. Writers of those resources write only when a value differs, so equal
+/// keys mean an equal placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelLayoutKey {
+    /// The model's: its words and frames.
+    pub model: Tick,
+    /// The camera's projection, the displayed cloud, the selection, the display settings, the
+    /// analogy and the table's look.
+    pub others: [Tick; 6],
+    pub zoomed_out: bool,
+}
+
+/// The last placement and the key it was made for, and the model's [`ordinary_rows`].
+#[derive(Debug, Default)]
+pub struct LabelLayoutCache {
+    key: Option<LabelLayoutKey>,
+    placed: Vec<PlacedLabel>,
+    word_rows_model: Option<Tick>,
+    word_rows: Vec<usize>,
+}
+
+impl LabelLayoutCache {
+    /// The labels for `key`: last frame's when the key is unchanged, else chosen and placed
+    /// anew.
+    fn placed(&mut self, key: LabelLayoutKey, inputs: &LabelInputs) -> &[PlacedLabel] {
+        if self.word_rows_model != Some(key.model) {
+            self.word_rows = ordinary_rows(&inputs.model.words);
+            self.word_rows_model = Some(key.model);
+        }
+        if self.key != Some(key) {
+            self.placed = place_labels(
+                &label_candidates(inputs, &self.word_rows),
+                inputs.screen.viewport,
+            );
+            self.key = Some(key);
+        }
+        &self.placed
+    }
+}
+
 /// Draws the labels on egui's background layer, clipped to the 3D viewport.
-pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
+pub fn labels_ui(
+    ctx: &egui::Context,
+    inputs: &LabelInputs,
+    cache: &mut LabelLayoutCache,
+    key: LabelLayoutKey,
+) {
     let viewport = inputs.screen.viewport;
     let clip = egui::Rect::from_min_max(
         egui::pos2(viewport.min.x, viewport.min.y),
@@ -280,29 +346,27 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
         .with_clip_rect(clip);
     // With a word selected, it and its neighbours stand out; every other label recedes, as
     // their points do.
-    let focus: Option<HashSet<&str>> = inputs.selection.row.map(|selected| {
-        std::iter::once(selected)
-            .chain(inputs.selection.neighbors.iter().map(|n| n.row))
-            .filter_map(|row| inputs.model.words.get(row))
-            .map(String::as_str)
-            .collect()
-    });
-    for label in place_labels(label_candidates(inputs), viewport) {
+    let in_focus = |row: usize| {
+        inputs.selection.row.is_none_or(|selected| {
+            row == selected || inputs.selection.neighbors.iter().any(|n| n.row == row)
+        })
+    };
+    for label in cache.placed(key, inputs) {
+        let Some(text) = inputs.text(label.row) else {
+            continue;
+        };
         let color = match label.kind {
             LabelKind::Selected => egui::Color32::from_rgb(255, 215, 64),
             LabelKind::Highlighted => egui::Color32::from_rgb(255, 250, 220),
             LabelKind::Ordinary => egui::Color32::from_gray(185),
             LabelKind::Cluster => egui::Color32::from_rgba_unmultiplied(200, 225, 255, 170),
         };
-        let receding = focus
-            .as_ref()
-            .is_some_and(|words| !words.contains(label.text.as_str()));
+        let receding = !in_focus(label.row);
         let color = if receding {
             color.gamma_multiply(0.35)
         } else {
             color
         };
-        let at = egui::pos2(label.rect.min.x, label.rect.max.y);
         let nudged =
             label.kind.may_nudge() && (label.rect.max.y - (label.anchor.y - 6.0)).abs() > 1.0;
         if nudged {
@@ -314,15 +378,19 @@ pub fn labels_ui(ctx: &egui::Context, inputs: &LabelInputs) {
                 egui::Stroke::new(1.0, egui::Color32::from_white_alpha(90)),
             );
         }
-        let font = egui::FontId::proportional(label.kind.font_px());
-        painter.text(
+        // Laid out once, painted twice: a dark shadow, then the text.
+        let galley = painter.layout_no_wrap(
+            text.to_owned(),
+            egui::FontId::proportional(label.kind.font_px()),
+            color,
+        );
+        let at = egui::pos2(label.rect.min.x, label.rect.max.y - galley.size().y);
+        painter.galley_with_override_text_color(
             at + egui::vec2(1.0, 1.0),
-            egui::Align2::LEFT_BOTTOM,
-            &label.text,
-            font.clone(),
+            galley.clone(),
             egui::Color32::from_black_alpha(200),
         );
-        painter.text(at, egui::Align2::LEFT_BOTTOM, &label.text, font, color);
+        painter.galley(at, galley, color);
     }
 }
 
@@ -347,10 +415,11 @@ fn highlighted_rows(inputs: &LabelInputs) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn candidate(x: f32, y: f32, text: &str, kind: LabelKind) -> LabelCandidate {
+    fn candidate(row: usize, x: f32, y: f32, text: &str, kind: LabelKind) -> LabelCandidate<'_> {
         LabelCandidate {
+            row,
             anchor: Vec2::new(x, y),
-            text: text.into(),
+            text,
             kind,
         }
     }
@@ -376,18 +445,22 @@ mod tests {
     fn placed_labels_never_overlap_and_highlights_come_first() {
         let viewport = Rect::new(0.0, 0.0, 800.0, 600.0);
         // A tight clump: 200 labels anchored within 40 px of each other.
+        let words: Vec<String> = (0..200).map(|i| format!("word{i}")).collect();
         let mut candidates = vec![
-            candidate(400.0, 300.0, "法国", LabelKind::Selected),
-            candidate(402.0, 301.0, "巴黎", LabelKind::Highlighted),
+            candidate(0, 400.0, 300.0, "法国", LabelKind::Selected),
+            candidate(1, 402.0, 301.0, "巴黎", LabelKind::Highlighted),
         ];
-        for i in 0..200 {
+        for (i, word) in words.iter().enumerate() {
             let x = 380.0 + (i % 20) as f32 * 2.0;
             let y = 290.0 + (i / 20) as f32 * 2.0;
-            candidates.push(candidate(x, y, &format!("word{i}"), LabelKind::Ordinary));
+            candidates.push(candidate(i + 2, x, y, word, LabelKind::Ordinary));
         }
-        let placed = place_labels(candidates, viewport);
-        assert_eq!(placed[0].text, "法国");
-        assert_eq!(placed[1].text, "巴黎", "a highlight is nudged, not dropped");
+        let placed = place_labels(&candidates, viewport);
+        assert_eq!(placed[0].row, 0, "法国 first");
+        assert_eq!(
+            placed[1].row, 1,
+            "巴黎, a highlight, is nudged, not dropped"
+        );
         assert!(
             placed.len() < 20,
             "a clump gets few labels: {}",
@@ -399,9 +472,9 @@ mod tests {
                 let overlap = a.rect.intersect(b.rect);
                 assert!(
                     overlap.is_empty(),
-                    "{} and {} overlap: {:?} {:?}",
-                    a.text,
-                    b.text,
+                    "rows {} and {} overlap: {:?} {:?}",
+                    a.row,
+                    b.row,
                     a.rect,
                     b.rect
                 );
@@ -413,9 +486,9 @@ mod tests {
     fn wide_labels_claim_their_whole_width() {
         let viewport = Rect::new(0.0, 0.0, 800.0, 600.0);
         let placed = place_labels(
-            vec![
-                candidate(100.0, 100.0, "中华人民共和国国务院", LabelKind::Ordinary),
-                candidate(180.0, 100.0, "x", LabelKind::Ordinary),
+            &[
+                candidate(0, 100.0, 100.0, "中华人民共和国国务院", LabelKind::Ordinary),
+                candidate(1, 180.0, 100.0, "x", LabelKind::Ordinary),
             ],
             viewport,
         );

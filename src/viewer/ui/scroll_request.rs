@@ -14,6 +14,12 @@ pub fn request(ctx: &egui::Context, label: &str) {
     ctx.data_mut(|data| data.insert_temp(id(), label.to_owned()));
 }
 
+/// Whether a script is waiting for a widget to come into view (the panels then lay out every
+/// section, even those scrolled out of view, so the widget can be found).
+pub fn pending(ctx: &egui::Context) -> bool {
+    ctx.data(|data| data.get_temp::<String>(id()).is_some())
+}
+
 /// Withdraws the request (the widget is in view).
 pub fn clear(ctx: &egui::Context) {
     ctx.data_mut(|data| data.remove::<String>(id()));

@@ -199,6 +199,9 @@ impl InputSteps<'_, '_> {
             }
             Some(_) if runner.state == StepState::Fresh => {
                 if runner.frames_in_step > PRESS_PATIENCE_FRAMES {
+                    if let Ok(mut egui) = self.egui.single_mut() {
+                        scroll_request::clear(egui.get_mut());
+                    }
                     return Progress::Failed(format!(
                         "press: the widget labelled {label:?} is out of view and did not scroll \
                          into view"
@@ -216,6 +219,9 @@ impl InputSteps<'_, '_> {
             }
             Some(_) => None,
             None if runner.frames_in_step > PRESS_PATIENCE_FRAMES => {
+                if let Ok(mut egui) = self.egui.single_mut() {
+                    scroll_request::clear(egui.get_mut());
+                }
                 let known: Vec<&str> = self
                     .pressables
                     .as_ref()
@@ -225,7 +231,14 @@ impl InputSteps<'_, '_> {
                     "press: no widget labelled {label:?} (visible: {known:?})"
                 ));
             }
-            None => None,
+            // Not drawn last frame: it may sit in a section scrolled out of view, which the
+            // panels skip until a script asks for one of its widgets.
+            None => {
+                if let Ok(mut egui) = self.egui.single_mut() {
+                    scroll_request::request(egui.get_mut(), label);
+                }
+                None
+            }
         };
         // Widgets wait in `Fresh` until on screen: a press never reports a click it did not make.
         if target.is_none() && runner.state == StepState::Fresh {

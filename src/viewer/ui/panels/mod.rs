@@ -38,7 +38,7 @@ use crate::viewer::core::model::{ErrorLog, ModelRequest, SpaceModel, UserError};
 use crate::viewer::core::playback::{DisplayedCloud, Playhead};
 use crate::viewer::core::selection::{SelectWord, Selection};
 use crate::viewer::render::camera::{FrameWords, MainCamera, OrbitCamera, ResetView};
-use crate::viewer::render::labels::{LabelInputs, labels_ui};
+use crate::viewer::render::labels::{LabelInputs, LabelLayoutCache, LabelLayoutKey, labels_ui};
 use crate::viewer::render::screen::ScreenProjection;
 use crate::viewer::ui::i18n::Lang;
 
@@ -53,6 +53,8 @@ pub struct Panels {
     pub files: files::FilesPanel,
     pub timeline: timeline::TimelinePanel,
     pub tour: tour::TourPanel,
+    /// The 3D labels' last placement, repainted while nothing it depends on changes.
+    pub labels: LabelLayoutCache,
 }
 
 /// The messages panels send, one writer per kind; each panel's context borrows only the
@@ -325,6 +327,20 @@ fn panels_system(
         .cloud
         .bounds(&read.model)
         .is_some_and(|(_, radius)| viewport.orbit.radius > radius * 1.8);
+    let label_key = LabelLayoutKey {
+        model: read.model.last_changed(),
+        others: [
+            read.screen.last_changed(),
+            read.cloud.last_changed(),
+            edit.selection.last_changed(),
+            edit.settings.last_changed(),
+            edit.analogy.last_changed(),
+            read.look
+                .as_ref()
+                .map_or(Default::default(), |look| look.last_changed()),
+        ],
+        zoomed_out,
+    };
     labels_ui(
         &ctx,
         &LabelInputs {
@@ -337,6 +353,8 @@ fn panels_system(
             zoomed_out,
             look: read.look.as_deref(),
         },
+        &mut panels.labels,
+        label_key,
     );
     if let Some(row) = read.hovered.as_ref().and_then(|h| h.row) {
         hover_tooltip_ui(
@@ -406,6 +424,27 @@ fn hover_tooltip_ui(
     painter.galley(min + egui::vec2(6.0, 4.0), galley, egui::Color32::WHITE);
 }
 
+/// Draws one section of a side panel's scroll area, or, when the section lay wholly outside
+/// what the scroll area shows last time it was drawn and still would, only reserves its height:
+/// egui lays out (and hashes, and tessellates) every widget of a scroll area, seen or not, and
+/// the sections below the fold were a good part of each frame's work. A script looking for a
+/// widget (`ui::scroll_request`) gets every section laid out, so the widget can be found.
+fn section_ui(ui: &mut egui::Ui, key: &'static str, add_section: impl FnOnce(&mut egui::Ui)) {
+    let id = egui::Id::new(("embedscape-section-height", key));
+    let last_height = ui.ctx().data(|data| data.get_temp::<f32>(id));
+    let top = ui.cursor().min.y;
+    let shown = ui.clip_rect();
+    if let Some(height) = last_height
+        && !crate::viewer::ui::scroll_request::pending(ui.ctx())
+        && (top > shown.max.y || top + height < shown.min.y)
+    {
+        ui.allocate_space(egui::vec2(ui.available_width(), height));
+        return;
+    }
+    let height = ui.scope(add_section).response.rect.height();
+    ui.ctx().data_mut(|data| data.insert_temp(id, height));
+}
+
 /// Lays the panels out: controls left, inspector right, timeline at the bottom. Returns the
 /// widths of the side panels and the height of the bottom one (logical pixels).
 fn layout_ui(ctx: &egui::Context, panels: &mut Panels, shared: &mut Shared) -> (f32, f32, f32) {
@@ -435,21 +474,31 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, shared: &mut Shared) -> (
                     });
                 });
                 let lang = shared.edits.lang;
-                egui::CollapsingHeader::new(lang.tr("Tour"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.tour.ui(ui, &mut shared.tour()));
-                egui::CollapsingHeader::new(lang.tr("Training"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.training.ui(ui, &mut shared.training()));
-                egui::CollapsingHeader::new(lang.tr("Display"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.display.ui(ui, &mut shared.display()));
-                egui::CollapsingHeader::new(lang.tr("Open / export"))
-                    .default_open(false)
-                    .show(ui, |ui| panels.files.ui(ui, &mut shared.files()));
-                egui::CollapsingHeader::new(lang.tr("Mouse and keys"))
-                    .default_open(false)
-                    .show(ui, |ui| controls_ui(ui, lang));
+                section_ui(ui, "tour", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Tour"))
+                        .default_open(true)
+                        .show(ui, |ui| panels.tour.ui(ui, &mut shared.tour()));
+                });
+                section_ui(ui, "training", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Training"))
+                        .default_open(true)
+                        .show(ui, |ui| panels.training.ui(ui, &mut shared.training()));
+                });
+                section_ui(ui, "display", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Display"))
+                        .default_open(true)
+                        .show(ui, |ui| panels.display.ui(ui, &mut shared.display()));
+                });
+                section_ui(ui, "files", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Open / export"))
+                        .default_open(false)
+                        .show(ui, |ui| panels.files.ui(ui, &mut shared.files()));
+                });
+                section_ui(ui, "controls", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Mouse and keys"))
+                        .default_open(false)
+                        .show(ui, |ui| controls_ui(ui, lang));
+                });
             });
         })
         .response
@@ -461,15 +510,21 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, shared: &mut Shared) -> (
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::CollapsingHeader::new(lang.tr("Word"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.search.ui(ui, &mut shared.search()));
-                egui::CollapsingHeader::new(lang.tr("Analogy"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.analogy.ui(ui, &mut shared.analogy()));
-                egui::CollapsingHeader::new(lang.tr("Relations"))
-                    .default_open(true)
-                    .show(ui, |ui| panels.relations.ui(ui, &mut shared.relations()));
+                section_ui(ui, "word", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Word"))
+                        .default_open(true)
+                        .show(ui, |ui| panels.search.ui(ui, &mut shared.search()));
+                });
+                section_ui(ui, "analogy", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Analogy"))
+                        .default_open(true)
+                        .show(ui, |ui| panels.analogy.ui(ui, &mut shared.analogy()));
+                });
+                section_ui(ui, "relations", |ui| {
+                    egui::CollapsingHeader::new(lang.tr("Relations"))
+                        .default_open(true)
+                        .show(ui, |ui| panels.relations.ui(ui, &mut shared.relations()));
+                });
             });
         })
         .response
@@ -539,4 +594,56 @@ fn set_viewport(camera: &mut Camera, window: &Window, left: f32, right: f32, bot
 /// A word chip that selects the word when clicked.
 pub fn word_button(ui: &mut egui::Ui, word: &str, selected: bool) -> bool {
     ui.selectable_label(selected, word).clicked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One pass of a 200-px-high scroll area holding ten 100-px sections; returns which
+    /// sections were laid out.
+    fn pass(ctx: &egui::Context) -> Vec<usize> {
+        let mut drawn = Vec::new();
+        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+            drawn.clear();
+            egui::ScrollArea::vertical()
+                .max_height(200.0)
+                .show(ui, |ui| {
+                    for (i, key) in ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        section_ui(ui, key, |ui| {
+                            drawn.push(i);
+                            ui.allocate_space(egui::vec2(50.0, 100.0));
+                        });
+                    }
+                });
+        });
+        drawn
+    }
+
+    #[test]
+    fn sections_out_of_view_are_skipped_once_measured_unless_a_script_looks_for_a_widget() {
+        let ctx = egui::Context::default();
+        assert_eq!(
+            pass(&ctx).len(),
+            10,
+            "the first pass measures every section"
+        );
+        let second = pass(&ctx);
+        assert!(second.contains(&0) && second.contains(&1), "{second:?}");
+        assert!(
+            second.len() <= 3,
+            "sections below the fold are skipped: {second:?}"
+        );
+        crate::viewer::ui::scroll_request::request(&ctx, "a widget in s9");
+        assert_eq!(
+            pass(&ctx).len(),
+            10,
+            "a script's request lays out every section"
+        );
+        crate::viewer::ui::scroll_request::clear(&ctx);
+        assert!(pass(&ctx).len() <= 3);
+    }
 }

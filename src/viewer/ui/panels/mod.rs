@@ -227,6 +227,14 @@ impl<'w> Shared<'_, '_, 'w> {
     fn search(&mut self) -> search::SearchContext<'_, 'w> {
         search::SearchContext {
             model: &self.read.model,
+            look: self.read.look.as_deref(),
+            data_ticks: [
+                self.read.model.last_changed(),
+                self.read
+                    .look
+                    .as_ref()
+                    .map_or(Default::default(), |look| look.last_changed()),
+            ],
             lang: self.edits.lang,
             selection: &mut self.edits.selection,
             select: &mut self.messages.select,

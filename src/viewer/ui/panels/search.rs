@@ -5,9 +5,11 @@
 
 use bevy_egui::egui;
 
+use bevy::ecs::change_detection::Tick;
 use bevy::prelude::MessageWriter;
 
 use super::word_button;
+use crate::viewer::core::columns::ColumnLook;
 use crate::viewer::core::model::SpaceModel;
 use crate::viewer::core::selection::{SelectWord, Selection};
 use crate::viewer::ui::i18n::{Lang, fill};
@@ -16,6 +18,11 @@ use crate::viewer::ui::i18n::{Lang, fill};
 /// sends.
 pub struct SearchContext<'a, 'w> {
     pub model: &'a SpaceModel,
+    /// Rows the filter or legend hides are not offered (they cannot be selected).
+    pub look: Option<&'a ColumnLook>,
+    /// The change ticks of the model and the look: completions are recomputed only when these
+    /// or the query change (a query that matches little walks all 400,000 words of GloVe).
+    pub data_ticks: [Tick; 2],
     pub lang: Lang,
     pub selection: &'a mut Selection,
     pub select: &'a mut MessageWriter<'w, SelectWord>,
@@ -25,10 +32,18 @@ pub struct SearchContext<'a, 'w> {
 #[derive(Default)]
 pub struct SearchPanel {
     query: String,
+    /// The completions shown and the query and data ticks they were found for.
+    matches: Vec<(usize, String)>,
+    matches_for: Option<(String, [Tick; 2])>,
 }
 
-/// Up to `limit` words starting with `query`, then containing it (case-insensitive).
-pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(usize, &'a str)> {
+/// Up to `limit` shown words starting with `query`, then containing it (case-insensitive).
+pub fn completions<'a>(
+    words: &'a [String],
+    query: &str,
+    limit: usize,
+    shown: &dyn Fn(usize) -> bool,
+) -> Vec<(usize, &'a str)> {
     let query = query.trim().to_lowercase();
     if query.is_empty() {
         return Vec::new();
@@ -36,6 +51,9 @@ pub fn completions<'a>(words: &'a [String], query: &str, limit: usize) -> Vec<(u
     let mut prefix = Vec::new();
     let mut inner = Vec::new();
     for (row, word) in words.iter().enumerate() {
+        if !shown(row) {
+            continue;
+        }
         let lower = word.to_lowercase();
         if lower.starts_with(&query) {
             prefix.push((row, word.as_str()));
@@ -57,8 +75,9 @@ pub fn completions_with_columns(
     model: &SpaceModel,
     query: &str,
     limit: usize,
+    shown: &dyn Fn(usize) -> bool,
 ) -> Vec<(usize, String)> {
-    let mut found: Vec<(usize, String)> = completions(&model.words, query, limit)
+    let mut found: Vec<(usize, String)> = completions(&model.words, query, limit, shown)
         .into_iter()
         .map(|(row, word)| (row, word.to_owned()))
         .collect();
@@ -75,6 +94,7 @@ pub fn completions_with_columns(
                 return found;
             }
             if let (Some(value), Some(word)) = (value, model.words.get(row))
+                && shown(row)
                 && value.to_lowercase().contains(&query)
                 && !found.iter().any(|(r, _)| *r == row)
             {
@@ -96,10 +116,22 @@ impl SearchPanel {
         );
         // A script presses the field by its hint, then types (`press`, `type`).
         let response = cx.pressed.add(hint, field);
-        let matches = completions_with_columns(cx.model, &self.query, 8);
+        let asked = (self.query.clone(), cx.data_ticks);
+        if self.matches_for.as_ref() != Some(&asked) {
+            let look = cx.look;
+            let shown = |row: usize| look.is_none_or(|look| look.is_visible(row));
+            self.matches = completions_with_columns(cx.model, &self.query, 8, &shown);
+            self.matches_for = Some(asked);
+        }
+        let matches = self.matches.clone();
+        // Enter takes the word typed when it is one (a hidden one too: the selection refuses it
+        // and the status line says why), else the first completion.
         if response.lost_focus()
             && ui.input(|i| i.key_pressed(egui::Key::Enter))
-            && let Some(&(row, _)) = matches.first()
+            && let Some(row) = cx
+                .model
+                .row_of(self.query.trim())
+                .or(matches.first().map(|&(row, _)| row))
         {
             cx.select.write(SelectWord(Some(row)));
             self.query.clear();
@@ -194,7 +226,8 @@ mod tests {
             )
             .unwrap(),
         );
-        let found = completions_with_columns(&model, "APPLE", 8);
+        let all = |_: usize| true;
+        let found = completions_with_columns(&model, "APPLE", 8, &all);
         assert_eq!(
             found,
             [
@@ -202,7 +235,13 @@ mod tests {
                 (1, "pear · kind: apple tree".to_owned())
             ]
         );
-        assert!(completions_with_columns(&model, " ", 8).is_empty());
+        assert!(completions_with_columns(&model, " ", 8, &all).is_empty());
+        // A row the filter hides is not offered, by its label or by its column.
+        let not_pear = |row: usize| row != 1;
+        assert_eq!(
+            completions_with_columns(&model, "APPLE", 8, &not_pear),
+            [(0, "apple".to_owned())]
+        );
     }
 
     use super::*;
@@ -213,12 +252,15 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let found: Vec<&str> = completions(&words, "Par", 8)
+        let all = |_: usize| true;
+        let found: Vec<&str> = completions(&words, "Par", 8, &all)
             .into_iter()
             .map(|m| m.1)
             .collect();
         assert_eq!(found, vec!["paris", "parish", "compare"]);
-        assert_eq!(completions(&words, "巴", 8)[0].1, "巴黎");
-        assert!(completions(&words, "  ", 8).is_empty());
+        assert_eq!(completions(&words, "巴", 8, &all)[0].1, "巴黎");
+        assert!(completions(&words, "  ", 8, &all).is_empty());
+        let not_paris = |row: usize| row != 1;
+        assert_eq!(completions(&words, "Par", 8, &not_paris)[0].1, "parish");
     }
 }

@@ -482,6 +482,98 @@ mod tests {
         }
     }
 
+    /// Four words in two frames, as the panels' export test builds them.
+    fn model_with_a_frame() -> SpaceModel {
+        let mut model = SpaceModel::default();
+        model.settings.cluster_count = 2;
+        model.reset(vec![
+            "法国".into(),
+            "巴黎".into(),
+            "日本".into(),
+            "东京".into(),
+        ]);
+        let v = ndarray::array![
+            [1.0f32, 0.0, 0.1],
+            [0.9, 0.1, 0.0],
+            [0.0, 1.0, 0.2],
+            [0.1, 0.9, 0.3]
+        ];
+        let meta = crate::viewer::core::model::FrameMeta::default();
+        model.submit(meta, std::sync::Arc::new(v));
+        model.analyse_pending_now();
+        model
+    }
+
+    #[test]
+    fn the_placement_is_kept_while_its_key_stands_and_redone_when_it_changes() {
+        let model = model_with_a_frame();
+        let mut cloud = DisplayedCloud::default();
+        cloud.len = 4;
+        cloud.frame = Some(0);
+        let extent = 4.0 * WORLD_SCALE;
+        let screen = ScreenProjection {
+            clip_from_world: Mat4::orthographic_rh(-extent, extent, -extent, extent, -100.0, 100.0),
+            viewport: Rect::new(0.0, 0.0, 800.0, 600.0),
+        };
+        let settings = DisplaySettings {
+            label_density: 1.0,
+            ..DisplaySettings::default()
+        };
+        let (selection, analogy) = (Selection::default(), AnalogyState::default());
+        let inputs = LabelInputs {
+            model: &model,
+            cloud: &cloud,
+            screen: &screen,
+            selection: &selection,
+            settings: &settings,
+            analogy: &analogy,
+            zoomed_out: false,
+            look: None,
+        };
+        let key = LabelLayoutKey {
+            model: Tick::new(1),
+            others: [Tick::new(1); 6],
+            zoomed_out: false,
+        };
+        let mut cache = LabelLayoutCache::default();
+        let first = cache.placed(key, &inputs).to_vec();
+        assert!(!first.is_empty(), "some of the four words get a label");
+
+        // The camera turned, but the key says nothing changed: last frame's placement.
+        let turned = ScreenProjection {
+            clip_from_world: Mat4::from_translation(Vec3::new(0.3, 0.1, 0.0))
+                * screen.clip_from_world,
+            viewport: screen.viewport,
+        };
+        let turned_inputs = LabelInputs {
+            screen: &turned,
+            ..inputs
+        };
+        assert_eq!(cache.placed(key, &turned_inputs), first.as_slice());
+
+        // The projection's tick moved: placed anew, where the points now are.
+        let moved_key = LabelLayoutKey {
+            others: [
+                Tick::new(2),
+                Tick::new(1),
+                Tick::new(1),
+                Tick::new(1),
+                Tick::new(1),
+                Tick::new(1),
+            ],
+            ..key
+        };
+        let again = cache.placed(moved_key, &turned_inputs).to_vec();
+        assert_eq!(again.len(), first.len());
+        for (before, after) in first.iter().zip(&again) {
+            assert_eq!(before.row, after.row);
+            assert!(
+                (after.anchor.x - before.anchor.x - 120.0).abs() < 0.5,
+                "{before:?} {after:?}"
+            );
+        }
+    }
+
     #[test]
     fn wide_labels_claim_their_whole_width() {
         let viewport = Rect::new(0.0, 0.0, 800.0, 600.0);

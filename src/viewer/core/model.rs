@@ -496,6 +496,36 @@ impl SpaceModel {
     }
 }
 
+/// A small model for tests: four words (法国 巴黎 日本 东京) in `frames` analysed frames, frame i
+/// the same vectors scaled by i + 1.
+#[cfg(test)]
+pub fn four_word_model(frames: usize) -> SpaceModel {
+    let mut model = SpaceModel::default();
+    model.settings.cluster_count = 2;
+    model.reset(vec![
+        "法国".into(),
+        "巴黎".into(),
+        "日本".into(),
+        "东京".into(),
+    ]);
+    let v = ndarray::array![
+        [1.0f32, 0.0, 0.1],
+        [0.9, 0.1, 0.0],
+        [0.0, 1.0, 0.2],
+        [0.1, 0.9, 0.3]
+    ];
+    for index in 0..frames {
+        let meta = FrameMeta {
+            index,
+            words_processed: index as u64 * 10,
+            ..FrameMeta::default()
+        };
+        model.submit(meta, Arc::new(v.mapv(|x| x * (index + 1) as f32)));
+    }
+    model.analyse_pending_now();
+    model
+}
+
 #[cfg(test)]
 impl SpaceModel {
     /// Analyses every waiting snapshot in the caller's thread (tests without a worker).

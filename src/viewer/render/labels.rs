@@ -482,31 +482,9 @@ mod tests {
         }
     }
 
-    /// Four words in two frames, as the panels' export test builds them.
-    fn model_with_a_frame() -> SpaceModel {
-        let mut model = SpaceModel::default();
-        model.settings.cluster_count = 2;
-        model.reset(vec![
-            "法国".into(),
-            "巴黎".into(),
-            "日本".into(),
-            "东京".into(),
-        ]);
-        let v = ndarray::array![
-            [1.0f32, 0.0, 0.1],
-            [0.9, 0.1, 0.0],
-            [0.0, 1.0, 0.2],
-            [0.1, 0.9, 0.3]
-        ];
-        let meta = crate::viewer::core::model::FrameMeta::default();
-        model.submit(meta, std::sync::Arc::new(v));
-        model.analyse_pending_now();
-        model
-    }
-
     #[test]
     fn the_placement_is_kept_while_its_key_stands_and_redone_when_it_changes() {
-        let model = model_with_a_frame();
+        let model = crate::viewer::core::model::four_word_model(1);
         let mut cloud = DisplayedCloud::default();
         cloud.len = 4;
         cloud.frame = Some(0);

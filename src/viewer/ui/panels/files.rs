@@ -332,35 +332,9 @@ fn export_timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::viewer::core::model::FrameMeta;
-    use ndarray::array;
-    use std::sync::Arc;
 
     fn model_with_two_frames() -> SpaceModel {
-        let mut model = SpaceModel::default();
-        model.settings.cluster_count = 2;
-        model.reset(vec![
-            "法国".into(),
-            "巴黎".into(),
-            "日本".into(),
-            "东京".into(),
-        ]);
-        let v = array![
-            [1.0f32, 0.0, 0.1],
-            [0.9, 0.1, 0.0],
-            [0.0, 1.0, 0.2],
-            [0.1, 0.9, 0.3]
-        ];
-        for index in 0..2 {
-            let meta = FrameMeta {
-                index,
-                words_processed: index as u64 * 10,
-                ..FrameMeta::default()
-            };
-            model.submit(meta, Arc::new(v.mapv(|x| x * (index + 1) as f32)));
-        }
-        model.analyse_pending_now();
-        model
+        crate::viewer::core::model::four_word_model(2)
     }
 
     #[test]

@@ -175,6 +175,25 @@ impl InputSteps<'_, '_> {
         self.hover(runner, Some(at))
     }
 
+    /// Asks the panels to bring the widget with this label into view (`ui::scroll_request`);
+    /// false when there is no egui context to ask.
+    fn ask_for_scroll(&mut self, label: &str) -> bool {
+        match self.egui.single_mut() {
+            Ok(mut egui) => {
+                scroll_request::request(egui.get_mut(), label);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Withdraws a request to bring a widget into view.
+    fn withdraw_scroll_request(&mut self) {
+        if let Ok(mut egui) = self.egui.single_mut() {
+            scroll_request::clear(egui.get_mut());
+        }
+    }
+
     /// Clicks the widget with this label; one its panel has scrolled away from is scrolled into
     /// view first (by the panel, at the script's request), and one that does not come into view
     /// fails the step rather than clicking elsewhere.
@@ -190,38 +209,29 @@ impl InputSteps<'_, '_> {
             // widget would drag).
             Some(shown) if shown.is_positive() && !self.steady(shown) => None,
             Some(shown) if shown.is_positive() => {
-                if runner.state == StepState::Fresh
-                    && let Ok(mut egui) = self.egui.single_mut()
-                {
-                    scroll_request::clear(egui.get_mut());
+                if runner.state == StepState::Fresh {
+                    self.withdraw_scroll_request();
                 }
                 Some(Vec2::new(shown.center().x, shown.center().y))
             }
             Some(_) if runner.state == StepState::Fresh => {
                 if runner.frames_in_step > PRESS_PATIENCE_FRAMES {
-                    if let Ok(mut egui) = self.egui.single_mut() {
-                        scroll_request::clear(egui.get_mut());
-                    }
+                    self.withdraw_scroll_request();
                     return Progress::Failed(format!(
                         "press: the widget labelled {label:?} is out of view and did not scroll \
                          into view"
                     ));
                 }
-                match self.egui.single_mut() {
-                    Ok(mut egui) => scroll_request::request(egui.get_mut(), label),
-                    Err(_) => {
-                        return Progress::Failed(format!(
-                            "press: the widget labelled {label:?} is out of view"
-                        ));
-                    }
+                if !self.ask_for_scroll(label) {
+                    return Progress::Failed(format!(
+                        "press: the widget labelled {label:?} is out of view"
+                    ));
                 }
                 None
             }
             Some(_) => None,
             None if runner.frames_in_step > PRESS_PATIENCE_FRAMES => {
-                if let Ok(mut egui) = self.egui.single_mut() {
-                    scroll_request::clear(egui.get_mut());
-                }
+                self.withdraw_scroll_request();
                 let known: Vec<&str> = self
                     .pressables
                     .as_ref()
@@ -234,9 +244,7 @@ impl InputSteps<'_, '_> {
             // Not drawn last frame: it may sit in a section scrolled out of view, which the
             // panels skip until a script asks for one of its widgets.
             None => {
-                if let Ok(mut egui) = self.egui.single_mut() {
-                    scroll_request::request(egui.get_mut(), label);
-                }
+                self.ask_for_scroll(label);
                 None
             }
         };

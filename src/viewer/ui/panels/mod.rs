@@ -150,6 +150,15 @@ pub struct ReadState<'w> {
     pub column_view: Res<'w, crate::viewer::core::columns::ColumnView>,
 }
 
+impl ReadState<'_> {
+    /// When the table's look last changed (the default tick while there is none).
+    fn look_changed(&self) -> bevy::ecs::change_detection::Tick {
+        self.look
+            .as_ref()
+            .map_or(Default::default(), |look| look.last_changed())
+    }
+}
+
 /// The window and cameras the layout sizes the 3D view in.
 #[derive(SystemParam)]
 pub struct ViewportParams<'w, 's> {
@@ -228,13 +237,7 @@ impl<'w> Shared<'_, '_, 'w> {
         search::SearchContext {
             model: &self.read.model,
             look: self.read.look.as_deref(),
-            data_ticks: [
-                self.read.model.last_changed(),
-                self.read
-                    .look
-                    .as_ref()
-                    .map_or(Default::default(), |look| look.last_changed()),
-            ],
+            data_ticks: [self.read.model.last_changed(), self.read.look_changed()],
             lang: self.edits.lang,
             selection: &mut self.edits.selection,
             select: &mut self.messages.select,
@@ -343,9 +346,7 @@ fn panels_system(
             edit.selection.last_changed(),
             edit.settings.last_changed(),
             edit.analogy.last_changed(),
-            read.look
-                .as_ref()
-                .map_or(Default::default(), |look| look.last_changed()),
+            read.look_changed(),
         ],
         zoomed_out,
     };
@@ -432,12 +433,19 @@ fn hover_tooltip_ui(
     painter.galley(min + egui::vec2(6.0, 4.0), galley, egui::Color32::WHITE);
 }
 
-/// Draws one section of a side panel's scroll area, or, when the section lay wholly outside
-/// what the scroll area shows last time it was drawn and still would, only reserves its height:
-/// egui lays out (and hashes, and tessellates) every widget of a scroll area, seen or not, and
-/// the sections below the fold were a good part of each frame's work. A script looking for a
-/// widget (`ui::scroll_request`) gets every section laid out, so the widget can be found.
-fn section_ui(ui: &mut egui::Ui, key: &'static str, add_section: impl FnOnce(&mut egui::Ui)) {
+/// Draws one folding section of a side panel's scroll area, or, when the section lay wholly
+/// outside what the scroll area shows last time it was drawn and still would, only reserves its
+/// height: egui lays out (and hashes, and tessellates) every widget of a scroll area, seen or
+/// not, and the sections below the fold were a good part of each frame's work. A script looking
+/// for a widget (`ui::scroll_request`) gets every section laid out, so the widget can be found.
+/// `key` names the section whatever the language of its title.
+fn section_ui(
+    ui: &mut egui::Ui,
+    key: &'static str,
+    title: &str,
+    default_open: bool,
+    add_body: impl FnOnce(&mut egui::Ui),
+) {
     let id = egui::Id::new(("embedscape-section-height", key));
     let last_height = ui.ctx().data(|data| data.get_temp::<f32>(id));
     let top = ui.cursor().min.y;
@@ -449,7 +457,15 @@ fn section_ui(ui: &mut egui::Ui, key: &'static str, add_section: impl FnOnce(&mu
         ui.allocate_space(egui::vec2(ui.available_width(), height));
         return;
     }
-    let height = ui.scope(add_section).response.rect.height();
+    let height = ui
+        .scope(|ui| {
+            egui::CollapsingHeader::new(title)
+                .default_open(default_open)
+                .show(ui, add_body);
+        })
+        .response
+        .rect
+        .height();
     ui.ctx().data_mut(|data| data.insert_temp(id, height));
 }
 
@@ -482,30 +498,20 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, shared: &mut Shared) -> (
                     });
                 });
                 let lang = shared.edits.lang;
-                section_ui(ui, "tour", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Tour"))
-                        .default_open(true)
-                        .show(ui, |ui| panels.tour.ui(ui, &mut shared.tour()));
+                section_ui(ui, "tour", lang.tr("Tour"), true, |ui| {
+                    panels.tour.ui(ui, &mut shared.tour())
                 });
-                section_ui(ui, "training", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Training"))
-                        .default_open(true)
-                        .show(ui, |ui| panels.training.ui(ui, &mut shared.training()));
+                section_ui(ui, "training", lang.tr("Training"), true, |ui| {
+                    panels.training.ui(ui, &mut shared.training())
                 });
-                section_ui(ui, "display", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Display"))
-                        .default_open(true)
-                        .show(ui, |ui| panels.display.ui(ui, &mut shared.display()));
+                section_ui(ui, "display", lang.tr("Display"), true, |ui| {
+                    panels.display.ui(ui, &mut shared.display())
                 });
-                section_ui(ui, "files", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Open / export"))
-                        .default_open(false)
-                        .show(ui, |ui| panels.files.ui(ui, &mut shared.files()));
+                section_ui(ui, "files", lang.tr("Open / export"), false, |ui| {
+                    panels.files.ui(ui, &mut shared.files())
                 });
-                section_ui(ui, "controls", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Mouse and keys"))
-                        .default_open(false)
-                        .show(ui, |ui| controls_ui(ui, lang));
+                section_ui(ui, "controls", lang.tr("Mouse and keys"), false, |ui| {
+                    controls_ui(ui, lang)
                 });
             });
         })
@@ -518,20 +524,14 @@ fn layout_ui(ctx: &egui::Context, panels: &mut Panels, shared: &mut Shared) -> (
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                section_ui(ui, "word", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Word"))
-                        .default_open(true)
-                        .show(ui, |ui| panels.search.ui(ui, &mut shared.search()));
+                section_ui(ui, "word", lang.tr("Word"), true, |ui| {
+                    panels.search.ui(ui, &mut shared.search())
                 });
-                section_ui(ui, "analogy", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Analogy"))
-                        .default_open(true)
-                        .show(ui, |ui| panels.analogy.ui(ui, &mut shared.analogy()));
+                section_ui(ui, "analogy", lang.tr("Analogy"), true, |ui| {
+                    panels.analogy.ui(ui, &mut shared.analogy())
                 });
-                section_ui(ui, "relations", |ui| {
-                    egui::CollapsingHeader::new(lang.tr("Relations"))
-                        .default_open(true)
-                        .show(ui, |ui| panels.relations.ui(ui, &mut shared.relations()));
+                section_ui(ui, "relations", lang.tr("Relations"), true, |ui| {
+                    panels.relations.ui(ui, &mut shared.relations())
                 });
             });
         })
@@ -608,8 +608,8 @@ pub fn word_button(ui: &mut egui::Ui, word: &str, selected: bool) -> bool {
 mod tests {
     use super::*;
 
-    /// One pass of a 200-px-high scroll area holding ten 100-px sections; returns which
-    /// sections were laid out.
+    /// One pass of a 200-px-high scroll area holding ten open sections with 100-px bodies;
+    /// returns which sections were laid out.
     fn pass(ctx: &egui::Context) -> Vec<usize> {
         let mut drawn = Vec::new();
         let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
@@ -621,7 +621,7 @@ mod tests {
                         .into_iter()
                         .enumerate()
                     {
-                        section_ui(ui, key, |ui| {
+                        section_ui(ui, key, key, true, |ui| {
                             drawn.push(i);
                             ui.allocate_space(egui::vec2(50.0, 100.0));
                         });

@@ -116,14 +116,15 @@ impl SearchPanel {
         );
         // A script presses the field by its hint, then types (`press`, `type`).
         let response = cx.pressed.add(hint, field);
-        let asked = (self.query.clone(), cx.data_ticks);
-        if self.matches_for.as_ref() != Some(&asked) {
+        let fresh = matches!(&self.matches_for,
+            Some((query, ticks)) if *query == self.query && *ticks == cx.data_ticks);
+        if !fresh {
             let look = cx.look;
             let shown = |row: usize| look.is_none_or(|look| look.is_visible(row));
             self.matches = completions_with_columns(cx.model, &self.query, 8, &shown);
-            self.matches_for = Some(asked);
+            self.matches_for = Some((self.query.clone(), cx.data_ticks));
         }
-        let matches = self.matches.clone();
+        let matches = &self.matches;
         // Enter takes the word typed when it is one (a hidden one too: the selection refuses it
         // and the status line says why), else the first completion.
         if response.lost_focus()
@@ -137,7 +138,7 @@ impl SearchPanel {
             self.query.clear();
         }
         ui.horizontal_wrapped(|ui| {
-            for (row, word) in &matches {
+            for (row, word) in matches {
                 if word_button(ui, word, false) {
                     cx.select.write(SelectWord(Some(*row)));
                     self.query.clear();

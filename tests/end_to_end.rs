@@ -49,6 +49,28 @@ mod window {
         }
     }
 
+    /// A JSON file a window session wrote (a dump, a saved view).
+    pub fn read_json(path: &Path) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// Runs the session a test wrote to `dir/session.txt` on a table of embeddings,
+    /// `embedscape view --lang en --vectors TABLE --script session.txt`.
+    pub fn run_table_session(dir: &Path, table: &Path) -> Output {
+        run(
+            dir,
+            &[
+                "view".as_ref(),
+                "--lang".as_ref(),
+                "en".as_ref(),
+                "--vectors".as_ref(),
+                table.as_os_str(),
+                "--script".as_ref(),
+                "session.txt".as_ref(),
+            ],
+        )
+    }
+
     /// Runs `embedscape ARGS` in a 1400x860 virtual screen with `dir` as working directory,
     /// and asserts that it succeeded.
     pub fn run(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
@@ -77,6 +99,7 @@ mod window {
 
 #[cfg(feature = "viewer")]
 mod viewer {
+    use super::window::read_json;
     use super::*;
     use std::path::Path;
 
@@ -143,8 +166,7 @@ mod viewer {
             ],
             "",
         );
-        let dump: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out("state.json")).unwrap()).unwrap();
+        let dump = read_json(&out("state.json"));
         assert_eq!(dump["selected_word"], "法国", "{dump:#}");
         assert_eq!(dump["hovered_word"], "巴黎", "the tooltip's word");
         let neighbors: Vec<&str> = dump["neighbors"]
@@ -337,10 +359,6 @@ mod viewer {
             png.display(),
             points.len()
         );
-    }
-
-    fn read_json(path: &Path) -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
     /// The relation's (full-space consistency, on-screen parallelism) at the playhead.
@@ -1483,12 +1501,10 @@ mod columns {
 
     use embedscape::embeddings::synthetic::{TopicTable, topic_table};
 
+    use super::window::read_json;
+
     fn write_parquet(path: &Path, table: &TopicTable) {
         table.write_parquet(path).unwrap();
-    }
-
-    fn read_json(path: &Path) -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
     fn legend(dump: &serde_json::Value) -> Vec<(String, u64)> {
@@ -1552,18 +1568,7 @@ mod columns {
             ),
         )
         .unwrap();
-        super::window::run(
-            d,
-            &[
-                "view".as_ref(),
-                "--lang".as_ref(),
-                "en".as_ref(),
-                "--vectors".as_ref(),
-                d.join("docs.parquet").as_os_str(),
-                "--script".as_ref(),
-                "session.txt".as_ref(),
-            ],
-        );
+        super::window::run_table_session(d, &d.join("docs.parquet"));
         super::window::keep(d, &["topic.png", "filtered.png", "selected.png"], "");
         // The legend counts the table's topics, most rows first.
         let mut counts: HashMap<&str, u64> = HashMap::new();

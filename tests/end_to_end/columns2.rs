@@ -7,13 +7,10 @@
 #![cfg(feature = "viewer")]
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 use embedscape::embeddings::synthetic::topic_table;
 
-fn read_json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use super::window::read_json;
 
 /// The dump's points of `role` on screen: (word, x, y, radius).
 fn screen_points(dump: &serde_json::Value, role: &str) -> Vec<(String, f32, f32, f32)> {
@@ -104,18 +101,7 @@ fn a_table_shown_as_given_with_a_parquet_export_and_the_selections_neighbours() 
         ),
     )
     .unwrap();
-    super::window::run(
-        d,
-        &[
-            "view".as_ref(),
-            "--lang".as_ref(),
-            "en".as_ref(),
-            "--vectors".as_ref(),
-            d.join("docs.parquet").as_os_str(),
-            "--script".as_ref(),
-            "session.txt".as_ref(),
-        ],
-    );
+    super::window::run_table_session(d, &d.join("docs.parquet"));
     super::window::keep(d, &["column.png", "given.png", "neighbours.png"], "");
     // The display panel's cluster button replaces a column colouring.
     assert_eq!(read_json(&d.join("column.json"))["colour_by"], "topic");
